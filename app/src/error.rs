@@ -1,0 +1,59 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Field name → what is wrong with it, in words a person can act on.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// The body of every error response: `{"error": {"code", "message", "fields"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable, machine-readable code such as `validation_failed` or `insufficient_stock`.
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: FieldErrors,
+}
+
+/// Collects field errors while checking a request, so that every bad field is reported at once.
+#[derive(Debug, Default)]
+pub struct Checker {
+    errors: FieldErrors,
+}
+
+impl Checker {
+    /// Records `message` for `field` unless `ok` holds; the first message for a field wins.
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) {
+        if !ok {
+            self.errors
+                .entry(field.to_owned())
+                .or_insert_with(|| message.into());
+        }
+    }
+
+    pub fn finish(self) -> Result<(), FieldErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Checks that `text`, once trimmed, has between `min` and `max` characters.
+pub fn check_length(checker: &mut Checker, field: &str, text: &str, min: usize, max: usize) {
+    let length = text.trim().chars().count();
+    if length < min {
+        checker.check(false, field, "is required");
+    }
+    checker.check(
+        length <= max,
+        field,
+        format!("must be at most {max} characters"),
+    );
+}

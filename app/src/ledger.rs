@@ -1,0 +1,400 @@
+//! Donations coming in and distributions going out.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Checker, FieldErrors, check_length};
+use crate::quantity::{MAX_QUANTITY, Quantity};
+
+/// What was given or handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Kind {
+    Money,
+    Food,
+    Clothing,
+    Hygiene,
+    Household,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Money,
+        Kind::Food,
+        Kind::Clothing,
+        Kind::Hygiene,
+        Kind::Household,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Money => "money",
+            Kind::Food => "food",
+            Kind::Clothing => "clothing",
+            Kind::Hygiene => "hygiene",
+            Kind::Household => "household",
+            Kind::Other => "other",
+        }
+    }
+
+    /// A label for people: "Money", "Food", ...
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Money => "Money",
+            Kind::Food => "Food",
+            Kind::Clothing => "Clothing",
+            Kind::Hygiene => "Hygiene",
+            Kind::Household => "Household",
+            Kind::Other => "Other",
+        }
+    }
+
+    /// The unit a quantity of this kind is counted in.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Kind::Money => "USD",
+            _ => "units",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<_> = Kind::ALL.iter().map(|kind| kind.as_str()).collect();
+                format!("must be one of {}", names.join(", "))
+            })
+    }
+}
+
+impl TryFrom<String> for Kind {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// Parses a `YYYY-MM-DD` date, with the message shown when it is not one.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a date in the form YYYY-MM-DD".to_owned())
+}
+
+/// Serde helpers for optional `YYYY-MM-DD` dates with a readable error.
+pub mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) if text.trim().is_empty() => Ok(None),
+            Some(text) => super::parse_date(&text)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+fn check_quantity(checker: &mut Checker, quantity: Quantity) {
+    checker.check(quantity.is_positive(), "quantity", "must be greater than 0");
+    checker.check(
+        quantity <= MAX_QUANTITY,
+        "quantity",
+        "must be at most 1,000,000,000",
+    );
+}
+
+fn check_date(checker: &mut Checker, field: &str, date: Option<NaiveDate>, today: NaiveDate) {
+    if let Some(date) = date {
+        checker.check(date <= today, field, "cannot be in the future");
+    }
+}
+
+fn check_note(checker: &mut Checker, note: Option<&str>) {
+    if let Some(note) = note {
+        check_length(checker, "note", note, 0, MAX_NOTE_CHARS);
+    }
+}
+
+/// Body of `POST /api/donations` and `PUT /api/donations/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDonation {
+    pub donor_name: String,
+    pub kind: Kind,
+    pub quantity: Quantity,
+    /// Defaults to today (UTC).
+    #[serde(default, with = "optional_date_ser")]
+    pub donated_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl NewDonation {
+    /// Checks every rule that does not need the database; `today` is the current UTC date.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_length(
+            &mut checker,
+            "donor_name",
+            &self.donor_name,
+            1,
+            MAX_NAME_CHARS,
+        );
+        check_quantity(&mut checker, self.quantity);
+        check_date(&mut checker, "donated_on", self.donated_on, today);
+        check_note(&mut checker, self.note.as_deref());
+        checker.finish()
+    }
+}
+
+/// Body of `POST /api/distributions` and `PUT /api/distributions/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDistribution {
+    pub kind: Kind,
+    pub quantity: Quantity,
+    /// Defaults to today (UTC).
+    #[serde(default, with = "optional_date_ser")]
+    pub distributed_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl NewDistribution {
+    /// Checks every rule that does not need the database; `today` is the current UTC date.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_quantity(&mut checker, self.quantity);
+        check_date(&mut checker, "distributed_on", self.distributed_on, today);
+        if let Some(recipient) = &self.recipient {
+            check_length(&mut checker, "recipient", recipient, 0, MAX_NAME_CHARS);
+        }
+        check_note(&mut checker, self.note.as_deref());
+        checker.finish()
+    }
+}
+
+/// Optional dates: read leniently with a clear message, written as `YYYY-MM-DD` or left out.
+mod optional_date_ser {
+    use chrono::NaiveDate;
+    use serde::{Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        super::optional_date::deserialize(d)
+    }
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        date.serialize(s)
+    }
+}
+
+/// A stored donation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Donation {
+    pub id: i64,
+    pub donor_name: String,
+    pub kind: Kind,
+    pub quantity: Quantity,
+    pub donated_on: NaiveDate,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A stored distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub id: i64,
+    pub kind: Kind,
+    pub quantity: Quantity,
+    pub distributed_on: NaiveDate,
+    pub recipient: Option<String>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// Query of the donation and distribution lists. Dates bound the record's own date, inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub kind: Option<Kind>,
+    #[serde(
+        default,
+        with = "optional_date_ser",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from: Option<NaiveDate>,
+    #[serde(
+        default,
+        with = "optional_date_ser",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to: Option<NaiveDate>,
+    /// Part of the donor's name, in any case (donations only).
+    pub donor: Option<String>,
+}
+
+impl LedgerQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        checker.check(self.page != Some(0), "page", "must be 1 or more");
+        checker.check(
+            self.per_page
+                .is_none_or(|n| (1..=MAX_PER_PAGE).contains(&n)),
+            "per_page",
+            format!("must be between 1 and {MAX_PER_PAGE}"),
+        );
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            checker.check(from <= to, "to", "must not be before from");
+        }
+        checker.finish()
+    }
+
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1)
+    }
+
+    pub fn per_page(&self) -> u64 {
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
+    }
+
+    fn donation() -> NewDonation {
+        NewDonation {
+            donor_name: "Ada".into(),
+            kind: Kind::Food,
+            quantity: "3".parse().unwrap(),
+            donated_on: Some(today()),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_plain_donation_is_valid() {
+        assert_eq!(donation().validate(today()), Ok(()));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = NewDonation {
+            donor_name: "   ".into(),
+            quantity: Quantity::ZERO,
+            donated_on: today().succ_opt(),
+            note: Some("x".repeat(MAX_NOTE_CHARS + 1)),
+            ..donation()
+        };
+        let errors = bad.validate(today()).unwrap_err();
+        assert_eq!(errors["donor_name"], "is required");
+        assert_eq!(errors["quantity"], "must be greater than 0");
+        assert_eq!(errors["donated_on"], "cannot be in the future");
+        assert_eq!(errors["note"], "must be at most 1000 characters");
+    }
+
+    #[test]
+    fn donor_name_length_counts_characters_after_trimming() {
+        let ok = NewDonation {
+            donor_name: format!("  {}  ", "é".repeat(200)),
+            ..donation()
+        };
+        assert_eq!(ok.validate(today()), Ok(()));
+        let long = NewDonation {
+            donor_name: "é".repeat(201),
+            ..donation()
+        };
+        assert!(
+            long.validate(today())
+                .unwrap_err()
+                .contains_key("donor_name")
+        );
+    }
+
+    #[test]
+    fn quantity_above_one_billion_is_rejected() {
+        let big = NewDonation {
+            quantity: "1000000000.01".parse().unwrap(),
+            ..donation()
+        };
+        assert_eq!(
+            big.validate(today()).unwrap_err()["quantity"],
+            "must be at most 1,000,000,000"
+        );
+        let max = NewDonation {
+            quantity: "1000000000".parse().unwrap(),
+            ..donation()
+        };
+        assert_eq!(max.validate(today()), Ok(()));
+    }
+
+    #[test]
+    fn unknown_kind_names_the_choices() {
+        let error = serde_json::from_str::<Kind>("\"toys\"")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("must be one of money, food, clothing, hygiene, household, other"));
+    }
+
+    #[test]
+    fn date_must_be_year_month_day() {
+        let body = r#"{"donor_name":"A","kind":"food","quantity":1,"donated_on":"15/03/2026"}"#;
+        let error = serde_json::from_str::<NewDonation>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("must be a date in the form YYYY-MM-DD"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn per_page_above_the_limit_is_rejected() {
+        let query = LedgerQuery {
+            per_page: Some(101),
+            ..LedgerQuery::default()
+        };
+        assert!(query.validate().unwrap_err().contains_key("per_page"));
+    }
+}

@@ -1,0 +1,13 @@
+//! The contract between the server and the browser app: request and response bodies, the rules that
+//! decide whether a request is valid, the API paths and the error body. Plain data only, so it compiles
+//! for the host and for `wasm32-unknown-unknown` alike.
+
+pub mod error;
+pub mod ledger;
+pub mod paths;
+pub mod quantity;
+pub mod reports;
+pub mod system;
+
+pub use error::{ErrorBody, ErrorDetail, FieldErrors};
+pub use quantity::Quantity;

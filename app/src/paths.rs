@@ -1,0 +1,17 @@
+//! Every API path, so the server's router and the browser's client cannot drift apart.
+
+pub const HEALTH: &str = "/api/health";
+pub const READY: &str = "/api/ready";
+
+pub const DONATIONS: &str = "/api/donations";
+pub const DISTRIBUTIONS: &str = "/api/distributions";
+
+pub const INVENTORY_REPORT: &str = "/api/reports/inventory";
+pub const INVENTORY_REPORT_CSV: &str = "/api/reports/inventory.csv";
+pub const DONORS_REPORT: &str = "/api/reports/donors";
+pub const DONORS_REPORT_CSV: &str = "/api/reports/donors.csv";
+
+/// The path of one record under a collection path, e.g. `/api/donations/7`.
+pub fn item(collection: &str, id: i64) -> String {
+    format!("{collection}/{id}")
+}

@@ -1,0 +1,67 @@
+//! A small, realistic data set so that a fresh install has something to look at.
+
+use app::ledger::{Kind, NewDistribution, NewDonation};
+use chrono::{Days, NaiveDate};
+use sea_orm::DatabaseConnection;
+
+use crate::services::{ledger, today};
+
+/// (days ago, donor, kind, quantity)
+const DONATIONS: &[(u64, &str, Kind, &str)] = &[
+    (40, "Riverside Bakery", Kind::Food, "120"),
+    (38, "Maria Okafor", Kind::Money, "250.00"),
+    (35, "St. Anne's Parish", Kind::Clothing, "85"),
+    (30, "Riverside Bakery", Kind::Food, "95"),
+    (28, "Greenway Pharmacy", Kind::Hygiene, "60"),
+    (21, "Tom Becker", Kind::Money, "40.50"),
+    (20, "maria okafor", Kind::Food, "30"),
+    (14, "Northside Hardware", Kind::Household, "24"),
+    (10, "Community Garden Co-op", Kind::Food, "48.5"),
+    (7, "Anonymous", Kind::Money, "1000.00"),
+    (3, "Greenway Pharmacy", Kind::Hygiene, "35"),
+    (1, "Lena Fischer", Kind::Other, "12"),
+];
+
+/// (days ago, kind, quantity, recipient)
+const DISTRIBUTIONS: &[(u64, Kind, &str, &str)] = &[
+    (29, Kind::Food, "80", "Tuesday food pantry"),
+    (25, Kind::Clothing, "30", "Winter coat drive"),
+    (18, Kind::Hygiene, "25", "Shelter on 5th Street"),
+    (12, Kind::Money, "150.00", "Utility bill assistance"),
+    (6, Kind::Food, "70.5", "Tuesday food pantry"),
+    (2, Kind::Household, "10", "Family move-in kits"),
+];
+
+fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
+    today.checked_sub_days(Days::new(days)).unwrap_or(today)
+}
+
+/// Loads the demo data set when nothing has been recorded yet.
+pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if !ledger::is_empty(db).await? {
+        return Ok(());
+    }
+    let today = today();
+    for &(days, donor, kind, quantity) in DONATIONS {
+        let donation = NewDonation {
+            donor_name: donor.to_owned(),
+            kind,
+            quantity: quantity.parse()?,
+            donated_on: Some(days_ago(today, days)),
+            note: None,
+        };
+        ledger::record_donation(db, donation, today).await?;
+    }
+    for &(days, kind, quantity, recipient) in DISTRIBUTIONS {
+        let distribution = NewDistribution {
+            kind,
+            quantity: quantity.parse()?,
+            distributed_on: Some(days_ago(today, days)),
+            recipient: Some(recipient.to_owned()),
+            note: None,
+        };
+        ledger::record_distribution(db, distribution, today).await?;
+    }
+    tracing::info!("loaded the demo data set");
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! SeaORM entities, one module per table.
+
+pub mod distribution;
+pub mod donation;
+pub mod stock;

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "donations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub donor_name: String,
+    /// The donor's name trimmed and lower-cased: names that differ only so are one donor.
+    pub donor_key: String,
+    pub kind: String,
+    /// Hundredths of a unit (cents for money).
+    pub quantity: i64,
+    pub donated_on: Date,
+    pub note: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,149 @@
+//! Extractors that turn bad input into the API's JSON errors instead of axum's plain-text ones.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+use crate::error::ApiError;
+
+/// A JSON body. Syntax errors are 400, a wrong content type 415, and a value of the wrong shape 422
+/// naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json")
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::MalformedJson(rejection.body_text()))?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            Category::Data => ApiError::field(&field_name(&path, &inner), strip_position(&inner)),
+            Category::Syntax | Category::Eof | Category::Io => {
+                ApiError::MalformedJson(inner.to_string())
+            }
+        }
+    })
+}
+
+/// Query-string parameters; a value that does not parse is 422 naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = form_urlencoded::parse(query.as_bytes());
+        serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs))
+            .map(ApiQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let message = error.into_inner().to_string();
+                ApiError::field(if path == "." { "query" } else { &path }, message)
+            })
+    }
+}
+
+/// The field a data error is about: its path, or for a missing field the name serde reports.
+fn field_name(path: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        if let Some(name) = rest.split('`').next() {
+            return if path == "." {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            };
+        }
+    }
+    if path == "." {
+        "body".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// serde_json appends " at line L column C"; the field name already says where.
+fn strip_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::ledger::NewDonation;
+
+    fn fields(body: &str) -> app::FieldErrors {
+        match parse_json::<NewDonation>(body.as_bytes()) {
+            Err(ApiError::Validation(fields)) => fields,
+            other => panic!("expected a validation error, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let fields = fields(r#"{"kind":"food","quantity":1}"#);
+        assert_eq!(fields["donor_name"], "missing field `donor_name`");
+    }
+
+    #[test]
+    fn wrong_value_names_its_field_without_position() {
+        let fields = fields(r#"{"donor_name":"A","kind":"toys","quantity":1}"#);
+        assert_eq!(
+            fields["kind"],
+            "must be one of money, food, clothing, hygiene, household, other"
+        );
+    }
+
+    #[test]
+    fn broken_json_is_malformed() {
+        assert!(matches!(
+            parse_json::<NewDonation>(b"{\"donor_name\": "),
+            Err(ApiError::MalformedJson(_))
+        ));
+    }
+}
+
+/// A path parameter; one that does not parse (say `/api/donations/abc`) names no resource: 404.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|_| ApiError::NotFound("resource"))
+    }
+}

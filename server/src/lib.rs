@@ -1,0 +1,12 @@
+//! The community hub's server: a JSON API over SeaORM that also serves the browser app.
+
+pub mod config;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod extract;
+pub mod migration;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,14 @@
+//! Schema migrations, run at start-up. Each has a `down` so it can be rolled back.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_ledger;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_ledger::Migration)]
+    }
+}

@@ -1,0 +1,112 @@
+use app::ledger::Kind;
+use app::paths;
+use app::reports::{DonorRow, InventoryQuery, InventoryRow};
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::services::reports;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::INVENTORY_REPORT, get(inventory))
+        .route(paths::INVENTORY_REPORT_CSV, get(inventory_csv))
+        .route(paths::DONORS_REPORT, get(donors))
+        .route(paths::DONORS_REPORT_CSV, get(donors_csv))
+}
+
+async fn inventory(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<InventoryQuery>,
+) -> Result<Json<Vec<InventoryRow>>, ApiError> {
+    Ok(Json(reports::inventory(&state.db, query.as_of).await?))
+}
+
+async fn donors(State(state): State<AppState>) -> Result<Json<Vec<DonorRow>>, ApiError> {
+    Ok(Json(reports::donors(&state.db).await?))
+}
+
+async fn inventory_csv(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<InventoryQuery>,
+) -> Result<Response, ApiError> {
+    let rows = reports::inventory(&state.db, query.as_of).await?;
+    let mut records = vec![vec![
+        "kind".to_owned(),
+        "donated".to_owned(),
+        "distributed".to_owned(),
+        "balance".to_owned(),
+    ]];
+    records.extend(rows.into_iter().map(|row| {
+        vec![
+            row.kind.to_string(),
+            row.donated.to_string(),
+            row.distributed.to_string(),
+            row.balance.to_string(),
+        ]
+    }));
+    let file_name = match query.as_of {
+        Some(day) => format!("inventory-{day}.csv"),
+        None => "inventory.csv".to_owned(),
+    };
+    csv_response(&file_name, records)
+}
+
+/// One row per donor, with one total column per kind so that spreadsheets can sum them.
+async fn donors_csv(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let rows = reports::donors(&state.db).await?;
+    let mut header: Vec<String> = [
+        "donor_name",
+        "donations",
+        "first_donated_on",
+        "last_donated_on",
+    ]
+    .map(str::to_owned)
+    .into();
+    header.extend(Kind::ALL.iter().map(|kind| kind.to_string()));
+    let mut records = vec![header];
+    records.extend(rows.into_iter().map(|row| {
+        let mut record = vec![
+            row.donor_name,
+            row.donations.to_string(),
+            row.first_donated_on.to_string(),
+            row.last_donated_on.to_string(),
+        ];
+        record.extend(Kind::ALL.iter().map(|kind| {
+            row.totals
+                .iter()
+                .find(|total| total.kind == *kind)
+                .map(|total| total.quantity)
+                .unwrap_or_default()
+                .to_string()
+        }));
+        record
+    }));
+    csv_response("donors.csv", records)
+}
+
+fn csv_response(file_name: &str, records: Vec<Vec<String>>) -> Result<Response, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for record in records {
+        writer.write_record(&record).map_err(anyhow::Error::from)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!(error.to_string()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,401 @@
+//! Recording and correcting donations and distributions.
+//!
+//! Every write runs in one transaction that adjusts the stock balance with a conditional update
+//! (see [`StockChange`]), so a refused write changes nothing. A correction starts by touching the
+//! record's `updated_at`: that write takes the record's lock first (a row lock on PostgreSQL, the
+//! write lock on SQLite), so the values read next cannot change before the transaction commits.
+
+use app::Quantity;
+use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation, Page};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, TransactionTrait,
+};
+
+use super::parse_kind;
+use super::stock::{StockChange, StockError};
+use crate::entities::{distribution, donation};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("record not found")]
+    NotFound,
+    #[error(transparent)]
+    Stock(#[from] StockError),
+}
+
+impl From<DbErr> for LedgerError {
+    fn from(error: DbErr) -> Self {
+        LedgerError::Stock(StockError::Db(error))
+    }
+}
+
+fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+}
+
+fn donor_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn to_donation(model: donation::Model) -> Result<Donation, DbErr> {
+    Ok(Donation {
+        id: model.id.into(),
+        donor_name: model.donor_name,
+        kind: parse_kind(&model.kind)?,
+        quantity: Quantity::from_hundredths(model.quantity),
+        donated_on: model.donated_on,
+        note: model.note,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+    })
+}
+
+fn to_distribution(model: distribution::Model) -> Result<Distribution, DbErr> {
+    Ok(Distribution {
+        id: model.id.into(),
+        kind: parse_kind(&model.kind)?,
+        quantity: Quantity::from_hundredths(model.quantity),
+        distributed_on: model.distributed_on,
+        recipient: model.recipient,
+        note: model.note,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+    })
+}
+
+/// Record ids are 32-bit in the database; a larger id in a URL names no record.
+fn record_id(id: i64) -> Result<i32, LedgerError> {
+    i32::try_from(id).map_err(|_| LedgerError::NotFound)
+}
+
+fn fill_donation(model: &mut donation::ActiveModel, input: NewDonation, today: NaiveDate) {
+    let name = input.donor_name.trim().to_owned();
+    model.donor_key = Set(donor_key(&name));
+    model.donor_name = Set(name);
+    model.kind = Set(input.kind.as_str().to_owned());
+    model.quantity = Set(input.quantity.hundredths());
+    model.donated_on = Set(input.donated_on.unwrap_or(today));
+    model.note = Set(trimmed(input.note));
+}
+
+fn fill_distribution(
+    model: &mut distribution::ActiveModel,
+    input: NewDistribution,
+    today: NaiveDate,
+) {
+    model.kind = Set(input.kind.as_str().to_owned());
+    model.quantity = Set(input.quantity.hundredths());
+    model.distributed_on = Set(input.distributed_on.unwrap_or(today));
+    model.recipient = Set(trimmed(input.recipient));
+    model.note = Set(trimmed(input.note));
+}
+
+/// Records a donation; `input` must already be validated.
+pub async fn record_donation(
+    db: &DatabaseConnection,
+    input: NewDonation,
+    today: NaiveDate,
+) -> Result<Donation, LedgerError> {
+    let txn = db.begin().await?;
+    StockChange::default()
+        .add(input.kind, input.quantity.hundredths())
+        .apply(&txn)
+        .await?;
+    let now = Utc::now();
+    let mut model = donation::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill_donation(&mut model, input, today);
+    let stored = model.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(to_donation(stored)?)
+}
+
+/// Records a distribution unless it would take more than is in stock.
+pub async fn record_distribution(
+    db: &DatabaseConnection,
+    input: NewDistribution,
+    today: NaiveDate,
+) -> Result<Distribution, LedgerError> {
+    let txn = db.begin().await?;
+    StockChange::default()
+        .add(input.kind, -input.quantity.hundredths())
+        .apply(&txn)
+        .await?;
+    let now = Utc::now();
+    let mut model = distribution::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill_distribution(&mut model, input, today);
+    let stored = model.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(to_distribution(stored)?)
+}
+
+/// Touches `updated_at` of one record, taking its lock; `false` when there is no such record.
+async fn claim<E>(
+    txn: &impl ConnectionTrait,
+    id: i32,
+    column: E::Column,
+    pk: E::Column,
+) -> Result<bool, DbErr>
+where
+    E: EntityTrait,
+{
+    let result = E::update_many()
+        .col_expr(column, Expr::value(Utc::now()))
+        .filter(pk.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Replaces a donation; refused when the stock it added has already been handed out.
+pub async fn update_donation(
+    db: &DatabaseConnection,
+    id: i64,
+    input: NewDonation,
+    today: NaiveDate,
+) -> Result<Donation, LedgerError> {
+    let id = record_id(id)?;
+    let txn = db.begin().await?;
+    if !claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
+        .await?
+    {
+        return Err(LedgerError::NotFound);
+    }
+    let old = donation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(LedgerError::NotFound)?;
+    StockChange::default()
+        .add(parse_kind(&old.kind)?, -old.quantity)
+        .add(input.kind, input.quantity.hundredths())
+        .apply(&txn)
+        .await?;
+    let mut model: donation::ActiveModel = old.into();
+    fill_donation(&mut model, input, today);
+    model.updated_at = Set(Utc::now());
+    let stored = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(to_donation(stored)?)
+}
+
+/// Deletes a donation; refused when the stock it added has already been handed out.
+pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
+    let id = record_id(id)?;
+    let txn = db.begin().await?;
+    if !claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
+        .await?
+    {
+        return Err(LedgerError::NotFound);
+    }
+    let old = donation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(LedgerError::NotFound)?;
+    StockChange::default()
+        .add(parse_kind(&old.kind)?, -old.quantity)
+        .apply(&txn)
+        .await?;
+    donation::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces a distribution; refused when the new one takes more than is in stock.
+pub async fn update_distribution(
+    db: &DatabaseConnection,
+    id: i64,
+    input: NewDistribution,
+    today: NaiveDate,
+) -> Result<Distribution, LedgerError> {
+    let id = record_id(id)?;
+    let txn = db.begin().await?;
+    if !claim::<distribution::Entity>(
+        &txn,
+        id,
+        distribution::Column::UpdatedAt,
+        distribution::Column::Id,
+    )
+    .await?
+    {
+        return Err(LedgerError::NotFound);
+    }
+    let old = distribution::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(LedgerError::NotFound)?;
+    StockChange::default()
+        .add(parse_kind(&old.kind)?, old.quantity)
+        .add(input.kind, -input.quantity.hundredths())
+        .apply(&txn)
+        .await?;
+    let mut model: distribution::ActiveModel = old.into();
+    fill_distribution(&mut model, input, today);
+    model.updated_at = Set(Utc::now());
+    let stored = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(to_distribution(stored)?)
+}
+
+/// Deletes a distribution, returning its quantity to stock.
+pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
+    let id = record_id(id)?;
+    let txn = db.begin().await?;
+    if !claim::<distribution::Entity>(
+        &txn,
+        id,
+        distribution::Column::UpdatedAt,
+        distribution::Column::Id,
+    )
+    .await?
+    {
+        return Err(LedgerError::NotFound);
+    }
+    let old = distribution::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(LedgerError::NotFound)?;
+    StockChange::default()
+        .add(parse_kind(&old.kind)?, old.quantity)
+        .apply(&txn)
+        .await?;
+    distribution::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn get_donation(db: &DatabaseConnection, id: i64) -> Result<Donation, LedgerError> {
+    let model = donation::Entity::find_by_id(record_id(id)?).one(db).await?;
+    Ok(to_donation(model.ok_or(LedgerError::NotFound)?)?)
+}
+
+pub async fn get_distribution(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Distribution, LedgerError> {
+    let model = distribution::Entity::find_by_id(record_id(id)?)
+        .one(db)
+        .await?;
+    Ok(to_distribution(model.ok_or(LedgerError::NotFound)?)?)
+}
+
+/// Kind and date-range filters shared by both lists.
+fn ledger_filter<C: ColumnTrait>(query: &LedgerQuery, kind: C, date: C) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(value) = query.kind {
+        condition = condition.add(kind.eq(value.as_str()));
+    }
+    if let Some(from) = query.from {
+        condition = condition.add(date.gte(from));
+    }
+    if let Some(to) = query.to {
+        condition = condition.add(date.lte(to));
+    }
+    condition
+}
+
+/// One page of `select`, newest first by `date` then by id.
+async fn page_of<E, T>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    query: &LedgerQuery,
+    date: E::Column,
+    id: E::Column,
+    convert: fn(E::Model) -> Result<T, DbErr>,
+) -> Result<Page<T>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let paginator = select
+        .order_by_desc(date)
+        .order_by_desc(id)
+        .paginate(db, query.per_page());
+    let total = paginator.num_items().await?;
+    let items = paginator
+        .fetch_page(query.page() - 1)
+        .await?
+        .into_iter()
+        .map(convert)
+        .collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        total,
+        page: query.page(),
+        per_page: query.per_page(),
+    })
+}
+
+/// Escapes `%`, `_` and `\` so that a search text matches only itself.
+fn like_pattern(text: &str) -> LikeExpr {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+pub async fn list_donations(
+    db: &DatabaseConnection,
+    query: &LedgerQuery,
+) -> Result<Page<Donation>, DbErr> {
+    let mut condition = ledger_filter(query, donation::Column::Kind, donation::Column::DonatedOn);
+    if let Some(donor) = query
+        .donor
+        .as_deref()
+        .map(donor_key)
+        .filter(|key| !key.is_empty())
+    {
+        condition = condition.add(donation::Column::DonorKey.like(like_pattern(&donor)));
+    }
+    let select = donation::Entity::find().filter(condition);
+    page_of(
+        db,
+        select,
+        query,
+        donation::Column::DonatedOn,
+        donation::Column::Id,
+        to_donation,
+    )
+    .await
+}
+
+pub async fn list_distributions(
+    db: &DatabaseConnection,
+    query: &LedgerQuery,
+) -> Result<Page<Distribution>, DbErr> {
+    let condition = ledger_filter(
+        query,
+        distribution::Column::Kind,
+        distribution::Column::DistributedOn,
+    );
+    let select = distribution::Entity::find().filter(condition);
+    page_of(
+        db,
+        select,
+        query,
+        distribution::Column::DistributedOn,
+        distribution::Column::Id,
+        to_distribution,
+    )
+    .await
+}
+
+/// Whether nothing has been recorded yet (the demo data only fills an empty ledger).
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(donation::Entity::find().count(db).await? == 0
+        && distribution::Entity::find().count(db).await? == 0)
+}

@@ -1,0 +1,141 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{error_of, spawn_app};
+
+#[tokio::test]
+async fn unknown_api_path_is_a_json_404() {
+    let app = spawn_app().await;
+    error_of(
+        app.get("/api/nothing-here").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    error_of(app.get("/api").await, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_json_405() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .patch(app.url("/api/donations"))
+        .send()
+        .await
+        .unwrap();
+    error_of(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/donations"))
+        .header("content-type", "application/json")
+        .body("{\"donor_name\": ")
+        .send()
+        .await
+        .unwrap();
+    error_of(response, StatusCode::BAD_REQUEST, "malformed_json").await;
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_415() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/donations"))
+        .header("content-type", "text/plain")
+        .body(json!({"donor_name": "A", "kind": "food", "quantity": 1}).to_string())
+        .send()
+        .await
+        .unwrap();
+    error_of(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_names_the_field() {
+    let app = spawn_app().await;
+    for (body, field) in [
+        (json!({"kind": "food", "quantity": 1}), "donor_name"),
+        (
+            json!({"donor_name": "A", "kind": "toys", "quantity": 1}),
+            "kind",
+        ),
+        (
+            json!({"donor_name": "A", "kind": "food", "quantity": "lots"}),
+            "quantity",
+        ),
+        (
+            json!({"donor_name": "A", "kind": "food", "quantity": [1]}),
+            "quantity",
+        ),
+        (
+            json!({"donor_name": "A", "kind": "food", "quantity": 1, "donated_on": "yesterday"}),
+            "donated_on",
+        ),
+        (json!("just text"), "body"),
+    ] {
+        let error = error_of(
+            app.post("/api/donations", &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(error["fields"][field].is_string(), "{body} → {error}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_query_parameter_is_a_422() {
+    let app = spawn_app().await;
+    for (path, field) in [
+        ("/api/donations?page=abc", "page"),
+        ("/api/donations?per_page=101", "per_page"),
+        ("/api/donations?page=0", "page"),
+        ("/api/donations?kind=toys", "kind"),
+        ("/api/distributions?from=2026-13-01", "from"),
+        ("/api/distributions?from=2026-02-01&to=2026-01-01", "to"),
+        ("/api/reports/inventory?as_of=soon", "as_of"),
+    ] {
+        let error = error_of(
+            app.get(path).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(error["fields"][field].is_string(), "{path} → {error}");
+    }
+}
+
+#[tokio::test]
+async fn a_non_numeric_or_unknown_id_is_a_404() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/donations/abc",
+        "/api/donations/999",
+        "/api/distributions/99999999999",
+    ] {
+        error_of(app.get(path).await, StatusCode::NOT_FOUND, "not_found").await;
+        error_of(app.delete(path).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    let body = json!({"donor_name": "A", "kind": "food", "quantity": 1});
+    error_of(
+        app.put("/api/donations/999", &body).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}

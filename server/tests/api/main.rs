@@ -1,0 +1,9 @@
+//! Integration tests: each test starts the real server on a free port with a fresh database and
+//! talks HTTP to it.
+
+mod helpers;
+
+mod errors;
+mod health;
+mod ledger;
+mod reports;
