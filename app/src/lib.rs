@@ -3,6 +3,7 @@
 //! for the host and for `wasm32-unknown-unknown` alike.
 
 pub mod error;
+pub mod greeting;
 pub mod ledger;
 pub mod paths;
 pub mod quantity;

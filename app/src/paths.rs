@@ -15,3 +15,7 @@ pub const DONORS_REPORT_CSV: &str = "/api/reports/donors.csv";
 pub fn item(collection: &str, id: i64) -> String {
     format!("{collection}/{id}")
 }
+
+/// The greeting API, `/hello/{username}`: at the root rather than under `/api`, where its clients
+/// already call it.
+pub const HELLO: &str = "/hello";

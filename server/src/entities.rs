@@ -2,4 +2,5 @@
 
 pub mod distribution;
 pub mod donation;
+pub mod greeting_user;
 pub mod stock;

@@ -13,6 +13,13 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("some fields are not valid")]
     Validation(FieldErrors),
+    /// Bad input answered with 400 rather than 422, where a public contract asks for it.
+    #[error("{message}")]
+    BadRequest {
+        code: &'static str,
+        message: String,
+        fields: FieldErrors,
+    },
     #[error("{0} was not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -31,6 +38,17 @@ impl ApiError {
         ApiError::Validation(FieldErrors::from([(field.to_owned(), message.into())]))
     }
 
+    /// A 400 about a single field; `problem` reads after the field's name, as in "username is
+    /// required".
+    pub fn bad_request(code: &'static str, field: &str, problem: impl Into<String>) -> Self {
+        let problem = problem.into();
+        ApiError::BadRequest {
+            code,
+            message: format!("{field} {problem}"),
+            fields: FieldErrors::from([(field.to_owned(), problem)]),
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
@@ -38,6 +56,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
@@ -70,7 +89,7 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let fields = match self {
-            ApiError::Validation(fields) => fields,
+            ApiError::Validation(fields) | ApiError::BadRequest { fields, .. } => fields,
             _ => FieldErrors::new(),
         };
         let body = ErrorBody {

@@ -73,14 +73,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 /// The field a data error is about: its path, or for a missing field the name serde reports.
 fn field_name(path: &str, error: &serde_json::Error) -> String {
     let message = error.to_string();
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        if let Some(name) = rest.split('`').next() {
-            return if path == "." {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-        }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        return if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
     }
     if path == "." {
         "body".to_owned()
@@ -95,6 +95,20 @@ fn strip_position(error: &serde_json::Error) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_owned(),
         None => message,
+    }
+}
+
+/// A path parameter; one that does not parse (say `/api/donations/abc`) names no resource: 404.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|_| ApiError::NotFound("resource"))
     }
 }
 
@@ -131,19 +145,5 @@ mod tests {
             parse_json::<NewDonation>(b"{\"donor_name\": "),
             Err(ApiError::MalformedJson(_))
         ));
-    }
-}
-
-/// A path parameter; one that does not parse (say `/api/donations/abc`) names no resource: 404.
-pub struct ApiPath<T>(pub T);
-
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| ApiPath(value))
-            .map_err(|_| ApiError::NotFound("resource"))
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per area. Handlers extract, call a service and map the result.
 
 pub mod health;
+pub mod hello;
 pub mod ledger;
 pub mod reports;
 
@@ -12,6 +13,7 @@ use crate::startup::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .merge(health::router())
+        .merge(hello::router())
         .merge(ledger::router())
         .merge(reports::router())
 }

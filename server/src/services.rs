@@ -1,5 +1,6 @@
 //! Business rules, each inside a database transaction, independent of HTTP.
 
+pub mod greeting;
 pub mod ledger;
 pub mod reports;
 pub mod stock;

@@ -5,5 +5,6 @@ mod helpers;
 
 mod errors;
 mod health;
+mod hello;
 mod ledger;
 mod reports;

@@ -1,0 +1,116 @@
+//! The one HTTP client of the app. Every call returns the server's error body as an [`ApiError`]
+//! that pages can show, next to the fields it names.
+
+use app::{ErrorBody, FieldErrors};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub fields: FieldErrors,
+}
+
+impl ApiError {
+    fn network(error: &gloo_net::Error) -> Self {
+        ApiError {
+            status: 0,
+            code: "network".to_owned(),
+            message: format!(
+                "Could not reach the server ({error}). Check your connection and try again."
+            ),
+            fields: FieldErrors::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+async fn error_from(response: Response) -> ApiError {
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => ApiError {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+            fields: body.error.fields,
+        },
+        Err(_) => ApiError {
+            status,
+            code: "unexpected".to_owned(),
+            message: format!("The server answered {status} {}", response.status_text()),
+            fields: FieldErrors::new(),
+        },
+    }
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let response = request
+        .map_err(|error| ApiError::network(&error))?
+        .send()
+        .await
+        .map_err(|error| ApiError::network(&error))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|error| ApiError::network(&error))
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    json(send(Request::get(path).build()).await?).await
+}
+
+async fn with_body<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    json(send(builder.json(body)).await?).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    with_body(Request::post(path), body).await
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    with_body(Request::put(path), body).await
+}
+
+/// A `PUT` whose success has no body (204).
+pub async fn put_no_content<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    send(Request::put(path).json(body)).await.map(drop)
+}
+
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    send(Request::delete(path).build()).await.map(drop)
+}
+
+/// A query string from the pairs whose value is not empty, e.g. `?kind=food&page=2`.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value.trim())))
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}

@@ -1,0 +1,6 @@
+//! Reusable pieces of the pages.
+
+pub mod form;
+pub mod kind_select;
+pub mod notice;
+pub mod pager;

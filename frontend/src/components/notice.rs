@@ -1,0 +1,24 @@
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// A failure to load something, announced to screen readers.
+#[component]
+pub fn LoadError(error: ApiError) -> impl IntoView {
+    view! { <p class="notice notice-error" role="alert">{error.message}</p> }
+}
+
+/// The outcome of the last submit: a confirmation or the server's message.
+#[component]
+pub fn SubmitResult(result: Signal<Option<Result<String, String>>>) -> impl IntoView {
+    move || {
+        result.get().map(|outcome| match outcome {
+            Ok(message) => {
+                view! { <p class="notice notice-ok" role="status">{message}</p> }.into_any()
+            }
+            Err(message) => {
+                view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any()
+            }
+        })
+    }
+}

@@ -1,0 +1,95 @@
+//! The browser app: routes, the page shell and the pages.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::pages::{
+    dashboard::Dashboard, distributions::Distributions, donations::Donations, greeting::Greeting,
+    not_found::NotFound, reports::Reports,
+};
+
+/// Bumped after every write, so that lists and reports that read it load again.
+#[derive(Clone, Copy)]
+pub struct LedgerVersion(pub RwSignal<u32>);
+
+impl LedgerVersion {
+    pub fn track(self) -> u32 {
+        self.0.get()
+    }
+
+    pub fn bump(self) {
+        self.0.update(|version| *version += 1);
+    }
+}
+
+pub fn ledger_version() -> LedgerVersion {
+    expect_context::<LedgerVersion>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(LedgerVersion(RwSignal::new(0)));
+    view! {
+        <Router>
+            <header class="site-header">
+                <div class="container header-row">
+                    <A href="/" attr:class="brand">"Community Hub"</A>
+                    <nav aria-label="Main">
+                        <A href="/" exact=true>"Dashboard"</A>
+                        <A href="/donations">"Donations"</A>
+                        <A href="/distributions">"Distributions"</A>
+                        <A href="/reports">"Reports"</A>
+                        <A href="/greeting">"Birthday greeting"</A>
+                    </nav>
+                </div>
+            </header>
+            <main class="container">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Dashboard />
+                    <Route path=path!("/donations") view=Donations />
+                    <Route path=path!("/distributions") view=Distributions />
+                    <Route path=path!("/reports") view=Reports />
+                    <Route path=path!("/greeting") view=Greeting />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Today's date in UTC, the calendar the server dates records in.
+pub fn today_utc() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (year, month, day) = (
+        now.get_utc_full_year() as i32,
+        now.get_utc_month() + 1,
+        now.get_utc_date(),
+    );
+    chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+}
+
+/// A quantity as people read it: `$1,250.00` for money, `1,250` or `48.5` units for goods.
+pub fn display_amount(kind: app::ledger::Kind, quantity: app::Quantity) -> String {
+    let text = quantity.to_string();
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let (sign, digits) = whole
+        .strip_prefix('-')
+        .map_or(("", whole), |rest| ("-", rest));
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match kind {
+        app::ledger::Kind::Money => format!("{sign}${grouped}.{cents}"),
+        _ if cents == "00" => format!("{sign}{grouped}"),
+        _ => format!("{sign}{grouped}.{}", cents.trim_end_matches('0')),
+    }
+}

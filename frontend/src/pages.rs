@@ -1,0 +1,9 @@
+//! One module per route.
+
+pub mod dashboard;
+pub mod distributions;
+pub mod donations;
+pub mod greeting;
+mod ledger_table;
+pub mod not_found;
+pub mod reports;

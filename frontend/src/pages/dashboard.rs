@@ -1,0 +1,78 @@
+use app::ledger::{Donation, Page};
+use app::paths;
+use app::reports::InventoryRow;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::notice::LoadError;
+use crate::{api, display_amount, ledger_version};
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let version = ledger_version();
+    let inventory = LocalResource::new(move || {
+        version.track();
+        api::get::<Vec<InventoryRow>>(paths::INVENTORY_REPORT)
+    });
+    let recent = LocalResource::new(move || {
+        version.track();
+        let path = format!("{}?per_page=5", paths::DONATIONS);
+        async move { api::get::<Page<Donation>>(&path).await }
+    });
+    view! {
+        <div class="page-head">
+            <h1>"Dashboard"</h1>
+            <div class="actions">
+                <A href="/donations" attr:class="button">"Record a donation"</A>
+                <A href="/distributions" attr:class="button secondary">"Record a distribution"</A>
+            </div>
+        </div>
+        <section aria-labelledby="stock-heading">
+            <h2 id="stock-heading">"Stock on hand"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading stock…"</p> }>
+                {move || Suspend::new(async move {
+                    match inventory.await {
+                        Ok(rows) => view! {
+                            <ul class="stock-grid">
+                                {rows.into_iter().map(|row| view! {
+                                    <li class="stock-card" data-kind=row.kind.as_str()>
+                                        <span class="stock-kind">{row.kind.label()}</span>
+                                        <strong class="stock-balance" aria-label=format!("{} balance", row.kind.label())>
+                                            {display_amount(row.kind, row.balance)}
+                                        </strong>
+                                        <span class="muted small">
+                                            {format!("in {} · out {}", display_amount(row.kind, row.donated), display_amount(row.kind, row.distributed))}
+                                        </span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card" aria-labelledby="recent-heading">
+            <h2 id="recent-heading">"Latest donations"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match recent.await {
+                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No donations yet."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <ul class="plain-list">
+                                {page.items.into_iter().map(|donation| view! {
+                                    <li>
+                                        <span>{donation.donor_name}</span>
+                                        <span class="muted">{format!(" · {} · {}", donation.kind.label(), donation.donated_on)}</span>
+                                        <strong class="right">{display_amount(donation.kind, donation.quantity)}</strong>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

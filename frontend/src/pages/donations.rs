@@ -1,0 +1,196 @@
+use app::ledger::{Donation, Kind, NewDonation, Page, parse_date};
+use app::{FieldErrors, Quantity, paths};
+use leptos::prelude::*;
+
+use crate::api::{self, query_string};
+use crate::components::form::{Field, FormErrors};
+use crate::components::kind_select::KindSelect;
+use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::pager::Pager;
+use crate::pages::ledger_table::{DeleteButton, RecordFilters};
+use crate::{display_amount, ledger_version, today_utc};
+
+const PER_PAGE: u64 = 10;
+
+#[component]
+pub fn Donations() -> impl IntoView {
+    view! {
+        <h1>"Donations"</h1>
+        <div class="split">
+            <section class="card" aria-labelledby="new-donation">
+                <h2 id="new-donation">"Record a donation"</h2>
+                <DonationForm />
+            </section>
+            <section class="card" aria-labelledby="donation-list">
+                <h2 id="donation-list">"Donations received"</h2>
+                <DonationList />
+            </section>
+        </div>
+    }
+}
+
+/// Turns the form's text into a request, with the same rules the server applies.
+fn parse(
+    donor: &str,
+    kind: &str,
+    quantity: &str,
+    date: &str,
+    note: &str,
+) -> Result<NewDonation, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let quantity = quantity.parse::<Quantity>().unwrap_or_else(|error| {
+        errors.insert("quantity".into(), error.to_string());
+        Quantity::ZERO
+    });
+    let donated_on = parse_date(date).unwrap_or_else(|error| {
+        errors.insert("donated_on".into(), error);
+        today_utc()
+    });
+    let input = NewDonation {
+        donor_name: donor.to_owned(),
+        kind: kind.parse().unwrap_or(Kind::Other),
+        quantity,
+        donated_on: Some(donated_on),
+        note: Some(note.to_owned()).filter(|note| !note.trim().is_empty()),
+    };
+    if let Err(rules) = input.validate(today_utc()) {
+        for (field, message) in rules {
+            errors.entry(field).or_insert(message);
+        }
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+#[component]
+fn DonationForm() -> impl IntoView {
+    let version = ledger_version();
+    let donor = RwSignal::new(String::new());
+    let kind = RwSignal::new(Kind::Food.as_str().to_owned());
+    let quantity = RwSignal::new(String::new());
+    let date = RwSignal::new(today_utc().to_string());
+    let note = RwSignal::new(String::new());
+    let parsed = move || {
+        parse(
+            &donor.get(),
+            &kind.get(),
+            &quantity.get(),
+            &date.get(),
+            &note.get(),
+        )
+    };
+    let form = FormErrors::new(move || parsed().err().unwrap_or_default());
+    let result = RwSignal::new(None::<Result<String, String>>);
+
+    let save = Action::new_local(move |input: &NewDonation| {
+        let input = input.clone();
+        async move {
+            match api::post::<_, Donation>(paths::DONATIONS, &input).await {
+                Ok(saved) => {
+                    result.set(Some(Ok(format!(
+                        "Recorded {} of {} from {}.",
+                        display_amount(saved.kind, saved.quantity),
+                        saved.kind.label().to_lowercase(),
+                        saved.donor_name
+                    ))));
+                    donor.set(String::new());
+                    quantity.set(String::new());
+                    note.set(String::new());
+                    form.reset();
+                    version.bump();
+                }
+                Err(error) => {
+                    form.show_server(error.fields);
+                    result.set(Some(Err(error.message)));
+                }
+            }
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        result.set(None);
+        if form.try_submit()
+            && let Ok(input) = parsed()
+        {
+            save.dispatch(input);
+        }
+    };
+    view! {
+        <form on:submit=on_submit novalidate>
+            <Field label="Donor" name="donor_name" value=donor form required=true />
+            <div class="row">
+                <KindSelect value=kind />
+                <Field label="Quantity" name="quantity" value=quantity form required=true input_mode="decimal"
+                    hint="US dollars for money, units for goods" />
+            </div>
+            <Field label="Date received" name="donated_on" value=date form input_type="date" />
+            <Field label="Note" name="note" value=note form multiline=true />
+            <button type="submit" disabled=move || save.pending().get()>
+                {move || if save.pending().get() { "Saving…" } else { "Record donation" }}
+            </button>
+            <SubmitResult result=result.into() />
+        </form>
+    }
+}
+
+#[component]
+fn DonationList() -> impl IntoView {
+    let version = ledger_version();
+    let page = RwSignal::new(1_u64);
+    let filters = RecordFilters::new(page);
+    let donor = RwSignal::new(String::new());
+    let donations = LocalResource::new(move || {
+        version.track();
+        let query = query_string(&[
+            ("page", page.get().to_string()),
+            ("per_page", PER_PAGE.to_string()),
+            ("kind", filters.kind.get()),
+            ("donor", donor.get()),
+            ("from", filters.from.get()),
+            ("to", filters.to.get()),
+        ]);
+        async move { api::get::<Page<Donation>>(&format!("{}{query}", paths::DONATIONS)).await }
+    });
+    view! {
+        <div class="filters" role="search" aria-label="Filter donations">
+            <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
+            <div class="field">
+                <label for="filter-donor">"Donor"</label>
+                <input id="filter-donor" type="search" prop:value=move || donor.get()
+                    on:input=move |event| { donor.set(event_target_value(&event)); page.set(1); } />
+            </div>
+            {filters.date_inputs()}
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading donations…"</p> }>
+            {move || Suspend::new(async move {
+                match donations.await {
+                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No donations match."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.items.into_iter().map(|donation| view! {
+                                        <tr>
+                                            <td class="date">{donation.donated_on.to_string()}</td>
+                                            <td>{donation.donor_name}</td>
+                                            <td>{donation.kind.label()}</td>
+                                            <td class="num">{display_amount(donation.kind, donation.quantity)}</td>
+                                            <td class="muted">{donation.note.unwrap_or_default()}</td>
+                                            <td><DeleteButton path=paths::item(paths::DONATIONS, donation.id) /></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page total=list.total per_page=PER_PAGE />
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,107 @@
+//! The greeting API, `/hello/{username}`: save a date of birth, then be told how long until the
+//! birthday. Its contract answers bad input with 400, not the 422 of the rest of the API.
+
+use app::greeting::{Greeting, GreetingRequest, parse_date_of_birth, validate_username};
+use app::paths;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{any, get};
+use axum::{Json, RequestPartsExt, Router};
+use serde_json::error::Category;
+
+use crate::error::ApiError;
+use crate::services::{greeting, today};
+use crate::startup::AppState;
+
+const USERNAME: &str = "username";
+const DATE_OF_BIRTH: &str = "dateOfBirth";
+
+pub fn router() -> Router<AppState> {
+    let user = format!("{}/{{username}}", paths::HELLO);
+    Router::new()
+        .route(&user, get(greet).put(save))
+        // `/hello/` names a user too, with an empty (so invalid) name; neither it nor the paths
+        // below may fall through to the browser app.
+        .route(&format!("{}/", paths::HELLO), get(greet).put(save))
+        .route(paths::HELLO, any(not_found))
+        .route(&format!("{user}/"), any(not_found))
+        .route(&format!("{user}/{{*rest}}"), any(not_found))
+}
+
+/// The `{username}` of the path, checked against the username rules.
+struct Username(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Username {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let username = match parts.extract::<Option<Path<String>>>().await {
+            // `/hello/` has no parameter: its username is empty.
+            Ok(path) => path.map(|Path(username)| username).unwrap_or_default(),
+            Err(_) => return Err(invalid_username("must be valid UTF-8 once percent-decoded")),
+        };
+        validate_username(&username).map_err(invalid_username)?;
+        Ok(Username(username))
+    }
+}
+
+fn invalid_username(problem: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_username", USERNAME, problem)
+}
+
+fn invalid_date_of_birth(problem: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_date_of_birth", DATE_OF_BIRTH, problem)
+}
+
+async fn greet(
+    State(state): State<AppState>,
+    Username(username): Username,
+) -> Result<Json<Greeting>, ApiError> {
+    let date_of_birth = greeting::date_of_birth(&state.db, &username)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    Ok(Json(Greeting {
+        message: app::greeting::greeting(&username, date_of_birth, today()),
+    }))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Username(username): Username,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|rejection| ApiError::MalformedJson(rejection.body_text()))?;
+    let text = date_of_birth_text(&body, query.as_deref())?;
+    let date_of_birth = parse_date_of_birth(&text, today()).map_err(invalid_date_of_birth)?;
+    greeting::save_date_of_birth(&state.db, &username, date_of_birth).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `dateOfBirth` as sent: in the JSON body, or in the query string when there is no body, as
+/// older clients send it. The body is read whatever its content type, again for those clients.
+fn date_of_birth_text(body: &[u8], query: Option<&str>) -> Result<String, ApiError> {
+    if body.trim_ascii().is_empty() {
+        return form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .find(|(key, _)| key == DATE_OF_BIRTH)
+            .map(|(_, value)| value.into_owned())
+            .ok_or_else(|| invalid_date_of_birth("is required"));
+    }
+    serde_json::from_slice::<GreetingRequest>(body)
+        .map(|request| request.date_of_birth)
+        .map_err(|error| match error.classify() {
+            Category::Data => {
+                invalid_date_of_birth("is required, as a string in the form YYYY-MM-DD")
+            }
+            Category::Syntax | Category::Eof | Category::Io => {
+                ApiError::MalformedJson(error.to_string())
+            }
+        })
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("API path")
+}

@@ -1,0 +1,131 @@
+//! Installs the tools the build needs when they are missing, pinned to versions known to work
+//! together: the wasm target, Trunk, the wasm-bindgen CLI matching the crate, npm packages
+//! (Playwright and the wasm optimiser), and Chromium for the browser tests.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cargo, exec, step};
+
+const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` version pinned in the workspace's Cargo.toml.
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The first line a tool prints for `--version`, or `None` when it is not installed.
+fn version_of(tool: &str) -> Option<String> {
+    let output = Command::new(tool).arg("--version").output().ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    })
+}
+
+pub fn ensure_wasm_target() -> Result<()> {
+    let output = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup (is Rust installed with rustup?)")?;
+    if !String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
+        step("Installing the wasm32-unknown-unknown target");
+        exec(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// Installs a cargo-installed tool unless `--version` already reports `version`.
+fn ensure_cargo_tool(binary: &str, version: &str, install: &[&str]) -> Result<()> {
+    if version_of(binary).is_some_and(|line| line.contains(version)) {
+        return Ok(());
+    }
+    step(&format!(
+        "Installing {binary} {version} (a few minutes, once)"
+    ));
+    exec(cargo().arg("install").args(install))
+}
+
+/// Everything `trunk build` needs.
+pub fn ensure_spa_toolchain(root: &Path) -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool(
+        "trunk",
+        TRUNK_VERSION,
+        &["--locked", &format!("trunk@{TRUNK_VERSION}")],
+    )?;
+    // Without --locked: the CLI's own lock file names a crate version the registry no longer has.
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        WASM_BINDGEN_VERSION,
+        &["wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION],
+    )?;
+    ensure_npm_packages(root)
+}
+
+/// Installs `end2end/`'s npm packages when they are missing or older than the lock file.
+fn ensure_npm_packages(root: &Path) -> Result<()> {
+    let end2end = root.join("end2end");
+    let installed = end2end.join("node_modules").join(".package-lock.json");
+    let lock = end2end.join("package-lock.json");
+    let fresh = match (installed.metadata(), lock.metadata()) {
+        (Ok(installed), Ok(lock)) => installed.modified()? >= lock.modified()?,
+        _ => false,
+    };
+    if !fresh {
+        if version_of("npm").is_none() {
+            bail!(
+                "npm is missing: install Node.js 20 or newer (e.g. `apt-get install nodejs npm`)"
+            );
+        }
+        step("Installing npm packages (Playwright, wasm-opt)");
+        exec(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&end2end)
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts `end2end/node_modules/.bin` first on PATH, so Trunk finds the npm build of wasm-opt
+/// (Debian's older binaryen produces wasm that fails in the browser).
+pub fn with_node_tools<'a>(root: &Path, command: &'a mut Command) -> &'a mut Command {
+    let bin = root.join("end2end").join("node_modules").join(".bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
+        .expect("PATH entries contain no separator");
+    command.env("PATH", joined)
+}
+
+/// Chromium from Debian: Playwright cannot download its own browser build offline.
+pub fn ensure_browser_test_tools(root: &Path) -> Result<()> {
+    ensure_npm_packages(root)?;
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("Chromium is missing: run `sudo apt-get install -y chromium` and try again");
+    }
+    step("Installing Chromium from Debian");
+    exec(Command::new("apt-get").arg("update"))?;
+    exec(
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
