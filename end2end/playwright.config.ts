@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// The real server on a throw-away SQLite database, serving the built app from dist/.
+// The real server on a throw-away SQLite database, serving the built app from dist/, with one
+// staff account (see tests/helpers.ts) created through the server's own command line first.
 const port = Number(process.env.E2E_PORT ?? 3197);
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
 const server = process.env.SERVER_BIN ?? resolve(__dirname, '../target/debug/server');
@@ -33,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `"${server}"`,
+    command: `"${server}" users create --email staff@e2e.test --name "Erin Staff" --role staff && exec "${server}"`,
     url: `http://127.0.0.1:${port}/api/ready`,
     timeout: 60_000,
     reuseExistingServer: false,
@@ -44,6 +45,9 @@ export default defineConfig({
       BIND_ADDR: `127.0.0.1:${port}`,
       STATIC_DIR: staticDir,
       RUST_LOG: 'warn',
+      PASSWORD: 'staff e2e password',
+      // Every test signs in; the default limit of 5 a minute is for people, not test suites.
+      AUTH_RATE_LIMIT: '0',
     },
   },
 });

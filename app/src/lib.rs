@@ -2,6 +2,7 @@
 //! decide whether a request is valid, the API paths and the error body. Plain data only, so it compiles
 //! for the host and for `wasm32-unknown-unknown` alike.
 
+pub mod accounts;
 pub mod error;
 pub mod greeting;
 pub mod ledger;

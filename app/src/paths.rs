@@ -19,3 +19,9 @@ pub fn item(collection: &str, id: i64) -> String {
 /// The greeting API, `/hello/{username}`: at the root rather than under `/api`, where its clients
 /// already call it.
 pub const HELLO: &str = "/hello";
+
+pub const REGISTER: &str = "/api/auth/register";
+pub const LOGIN: &str = "/api/auth/login";
+pub const LOGOUT: &str = "/api/auth/logout";
+pub const ME: &str = "/api/auth/me";
+pub const USERS: &str = "/api/users";

@@ -1,4 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
+import { signInAsStaff } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await signInAsStaff(page);
+});
 
 /// The balance of one kind as the dashboard shows it, e.g. "12" or "$40.00".
 async function dashboardBalance(page: Page, kind: string): Promise<string> {

@@ -1,13 +1,20 @@
 //! The browser app: routes, the page shell and the pages.
 
 pub mod api;
+pub mod auth;
 pub mod components;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
+use app::accounts::Role;
+use app::paths;
+
+use crate::auth::{Auth, RequireRole, use_auth};
+use crate::pages::login::{Login, Register};
 use crate::pages::{
     dashboard::Dashboard, distributions::Distributions, donations::Donations, greeting::Greeting,
     not_found::NotFound, reports::Reports,
@@ -34,30 +41,67 @@ pub fn ledger_version() -> LedgerVersion {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(LedgerVersion(RwSignal::new(0)));
+    Auth::provide();
     view! {
         <Router>
-            <header class="site-header">
-                <div class="container header-row">
-                    <A href="/" attr:class="brand">"Community Hub"</A>
-                    <nav aria-label="Main">
+            <Header />
+            <main class="container">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Dashboard />
+                    <Route path=path!("/donations") view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
+                    <Route path=path!("/distributions") view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
+                    <Route path=path!("/reports") view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
+                    <Route path=path!("/greeting") view=Greeting />
+                    <Route path=path!("/login") view=Login />
+                    <Route path=path!("/register") view=Register />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The site header: navigation for what the user's role may use, and the user menu.
+#[component]
+fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(move |(): &()| {
+        let navigate = navigate.clone();
+        async move {
+            // The session is gone either way once the cookie is cleared; a failure leaves it
+            // to expire.
+            let _ = api::post_no_content(paths::LOGOUT).await;
+            auth.user.set(None);
+            navigate("/", Default::default());
+        }
+    });
+    view! {
+        <header class="site-header">
+            <div class="container header-row">
+                <A href="/" attr:class="brand">"Community Hub"</A>
+                <nav aria-label="Main">
+                    <Show when=move || auth.allows(Role::Staff)>
                         <A href="/" exact=true>"Dashboard"</A>
                         <A href="/donations">"Donations"</A>
                         <A href="/distributions">"Distributions"</A>
                         <A href="/reports">"Reports"</A>
-                        <A href="/greeting">"Birthday greeting"</A>
-                    </nav>
+                    </Show>
+                    <A href="/greeting">"Birthday greeting"</A>
+                </nav>
+                <div class="user-menu">
+                    {move || match auth.user.get() {
+                        Some(user) => view! {
+                            <span class="user-name">{user.name}" · "{user.role.label()}</span>
+                            <button type="button" class="header-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                        }.into_any(),
+                        None => view! {
+                            <A href="/login">"Sign in"</A>
+                            <A href="/register">"Sign up"</A>
+                        }.into_any(),
+                    }}
                 </div>
-            </header>
-            <main class="container">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Dashboard />
-                    <Route path=path!("/donations") view=Donations />
-                    <Route path=path!("/distributions") view=Distributions />
-                    <Route path=path!("/reports") view=Reports />
-                    <Route path=path!("/greeting") view=Greeting />
-                </Routes>
-            </main>
-        </Router>
+            </div>
+        </header>
     }
 }
 

@@ -1,4 +1,4 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -17,6 +17,23 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API and the browser app (the default).
     Serve,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account, e.g. the first admin. The password is read from the `PASSWORD`
+    /// environment variable, or else from the first line of standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "member")]
+        role: app::accounts::Role,
+    },
 }
 
 /// Everything the server needs to start, from flags or the environment.
@@ -44,4 +61,43 @@ pub struct Config {
     /// Load a realistic demo data set when the database is empty.
     #[arg(long, env = "DEMO_DATA", global = true)]
     pub demo_data: bool,
+    #[command(flatten)]
+    pub security: SecurityConfig,
+}
+
+/// Sessions, rate limits and which other origins may call the API.
+#[derive(Debug, Clone, Args)]
+pub struct SecurityConfig {
+    /// Mark the session cookie `Secure` (set this when the site is served over HTTPS).
+    #[arg(long, env = "COOKIE_SECURE", global = true)]
+    pub cookie_secure: bool,
+    /// Days a session lasts without being used.
+    #[arg(long, env = "SESSION_IDLE_DAYS", default_value_t = 7, global = true)]
+    pub session_idle_days: u32,
+    /// Register and login requests per minute from one client IP, each; 0 turns the limit off.
+    #[arg(long, env = "AUTH_RATE_LIMIT", default_value_t = 5, global = true)]
+    pub auth_rate_limit: u32,
+    /// API requests per minute from one client IP; 0 turns the limit off.
+    #[arg(long, env = "API_RATE_LIMIT", default_value_t = 600, global = true)]
+    pub api_rate_limit: u32,
+    /// Proxies (comma-separated IPs) whose `X-Forwarded-For` names the real client.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Other origins (comma-separated, e.g. `https://app.example.org`) allowed to send
+    /// state-changing requests.
+    #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            cookie_secure: false,
+            session_idle_days: 7,
+            auth_rate_limit: 5,
+            api_rate_limit: 600,
+            trusted_proxies: Vec::new(),
+            allowed_origins: Vec::new(),
+        }
+    }
 }

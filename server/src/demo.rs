@@ -1,10 +1,33 @@
 //! A small, realistic data set so that a fresh install has something to look at.
 
+use app::accounts::Role;
 use app::ledger::{Kind, NewDistribution, NewDonation};
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
-use crate::services::{ledger, today};
+use crate::services::{accounts, ledger, today};
+
+/// One account per role, with the credentials the README gives: (email, name, password, role).
+pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
+    (
+        "admin@example.org",
+        "Avery Admin",
+        "hub-admin-demo",
+        Role::Admin,
+    ),
+    (
+        "staff@example.org",
+        "Sam Staff",
+        "hub-staff-demo",
+        Role::Staff,
+    ),
+    (
+        "member@example.org",
+        "Mel Member",
+        "hub-member-demo",
+        Role::Member,
+    ),
+];
 
 /// (days ago, donor, kind, quantity)
 const DONATIONS: &[(u64, &str, Kind, &str)] = &[
@@ -36,8 +59,15 @@ fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
 }
 
-/// Loads the demo data set when nothing has been recorded yet.
+/// Loads the demo accounts into a database without accounts, and the demo ledger into an empty
+/// ledger.
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if !accounts::has_users(db).await? {
+        for &(email, name, password, role) in ACCOUNTS {
+            accounts::create_user(db, email, name, password, role).await?;
+        }
+        tracing::info!("created the demo accounts");
+    }
     if !ledger::is_empty(db).await? {
         return Ok(());
     }

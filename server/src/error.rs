@@ -1,6 +1,7 @@
 use app::{ErrorBody, ErrorDetail, FieldErrors};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// Every way a request can fail. Each variant is one status and one JSON body; handlers return
@@ -20,6 +21,16 @@ pub enum ApiError {
         message: String,
         fields: FieldErrors,
     },
+    #[error("sign in to do this")]
+    Unauthorized,
+    #[error("the email or password is not correct")]
+    InvalidCredentials,
+    #[error("your account may not do this")]
+    Forbidden,
+    #[error("requests from other sites may not change anything here")]
+    CrossSite,
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     #[error("{0} was not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -57,6 +68,11 @@ impl ApiError {
             }
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
@@ -81,6 +97,10 @@ impl From<sea_orm::DbErr> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after } => Some(retry_after),
+            _ => None,
+        };
         let message = match &self {
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "request failed");
@@ -99,6 +119,12 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

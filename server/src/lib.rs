@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod migration;
 pub mod routes;
+pub mod security;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_ledger;
 mod m0002_birthdays;
+mod m0003_accounts;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_ledger::Migration),
             Box::new(m0002_birthdays::Migration),
+            Box::new(m0003_accounts::Migration),
         ]
     }
 }

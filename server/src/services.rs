@@ -1,5 +1,6 @@
 //! Business rules, each inside a database transaction, independent of HTTP.
 
+pub mod accounts;
 pub mod greeting;
 pub mod ledger;
 pub mod reports;

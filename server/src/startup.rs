@@ -1,10 +1,12 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
 use axum::extract::Request;
+use axum::middleware::from_fn_with_state;
 use axum::routing::any;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
@@ -13,21 +15,54 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::Config;
+use crate::config::{Config, SecurityConfig};
 use crate::error::ApiError;
 use crate::migration::Migrator;
+use crate::security::guards::refuse_cross_site;
+use crate::security::rate_limit::RateLimiter;
 use crate::{demo, routes};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+/// The security settings in the form the request path uses them.
+#[derive(Debug)]
+pub struct Settings {
+    pub session_idle: chrono::Duration,
+    pub cookie_secure: bool,
+    /// Other origins may call the API with the session cookie, so it must be `SameSite=None`.
+    pub cross_origin_cookies: bool,
+    pub allowed_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub api_limit: RateLimiter,
+    pub register_limit: RateLimiter,
+    pub login_limit: RateLimiter,
+}
+
+impl From<&SecurityConfig> for Settings {
+    fn from(config: &SecurityConfig) -> Self {
+        Self {
+            session_idle: chrono::Duration::days(i64::from(config.session_idle_days)),
+            cookie_secure: config.cookie_secure,
+            cross_origin_cookies: !config.allowed_origins.is_empty(),
+            allowed_origins: config.allowed_origins.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+            api_limit: RateLimiter::per_minute(config.api_rate_limit),
+            register_limit: RateLimiter::per_minute(config.auth_rate_limit),
+            login_limit: RateLimiter::per_minute(config.auth_rate_limit),
+        }
+    }
 }
 
 /// A server whose listener is bound and whose database is migrated, ready to run.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    db: DatabaseConnection,
 }
 
 impl Application {
@@ -46,8 +81,21 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
-        let router = router(AppState { db }, &config.static_dir);
-        Ok(Self { listener, router })
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(Settings::from(&config.security)),
+        };
+        let router = router(state, &config.static_dir);
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    /// The database the server uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -68,6 +116,15 @@ impl Application {
         .await
         .context("serving")
     }
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(url).await?;
+    Migrator::up(&db, None)
+        .await
+        .context("running migrations")?;
+    Ok(db)
 }
 
 /// Opens the database. A SQLite file's folder is created when missing, and SQLite runs in WAL mode
@@ -113,10 +170,11 @@ fn router(state: AppState, static_dir: &Path) -> Router {
         .precompressed_gzip()
         .fallback(ServeFile::new(static_dir.join("index.html")));
     Router::new()
-        .merge(routes::api())
+        .merge(routes::api(&state))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .with_state(state)
         .fallback_service(spa)
         .layer(

@@ -4,11 +4,44 @@ use app::reports::InventoryRow;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use app::accounts::Role;
+
+use crate::auth::use_auth;
 use crate::components::notice::LoadError;
 use crate::{api, display_amount, ledger_version};
 
+/// Staff see the stock at a glance; everyone else a welcome.
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        if auth.allows(Role::Staff) {
+            view! { <StockOverview /> }.into_any()
+        } else {
+            view! { <Welcome /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <h1>"Welcome to Community Hub"</h1>
+        <section class="card">
+            <p>"Community Hub keeps track of what your organisation receives and hands out: donations, distributions, stock and donor reports."</p>
+            {move || if auth.user.with(Option::is_none) {
+                view! { <p><A href="/login">"Sign in"</A>" with your account, or "<A href="/register">"sign up"</A>"."</p> }.into_any()
+            } else {
+                view! { <p>"Staff record donations and distributions; ask an admin if you need that access."</p> }.into_any()
+            }}
+            <p>"Try the public "<A href="/greeting">"birthday greeting API"</A>"."</p>
+        </section>
+    }
+}
+
+#[component]
+fn StockOverview() -> impl IntoView {
     let version = ledger_version();
     let inventory = LocalResource::new(move || {
         version.track();

@@ -1,19 +1,30 @@
 use std::net::SocketAddr;
 
+use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
-use server::config::Config;
+use server::config::{Config, SecurityConfig};
+use server::services::accounts;
 use server::startup::Application;
 use tempfile::TempDir;
 
 pub struct TestApp {
     pub address: SocketAddr,
+    /// Signed in as a staff member, who may use the ledger.
     pub client: Client,
+    pub db: sea_orm::DatabaseConnection,
     _dir: TempDir,
 }
 
-/// Starts a server on port 0 with a fresh SQLite database and a minimal built app.
+pub const PASSWORD: &str = "a long enough secret";
+
+/// Starts a server on port 0 with a fresh SQLite database and a minimal built app, with a client
+/// signed in as staff.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(SecurityConfig::default()).await
+}
+
+pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let static_dir = dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
@@ -27,18 +38,54 @@ pub async fn spawn_app() -> TestApp {
         bind: "127.0.0.1:0".parse().unwrap(),
         static_dir,
         demo_data: false,
+        security,
     };
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
+    let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
+    let app = TestApp {
         address,
-        client: Client::builder().cookie_store(true).build().unwrap(),
+        client: new_client(),
+        db,
         _dir: dir,
-    }
+    };
+    app.create_user("staff@example.org", Role::Staff).await;
+    app.sign_in(&app.client, "staff@example.org").await;
+    app
+}
+
+/// A client with its own cookie jar, signed in as nobody.
+pub fn new_client() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
 }
 
 impl TestApp {
+    pub async fn create_user(&self, email: &str, role: Role) {
+        accounts::create_user(&self.db, email, "Test User", PASSWORD, role)
+            .await
+            .expect("user created");
+    }
+
+    pub async fn sign_in(&self, client: &Client, email: &str) {
+        let body = json!({"email": email, "password": PASSWORD});
+        let response = client
+            .post(self.url("/api/auth/login"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "signing in as {email}");
+    }
+
+    /// A fresh client signed in with a new account of `role`.
+    pub async fn client_with_role(&self, email: &str, role: Role) -> Client {
+        self.create_user(email, role).await;
+        let client = new_client();
+        self.sign_in(&client, email).await;
+        client
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod auth;
 mod errors;
 mod health;
 mod hello;

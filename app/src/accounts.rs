@@ -1,0 +1,354 @@
+//! Accounts: registration, sign-in and roles.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Checker, FieldErrors, check_length};
+
+/// What an account may do. Each role includes the ones before it: member < staff < admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Role {
+    Member,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Member, Role::Staff, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Member => "Member",
+            Role::Staff => "Staff",
+            Role::Admin => "Admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or_else(|| "must be one of member, staff, admin".to_owned())
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+/// An account as the API shows it: never with its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+pub const MAX_USER_NAME_CHARS: usize = 100;
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// Passwords that are among the most used, and so the first an attacker tries. Only those long
+/// enough to pass the length rule need listing.
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "password!",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12341234",
+    "11111111",
+    "00000000",
+    "87654321",
+    "11223344",
+    "12121212",
+    "88888888",
+    "99999999",
+    "66666666",
+    "123123123",
+    "qwertyui",
+    "qwertyuiop",
+    "qwerty123",
+    "qwerty12",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "asdfghjk",
+    "asdfghjkl",
+    "zxcvbnm1",
+    "iloveyou",
+    "iloveyou1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "welcome1",
+    "welcome123",
+    "letmein1",
+    "trustno1",
+    "superman",
+    "starwars",
+    "whatever",
+    "michelle",
+    "jennifer",
+    "computer",
+    "internet",
+    "corvette",
+    "mercedes",
+    "liverpool",
+    "chelsea1",
+    "arsenal1",
+    "midnight",
+    "master123",
+    "admin123",
+    "administrator",
+    "changeme",
+    "abc12345",
+    "abcd1234",
+    "aa123456",
+    "a1b2c3d4",
+    "qazwsxedc",
+    "1234qwer",
+    "q1w2e3r4",
+    "q1w2e3r4t5",
+    "monkey123",
+    "dragon123",
+    "shadow123",
+    "football1",
+    "baseball1",
+    "charlie1",
+    "jordan23",
+    "freedom1",
+    "hello123",
+    "secret123",
+    "test1234",
+    "testtest",
+    "letmein123",
+    "pokemon1",
+    "samsung1",
+    "google123",
+    "summer2024",
+    "winter2024",
+    "spring2024",
+    "autumn2024",
+    "summer2025",
+    "winter2025",
+    "password2024",
+    "password2025",
+    "password2026",
+    "community",
+    "community1",
+];
+
+fn is_common_password(password: &str) -> bool {
+    let lowered = password.to_lowercase();
+    COMMON_PASSWORDS.contains(&lowered.as_str())
+}
+
+/// The email as stored: trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plain shape check: one `@`, something before it, a dotted domain after it, no spaces.
+fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+        && email.chars().count() <= MAX_EMAIL_CHARS
+}
+
+/// Body of `POST /api/auth/register`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+impl RegisterRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_email(&mut checker, &self.email);
+        check_password(&mut checker, &self.password);
+        check_length(&mut checker, "name", &self.name, 1, MAX_USER_NAME_CHARS);
+        checker.finish()
+    }
+}
+
+fn check_email(checker: &mut Checker, email: &str) {
+    let email = normalize_email(email);
+    checker.check(!email.is_empty(), "email", "is required");
+    checker.check(
+        looks_like_email(&email),
+        "email",
+        "must be an email address such as name@example.org",
+    );
+}
+
+/// The password rules, for registration and for accounts made from the command line.
+pub fn check_password(checker: &mut Checker, password: &str) {
+    let length = password.chars().count();
+    checker.check(
+        length >= MIN_PASSWORD_CHARS,
+        "password",
+        format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+    );
+    checker.check(
+        length <= MAX_PASSWORD_CHARS,
+        "password",
+        format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+    );
+    checker.check(
+        !is_common_password(password),
+        "password",
+        "is one of the most common passwords; choose another",
+    );
+}
+
+/// Body of `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl LoginRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        checker.check(!self.email.trim().is_empty(), "email", "is required");
+        checker.check(!self.password.is_empty(), "password", "is required");
+        checker.finish()
+    }
+}
+
+/// Body of `PATCH /api/users/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateUserRequest {
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn register(email: &str, password: &str, name: &str) -> RegisterRequest {
+        RegisterRequest {
+            email: email.into(),
+            password: password.into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn a_reasonable_registration_is_valid() {
+        assert_eq!(
+            register(" Ada@Example.org ", "correct horse battery", "Ada").validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn emails_must_look_like_addresses() {
+        for email in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "ada@@example.org",
+            "a da@example.org",
+            "ada@.org",
+        ] {
+            let errors = register(email, "correct horse battery", "Ada")
+                .validate()
+                .unwrap_err();
+            assert!(errors.contains_key("email"), "{email:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_must_be_8_to_128_characters_and_not_common() {
+        let short = register("a@b.org", "short12", "Ada")
+            .validate()
+            .unwrap_err();
+        assert_eq!(short["password"], "must be at least 8 characters");
+        let long = register("a@b.org", &"x".repeat(129), "Ada")
+            .validate()
+            .unwrap_err();
+        assert_eq!(long["password"], "must be at most 128 characters");
+        let common = register("a@b.org", "Password123", "Ada")
+            .validate()
+            .unwrap_err();
+        assert!(common["password"].contains("most common"));
+        assert_eq!(
+            register("a@b.org", &"x".repeat(128), "Ada").validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn name_is_required_and_at_most_100_characters() {
+        assert!(
+            register("a@b.org", "correct horse", "  ")
+                .validate()
+                .unwrap_err()
+                .contains_key("name")
+        );
+        assert!(
+            register("a@b.org", "correct horse", &"n".repeat(101))
+                .validate()
+                .unwrap_err()
+                .contains_key("name")
+        );
+    }
+
+    #[test]
+    fn roles_are_ordered_by_what_they_may_do() {
+        assert!(Role::Member < Role::Staff && Role::Staff < Role::Admin);
+        assert_eq!("staff".parse::<Role>(), Ok(Role::Staff));
+        assert!("owner".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,16 @@
+import { expect, Page } from '@playwright/test';
+
+export const staff = { email: 'staff@e2e.test', password: 'staff e2e password', name: 'Erin Staff' };
+
+/// Signs in through the sign-in page and waits for the header to show the user.
+export async function signIn(page: Page, email: string, password: string, name: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner')).toContainText(name);
+}
+
+export async function signInAsStaff(page: Page) {
+  await signIn(page, staff.email, staff.password, staff.name);
+}

@@ -1,0 +1,19 @@
+use sea_orm::entity::prelude::*;
+
+/// A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+/// the database cannot be used to take over sessions.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub token_hash: String,
+    pub user_id: i32,
+    pub created_at: DateTimeUtc,
+    /// Moves forward while the session is used; past it the session is gone.
+    pub expires_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,66 @@
+//! Middleware that refuses requests before they reach a handler.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::client_ip::client_ip;
+use super::cross_site;
+use super::rate_limit::RateLimiter;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Refuses state-changing requests made on behalf of another site (403 `cross_site`).
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if cross_site::is_refused(
+        request.method(),
+        request.headers(),
+        &state.settings.allowed_origins,
+    ) {
+        return Err(ApiError::CrossSite);
+    }
+    Ok(next.run(request).await)
+}
+
+fn limit(limiter: &RateLimiter, state: &AppState, request: &Request) -> Result<(), ApiError> {
+    match client_ip(request, &state.settings.trusted_proxies) {
+        Some(ip) => limiter
+            .check(ip)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after }),
+        None => Ok(()),
+    }
+}
+
+/// The general per-client limit on API requests.
+pub async fn limit_api(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    limit(&state.settings.api_limit, &state, &request)?;
+    Ok(next.run(request).await)
+}
+
+/// The tighter limit on registration, against sign-up floods.
+pub async fn limit_register(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    limit(&state.settings.register_limit, &state, &request)?;
+    Ok(next.run(request).await)
+}
+
+/// The tighter limit on sign-in, against password guessing.
+pub async fn limit_login(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    limit(&state.settings.login_limit, &state, &request)?;
+    Ok(next.run(request).await)
+}

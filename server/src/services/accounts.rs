@@ -1,0 +1,227 @@
+//! Accounts and sessions.
+
+use app::accounts::{Role, User, normalize_email};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::entities::{session, user};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("user not found")]
+    NotFound,
+    #[error("the last admin cannot lose the admin role")]
+    LastAdmin,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+fn parse_role(text: &str) -> Result<Role, DbErr> {
+    text.parse()
+        .map_err(|_| DbErr::Type(format!("unknown role {text:?} in the database")))
+}
+
+fn to_user(model: user::Model) -> Result<User, DbErr> {
+    Ok(User {
+        id: model.id.into(),
+        email: model.email,
+        name: model.name,
+        role: parse_role(&model.role)?,
+        created_at: model.created_at,
+    })
+}
+
+/// Argon2id is slow on purpose; it runs on the blocking pool so requests keep flowing.
+async fn hash_password(password: String) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
+}
+
+async fn password_matches(password: String, hash: String) -> anyhow::Result<bool> {
+    Ok(
+        tokio::task::spawn_blocking(move || {
+            password_auth::verify_password(password, &hash).is_ok()
+        })
+        .await?,
+    )
+}
+
+/// Creates an account; the request must already be validated.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Role,
+) -> Result<User, AccountError> {
+    let password_hash = hash_password(password.to_owned()).await?;
+    let now = Utc::now();
+    let model = user::ActiveModel {
+        email: Set(normalize_email(email)),
+        name: Set(name.trim().to_owned()),
+        role: Set(role.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match model.insert(db).await {
+        Ok(stored) => Ok(to_user(stored)?),
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AccountError::EmailTaken)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The account with this email and password. An unknown email costs as much time as a wrong
+/// password, so timing does not tell which accounts exist.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<Option<User>, AccountError> {
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(normalize_email(email)))
+        .one(db)
+        .await?;
+    static UNKNOWN_ACCOUNT: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = match &found {
+        Some(model) => model.password_hash.clone(),
+        None => UNKNOWN_ACCOUNT
+            .get_or_try_init(|| hash_password("no account has this password".to_owned()))
+            .await?
+            .clone(),
+    };
+    let matches = password_matches(password.to_owned(), hash).await?;
+    match found {
+        Some(model) if matches => Ok(Some(to_user(model)?)),
+        _ => Ok(None),
+    }
+}
+
+pub async fn list_users(db: &DatabaseConnection) -> Result<Vec<User>, DbErr> {
+    user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_user)
+        .collect()
+}
+
+/// Changes a role. The last admin keeps theirs, so the organisation is never locked out: the
+/// update itself carries the condition that another admin remains.
+pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<User, AccountError> {
+    let id = i32::try_from(id).map_err(|_| AccountError::NotFound)?;
+    let admin = Role::Admin.as_str();
+    let mut update = user::Entity::update_many()
+        .col_expr(user::Column::Role, Expr::value(role.as_str()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(id));
+    if role != Role::Admin {
+        let another_admin = Query::select()
+            .expr(Expr::val(1))
+            .from(user::Entity)
+            .and_where(user::Column::Role.eq(admin))
+            .and_where(user::Column::Id.ne(id))
+            .to_owned();
+        update = update.filter(
+            Condition::any()
+                .add(user::Column::Role.ne(admin))
+                .add(Expr::exists(another_admin)),
+        );
+    }
+    if update.exec(db).await?.rows_affected == 0 {
+        return match user::Entity::find_by_id(id).one(db).await? {
+            Some(_) => Err(AccountError::LastAdmin),
+            None => Err(AccountError::NotFound),
+        };
+    }
+    let stored = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    Ok(to_user(stored)?)
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a session for `user_id` and returns the token for the cookie. Every sign-in gets a new
+/// token, so a token planted before sign-in is worthless after it.
+pub async fn start_session(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    idle: Duration,
+) -> Result<String, AccountError> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    let token = hex(&bytes);
+    let now = Utc::now();
+    session::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        user_id: Set(i32::try_from(user_id).map_err(|_| AccountError::NotFound)?),
+        created_at: Set(now),
+        expires_at: Set(now + idle),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The user a session token belongs to, if the session is live. Use moves the expiry forward,
+/// at most once a minute to keep reads cheap.
+pub async fn session_user(
+    db: &DatabaseConnection,
+    token: &str,
+    idle: Duration,
+) -> Result<Option<User>, DbErr> {
+    let now = Utc::now();
+    let hash = token_hash(token);
+    let Some(live) = session::Entity::find_by_id(hash.clone())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if live.expires_at - now < idle - Duration::minutes(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::ExpiresAt, Expr::value(now + idle))
+            .filter(session::Column::TokenHash.eq(hash))
+            .exec(db)
+            .await?;
+    }
+    user::Entity::find_by_id(live.user_id)
+        .one(db)
+        .await?
+        .map(to_user)
+        .transpose()
+}
+
+/// Ends a session, so its cookie no longer works anywhere.
+pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(token_hash(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether any account exists (the demo data only adds accounts to an empty database).
+pub async fn has_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(user::Entity::find().count(db).await? > 0)
+}

@@ -1,0 +1,551 @@
+use app::accounts::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+use server::config::SecurityConfig;
+
+use crate::helpers::{PASSWORD, error_of, json_of, new_client, spawn_app, spawn_app_with};
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|cookie| cookie.starts_with("hub_session="))
+        .expect("a session cookie")
+}
+
+fn token_of(cookie: &str) -> String {
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn registering_creates_a_signed_in_member() {
+    let app = spawn_app().await;
+    let client = new_client();
+    let body =
+        json!({"email": "  Ada@Example.ORG ", "password": "correct horse battery", "name": "Ada"});
+    let response = client
+        .post(app.url("/api/auth/register"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&response);
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    let user = json_of(response, StatusCode::CREATED).await;
+    assert_eq!(user["email"], "ada@example.org");
+    assert_eq!(user["role"], "member");
+    assert!(user.get("password").is_none() && user.get("password_hash").is_none());
+
+    let me = json_of(
+        client.get(app.url("/api/auth/me")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["id"], user["id"]);
+}
+
+#[tokio::test]
+async fn invalid_registrations_name_each_field() {
+    let app = spawn_app().await;
+    let body = json!({"email": "not-an-email", "password": "short", "name": ""});
+    let error = error_of(
+        app.post("/api/auth/register", &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    for field in ["email", "password", "name"] {
+        assert!(error["fields"][field].is_string(), "{error}");
+    }
+    let common = json!({"email": "a@example.org", "password": "password123", "name": "A"});
+    let error = error_of(
+        app.post("/api/auth/register", &common).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        error["fields"]["password"]
+            .as_str()
+            .unwrap()
+            .contains("common")
+    );
+}
+
+#[tokio::test]
+async fn an_email_can_register_only_once() {
+    let app = spawn_app().await;
+    let body =
+        json!({"email": "STAFF@example.org", "password": "correct horse battery", "name": "Again"});
+    error_of(
+        app.post("/api/auth/register", &body).await,
+        StatusCode::CONFLICT,
+        "email_taken",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_look_the_same() {
+    let app = spawn_app().await;
+    let client = new_client();
+    let wrong = json!({"email": "staff@example.org", "password": "not the password"});
+    let unknown = json!({"email": "nobody@example.org", "password": PASSWORD});
+    let first = error_of(
+        client
+            .post(app.url("/api/auth/login"))
+            .json(&wrong)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    let second = error_of(
+        client
+            .post(app.url("/api/auth/login"))
+            .json(&unknown)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    assert_eq!(first, second);
+    error_of(
+        client.get(app.url("/api/auth/me")).send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn each_sign_in_gets_a_new_session() {
+    let app = spawn_app().await;
+    let body = json!({"email": "staff@example.org", "password": PASSWORD});
+    let first = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let second = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        token_of(&session_cookie(&first)),
+        token_of(&session_cookie(&second))
+    );
+}
+
+#[tokio::test]
+async fn a_logged_out_cookie_is_refused() {
+    let app = spawn_app().await;
+    let body = json!({"email": "staff@example.org", "password": PASSWORD});
+    let login = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let token = token_of(&session_cookie(&login));
+    let bare = reqwest::Client::new();
+    let me = |client: &reqwest::Client| {
+        client
+            .get(app.url("/api/auth/me"))
+            .header("cookie", token.clone())
+            .send()
+    };
+    assert_eq!(me(&bare).await.unwrap().status(), StatusCode::OK);
+
+    let logout = bare
+        .post(app.url("/api/auth/logout"))
+        .header("cookie", token.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert!(session_cookie(&logout).contains("Max-Age=0"));
+    error_of(
+        me(&bare).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_sixth_login_in_a_minute_is_limited() {
+    let app = spawn_app().await;
+    let client = new_client();
+    let body = json!({"email": "staff@example.org", "password": "wrong password!"});
+    for _ in 0..4 {
+        let response = client
+            .post(app.url("/api/auth/login"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = client
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the helper's own sign-in counts as the first"
+    );
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after));
+    error_of(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn registration_has_its_own_limit() {
+    let app = spawn_app().await;
+    for attempt in 0..6 {
+        let body = json!({"email": format!("user{attempt}@example.org"), "password": "correct horse battery", "name": "U"});
+        let response = new_client()
+            .post(app.url("/api/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let expected = if attempt < 5 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(response.status(), expected, "attempt {attempt}");
+    }
+}
+
+#[tokio::test]
+async fn an_auth_limit_of_zero_turns_it_off() {
+    let app = spawn_app_with(SecurityConfig {
+        auth_rate_limit: 0,
+        ..SecurityConfig::default()
+    })
+    .await;
+    let body = json!({"email": "staff@example.org", "password": "wrong password!"});
+    for _ in 0..8 {
+        let response = new_client()
+            .post(app.url("/api/auth/login"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_limited_by_forwarded_address() {
+    let security = SecurityConfig {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..SecurityConfig::default()
+    };
+    let app = spawn_app_with(security).await;
+    let body = json!({"email": "staff@example.org", "password": "wrong password!"});
+    let login = |ip: &'static str| {
+        new_client()
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", ip)
+            .json(&body)
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            login("198.51.100.1").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login("198.51.100.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login("198.51.100.2").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn forwarded_addresses_are_ignored_without_a_trusted_proxy() {
+    let app = spawn_app().await;
+    let body = json!({"email": "staff@example.org", "password": "wrong password!"});
+    for attempt in 0..5 {
+        let response = new_client()
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", format!("198.51.100.{attempt}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let expected = if attempt < 4 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(response.status(), expected, "attempt {attempt}");
+    }
+}
+
+#[tokio::test]
+async fn the_ledger_needs_staff() {
+    let app = spawn_app().await;
+    let anonymous = new_client();
+    error_of(
+        anonymous
+            .get(app.url("/api/donations"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+    let body = json!({"donor_name": "A", "kind": "food", "quantity": 1});
+    error_of(
+        member
+            .post(app.url("/api/donations"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        member
+            .get(app.url("/api/reports/inventory"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    assert_eq!(
+        admin
+            .get(app.url("/api/reports/inventory"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn public_endpoints_stay_public() {
+    let app = spawn_app().await;
+    let anonymous = new_client();
+    assert_eq!(
+        anonymous
+            .get(app.url("/api/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let body = json!({"dateOfBirth": "1990-01-01"});
+    let response = anonymous
+        .put(app.url("/hello/Ada"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused() {
+    let app = spawn_app().await;
+    let body = json!({"donor_name": "A", "kind": "food", "quantity": 1});
+    let post = |header: &'static str, value: &'static str| {
+        app.client
+            .post(app.url("/api/donations"))
+            .header(header, value)
+            .json(&body)
+            .send()
+    };
+    error_of(
+        post("origin", "https://evil.example").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "cross_site",
+    )
+    .await;
+    error_of(
+        post("sec-fetch-site", "cross-site").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "cross_site",
+    )
+    .await;
+    let own_origin = format!("http://{}", app.address);
+    let response = app
+        .client
+        .post(app.url("/api/donations"))
+        .header("origin", own_origin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        post("sec-fetch-site", "same-origin")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn an_allowed_origin_may_post() {
+    let security = SecurityConfig {
+        allowed_origins: vec!["https://app.example.org".to_owned()],
+        ..SecurityConfig::default()
+    };
+    let app = spawn_app_with(security).await;
+    let body = json!({"donor_name": "A", "kind": "food", "quantity": 1});
+    let response = app
+        .client
+        .post(app.url("/api/donations"))
+        .header("origin", "https://app.example.org")
+        .header("sec-fetch-site", "cross-site")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let app = spawn_app_with(SecurityConfig {
+        cookie_secure: true,
+        ..SecurityConfig::default()
+    })
+    .await;
+    let body = json!({"email": "staff@example.org", "password": PASSWORD});
+    let response = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(session_cookie(&response).contains("; Secure"));
+}
+
+#[tokio::test]
+async fn admins_manage_roles() {
+    let app = spawn_app().await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    let users = json_of(
+        admin.get(app.url("/api/users")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let staff = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["email"] == "staff@example.org")
+        .unwrap()
+        .clone();
+    let id = staff["id"].as_i64().unwrap();
+
+    let patch = |client: &reqwest::Client, id: i64, role: &str| {
+        client
+            .patch(app.url(&format!("/api/users/{id}")))
+            .json(&json!({"role": role}))
+            .send()
+    };
+    let updated = json_of(patch(&admin, id, "member").await.unwrap(), StatusCode::OK).await;
+    assert_eq!(updated["role"], "member");
+    error_of(
+        app.client
+            .get(app.url("/api/donations"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
+    error_of(
+        patch(&app.client, id, "admin").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        patch(&admin, 9999, "staff").await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let bad = admin
+        .patch(app.url(&format!("/api/users/{id}")))
+        .json(&json!({"role": "owner"}))
+        .send()
+        .await
+        .unwrap();
+    error_of(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn the_last_admin_keeps_the_role() {
+    let app = spawn_app().await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    let me = json_of(
+        admin.get(app.url("/api/auth/me")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    let id = me["id"].as_i64().unwrap();
+    let response = admin
+        .patch(app.url(&format!("/api/users/{id}")))
+        .json(&json!({"role": "staff"}))
+        .send()
+        .await
+        .unwrap();
+    error_of(response, StatusCode::CONFLICT, "last_admin").await;
+
+    app.create_user("second@example.org", Role::Admin).await;
+    let response = admin
+        .patch(app.url(&format!("/api/users/{id}")))
+        .json(&json!({"role": "staff"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
