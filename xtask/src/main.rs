@@ -2,6 +2,7 @@
 //! same everywhere. Every command first installs what it needs and is missing, and skips what is
 //! already there.
 
+mod postgres;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -117,6 +118,15 @@ fn test(root: &Path) -> Result<()> {
 
     step("Unit and integration tests (SQLite)");
     exec(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+    {
+        let cluster = postgres::TempCluster::start()?;
+        step("Integration tests (PostgreSQL)");
+        exec(
+            cargo()
+                .args(["test", "-p", "server", "--test", "api"])
+                .env("TEST_POSTGRES_URL", &cluster.url),
+        )?;
+    }
 
     build_spa(root)?;
     step("Building the server for the browser tests");
@@ -131,6 +141,14 @@ fn test(root: &Path) -> Result<()> {
             .env("SERVER_BIN", server)
             .env("STATIC_DIR", root.join("dist")),
     )
+}
+
+/// Whether this process runs as root, and so may install system packages.
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
 }
 
 /// Where cargo puts build output (honours `CARGO_TARGET_DIR`).

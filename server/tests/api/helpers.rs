@@ -1,7 +1,10 @@
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use server::config::{Config, SecurityConfig};
 use server::services::accounts;
@@ -34,7 +37,7 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
     )
     .unwrap();
     let config = Config {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("hub.db").display()),
+        database_url: fresh_database(dir.path()).await,
         bind: "127.0.0.1:0".parse().unwrap(),
         static_dir,
         demo_data: false,
@@ -53,6 +56,32 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
     app.create_user("staff@example.org", Role::Staff).await;
     app.sign_in(&app.client, "staff@example.org").await;
     app
+}
+
+/// A new, empty database: a SQLite file in `dir`, or, when `TEST_POSTGRES_URL` names a PostgreSQL
+/// server (as `cargo xtask test` does), a new database on it.
+pub async fn fresh_database(dir: &Path) -> String {
+    let Ok(server_url) = std::env::var("TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("hub.db").display());
+    };
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "hub_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = sea_orm::Database::connect(&server_url)
+        .await
+        .expect("PostgreSQL is reachable");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("test database created");
+    admin.close().await.ok();
+    let (base, _) = server_url
+        .rsplit_once('/')
+        .expect("the URL names a database");
+    format!("{base}/{name}")
 }
 
 /// A client with its own cookie jar, signed in as nobody.
