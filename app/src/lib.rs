@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod paths;
 pub mod quantity;
 pub mod reports;
+pub mod shop;
 pub mod system;
 
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};

@@ -25,3 +25,10 @@ pub const LOGIN: &str = "/api/auth/login";
 pub const LOGOUT: &str = "/api/auth/logout";
 pub const ME: &str = "/api/auth/me";
 pub const USERS: &str = "/api/users";
+
+pub const PRODUCTS: &str = "/api/products";
+pub const CART: &str = "/api/cart";
+/// One line of the cart: `/api/cart/items/{product_id}`.
+pub const CART_ITEMS: &str = "/api/cart/items";
+pub const CHECKOUT: &str = "/api/cart/checkout";
+pub const ORDERS: &str = "/api/orders";

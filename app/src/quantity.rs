@@ -18,6 +18,11 @@ pub const MAX_QUANTITY: Quantity = Quantity(Decimal::from_parts(1_000_000_000, 0
 impl Quantity {
     pub const ZERO: Quantity = Quantity(Decimal::ZERO);
 
+    /// A whole number of units, usable in constants.
+    pub const fn from_whole(units: u32) -> Self {
+        Self(Decimal::from_parts(units, 0, 0, false, 0))
+    }
+
     pub fn from_hundredths(hundredths: i64) -> Self {
         Self(Decimal::new(hundredths, 2))
     }

@@ -20,6 +20,21 @@ pub enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Write a consistent, portable backup of all data; safe while the server runs.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Load a backup into an empty database of either kind.
+    Restore {
+        /// The backup file to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace whatever the database holds.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,8 +76,50 @@ pub struct Config {
     /// Load a realistic demo data set when the database is empty.
     #[arg(long, env = "DEMO_DATA", global = true)]
     pub demo_data: bool,
+    /// Where placed orders are archived as JSON documents: `file://folder` or
+    /// `s3://bucket/prefix` (credentials, region and endpoint from the `AWS_*` variables).
+    #[arg(
+        long,
+        env = "STORAGE_URL",
+        default_value = "file://./data/storage",
+        global = true
+    )]
+    pub storage_url: String,
     #[command(flatten)]
     pub security: SecurityConfig,
+    #[command(flatten)]
+    pub shutdown: ShutdownConfig,
+}
+
+/// How the server stops on SIGTERM or Ctrl-C.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ShutdownConfig {
+    /// Seconds to keep serving after readiness turns false, so a load balancer can stop
+    /// sending new requests first.
+    #[arg(
+        long,
+        env = "SHUTDOWN_DRAIN_SECONDS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub shutdown_drain_seconds: u64,
+    /// Seconds to let requests in flight finish before stopping anyway.
+    #[arg(
+        long,
+        env = "SHUTDOWN_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_timeout_seconds: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        Self {
+            shutdown_drain_seconds: 0,
+            shutdown_timeout_seconds: 30,
+        }
+    }
 }
 
 /// Sessions, rate limits and which other origins may call the API.

@@ -1,5 +1,6 @@
 //! The community hub's server: a JSON API over SeaORM that also serves the browser app.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod entities;
@@ -10,4 +11,6 @@ pub mod routes;
 pub mod security;
 pub mod services;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
+pub mod web;

@@ -2,6 +2,7 @@ use std::io::BufRead;
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use server::backup;
 use server::config::{Cli, Command, UsersCommand};
 use server::services::accounts;
 use server::startup::{Application, connect_and_migrate};
@@ -17,6 +18,24 @@ async fn main() -> anyhow::Result<()> {
                 .await?
                 .run_until_stopped()
                 .await
+        }
+        Some(Command::Backup { to }) => {
+            let db = connect_and_migrate(&cli.config.database_url).await?;
+            let backup = backup::write(&db, &to).await?;
+            let rows: usize = backup.tables.values().map(Vec::len).sum();
+            println!(
+                "wrote {rows} rows from {} tables to {}",
+                backup.tables.len(),
+                to.display()
+            );
+            Ok(())
+        }
+        Some(Command::Restore { from, force }) => {
+            let backup = backup::read(&from)?;
+            let db = connect_and_migrate(&cli.config.database_url).await?;
+            backup::restore(&db, &backup, force).await?;
+            println!("restored {} (taken {})", from.display(), backup.created_at);
+            Ok(())
         }
         Some(Command::Users(UsersCommand::Create { email, name, role })) => {
             let password = match std::env::var("PASSWORD") {

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_ledger;
 mod m0002_birthdays;
 mod m0003_accounts;
+mod m0004_shop;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_ledger::Migration),
             Box::new(m0002_birthdays::Migration),
             Box::new(m0003_accounts::Migration),
+            Box::new(m0004_shop::Migration),
         ]
     }
 }

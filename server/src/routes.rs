@@ -5,6 +5,7 @@ pub mod health;
 pub mod hello;
 pub mod ledger;
 pub mod reports;
+pub mod shop;
 pub mod users;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
     let limited = Router::new()
         .merge(auth::router(state))
         .merge(users::router(state))
+        .merge(shop::router(state))
         .merge(staff_only)
         .route_layer(from_fn_with_state(state.clone(), limit_api));
     Router::new()

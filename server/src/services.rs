@@ -1,12 +1,20 @@
 //! Business rules, each inside a database transaction, independent of HTTP.
 
 pub mod accounts;
+pub mod archive;
 pub mod greeting;
 pub mod ledger;
 pub mod reports;
+pub mod shop;
 pub mod stock;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+
+/// The current time, to the microsecond: the finest both SQLite and PostgreSQL keep, so a
+/// timestamp reads back the same from either (and survives a backup moved between them).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
 
 /// The current date in UTC, the calendar every record is dated in.
 pub fn today() -> NaiveDate {

@@ -1,6 +1,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,22 +12,27 @@ use axum::routing::any;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::{Config, SecurityConfig};
+use crate::config::{Config, SecurityConfig, ShutdownConfig};
 use crate::error::ApiError;
 use crate::migration::Migrator;
 use crate::security::guards::refuse_cross_site;
 use crate::security::rate_limit::RateLimiter;
-use crate::{demo, routes};
+use crate::services::archive::Archive;
+use crate::storage;
+use crate::{demo, routes, web};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The order archive, nudged after each checkout.
+    pub archive: Archive,
+    /// Set once shutdown begins: readiness turns false so load balancers stop sending traffic.
+    pub draining: Arc<AtomicBool>,
 }
 
 /// The security settings in the form the request path uses them.
@@ -63,16 +69,15 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: DatabaseConnection,
+    draining: Arc<AtomicBool>,
+    shutdown: ShutdownConfig,
 }
 
 impl Application {
     /// Connects to and migrates the database, loads demo data if asked, and binds the listener
     /// (port 0 picks a free port; [`Application::address`] tells which).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = connect(&config.database_url).await?;
-        Migrator::up(&db, None)
-            .await
-            .context("running migrations")?;
+        let db = connect_and_migrate(&config.database_url).await?;
         if config.demo_data {
             demo::load_if_empty(&db)
                 .await
@@ -81,15 +86,24 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
+        let archive = Archive::new(
+            storage::open(&config.storage_url).context("opening the order archive storage")?,
+        );
+        tokio::spawn(archive.clone().run(db.clone()));
+        let draining = Arc::new(AtomicBool::new(false));
         let state = AppState {
             db: db.clone(),
             settings: Arc::new(Settings::from(&config.security)),
+            archive,
+            draining: draining.clone(),
         };
         let router = router(state, &config.static_dir);
         Ok(Self {
             listener,
             router,
             db,
+            draining,
+            shutdown: config.shutdown,
         })
     }
 
@@ -104,17 +118,56 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    /// Serves until Ctrl-C or SIGTERM, then shuts down gracefully (see [`Application::run_until`]).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes. Then readiness turns false at once, the server keeps
+    /// serving for the drain period so load balancers notice, stops accepting connections, and
+    /// finishes the requests in flight, giving up on them after the shutdown timeout.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         tracing::info!(address = %self.address(), "listening");
-        axum::serve(
+        let ShutdownConfig {
+            shutdown_drain_seconds,
+            shutdown_timeout_seconds,
+        } = self.shutdown;
+        let draining = self.draining;
+        let (closing, closed) = tokio::sync::oneshot::channel();
+        let begin_shutdown = async move {
+            stop.await;
+            draining.store(true, Ordering::SeqCst);
+            tracing::info!(
+                drain_seconds = shutdown_drain_seconds,
+                "shutting down: no longer ready"
+            );
+            tokio::time::sleep(Duration::from_secs(shutdown_drain_seconds)).await;
+            tracing::info!("shutting down: finishing requests in flight");
+            closing.send(()).ok();
+        };
+        let server = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")
+        .with_graceful_shutdown(begin_shutdown)
+        .into_future();
+        let deadline = async move {
+            if closed.await.is_ok() {
+                tokio::time::sleep(Duration::from_secs(shutdown_timeout_seconds)).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server => result.context("serving")?,
+            () = deadline => tracing::warn!(timeout_seconds = shutdown_timeout_seconds, "requests still running at the shutdown timeout; stopping anyway"),
+        }
+        tracing::info!("stopped");
+        Ok(())
     }
 }
 
@@ -165,34 +218,37 @@ fn redact(url: &str) -> String {
 }
 
 fn router(state: AppState, static_dir: &Path) -> Router {
-    let spa = ServeDir::new(static_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(ServeFile::new(static_dir.join("index.html")));
-    Router::new()
+    let app = Router::new()
         .merge(routes::api(&state))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .with_state(state)
-        .fallback_service(spa)
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request| {
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                    )
-                })
-                .on_request(())
-                .on_response(
-                    DefaultOnResponse::new()
-                        .level(Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Millis),
-                ),
-        )
+        .fallback_service(web::spa(static_dir));
+    let traced = web::with_common_headers(app).layer(
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &Request| {
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id,
+                )
+            })
+            .on_request(())
+            .on_response(
+                DefaultOnResponse::new()
+                    .level(Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Millis),
+            ),
+    );
+    web::with_request_id(traced)
 }
 
 async fn api_not_found() -> ApiError {
@@ -221,5 +277,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

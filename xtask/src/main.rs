@@ -5,6 +5,7 @@
 mod postgres;
 mod tools;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,7 +70,35 @@ fn build_spa(root: &Path) -> Result<()> {
     exec(tools::with_node_tools(
         root,
         Command::new("trunk").args(["build", "--release"]),
-    ))
+    ))?;
+    externalize_boot_script(&root.join("dist"))
+}
+
+/// Moves the start-up script Trunk writes inline into `index.html` to a file of its own with a
+/// content-hashed name, so that the app runs under a Content-Security-Policy without inline script.
+fn externalize_boot_script(dist: &Path) -> Result<()> {
+    const OPEN: &str = "<script type=\"module\">";
+    const CLOSE: &str = "</script>";
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
+    let Some(start) = html.find(OPEN) else {
+        return Ok(());
+    };
+    let end = start
+        + html[start..]
+            .find(CLOSE)
+            .context("an unclosed script in dist/index.html")?;
+    let script = html[start + OPEN.len()..end].trim();
+    let mut hasher = DefaultHasher::new();
+    script.hash(&mut hasher);
+    let name = format!("boot-{:016x}.js", hasher.finish());
+    std::fs::write(dist.join(&name), script)?;
+    let html = format!(
+        "{}<script type=\"module\" src=\"/{name}\"></script>{}",
+        &html[..start],
+        &html[end + CLOSE.len()..]
+    );
+    std::fs::write(&index, html).context("writing dist/index.html")
 }
 
 fn run(root: &Path) -> Result<()> {
@@ -116,21 +145,25 @@ fn test(root: &Path) -> Result<()> {
         "warnings",
     ]))?;
 
+    // Every cargo step below selects the same packages, so they share one build of each crate.
+    let host = ["--workspace", "--exclude", "frontend"];
     step("Unit and integration tests (SQLite)");
-    exec(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+    exec(cargo().arg("test").args(host))?;
     {
         let cluster = postgres::TempCluster::start()?;
         step("Integration tests (PostgreSQL)");
         exec(
             cargo()
-                .args(["test", "-p", "server", "--test", "api"])
+                .arg("test")
+                .args(host)
+                .args(["--test", "api"])
                 .env("TEST_POSTGRES_URL", &cluster.url),
         )?;
     }
 
     build_spa(root)?;
-    step("Building the server for the browser tests");
-    exec(cargo().args(["build", "-p", "server"]))?;
+    // The server binary the integration tests used, so the browser tests check the same build.
+    exec(cargo().arg("build").args(host).arg("--all-targets"))?;
     let server = target_dir()?.join("debug").join("server");
 
     tools::ensure_browser_test_tools(root)?;

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a copy of
 /// the database cannot be used to take over sessions.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

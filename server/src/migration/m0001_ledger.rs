@@ -114,7 +114,8 @@ impl MigrationTrait for Migration {
         rows.into_table(Stock::Table)
             .columns([Stock::Kind, Stock::Balance]);
         for kind in Kind::ALL {
-            rows.values_panic([kind.as_str().into(), 0.into()]);
+            // i64 like the column: a prepared statement cached for this insert is reused later.
+            rows.values_panic([kind.as_str().into(), 0_i64.into()]);
         }
         manager.exec_stmt(rows).await
     }

@@ -25,8 +25,11 @@ async fn health() -> Json<Health> {
     status("ok")
 }
 
-/// The service can do its work: the database answers.
+/// The service can take traffic: it is not shutting down and the database answers.
 async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(ApiError::Unavailable);
+    }
     match state.db.ping().await {
         Ok(()) => Ok(status("ok")),
         Err(error) => {

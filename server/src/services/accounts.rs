@@ -1,7 +1,7 @@
 //! Accounts and sessions.
 
 use app::accounts::{Role, User, normalize_email};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -10,6 +10,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::entities::{session, user};
+use crate::services::now;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -63,7 +64,7 @@ pub async fn create_user(
     role: Role,
 ) -> Result<User, AccountError> {
     let password_hash = hash_password(password.to_owned()).await?;
-    let now = Utc::now();
+    let now = now();
     let model = user::ActiveModel {
         email: Set(normalize_email(email)),
         name: Set(name.trim().to_owned()),
@@ -125,7 +126,7 @@ pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<Us
     let admin = Role::Admin.as_str();
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::Role, Expr::value(role.as_str()))
-        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
         .filter(user::Column::Id.eq(id));
     if role != Role::Admin {
         let another_admin = Query::select()
@@ -171,7 +172,7 @@ pub async fn start_session(
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
     let token = hex(&bytes);
-    let now = Utc::now();
+    let now = now();
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(i32::try_from(user_id).map_err(|_| AccountError::NotFound)?),
@@ -190,7 +191,7 @@ pub async fn session_user(
     token: &str,
     idle: Duration,
 ) -> Result<Option<User>, DbErr> {
-    let now = Utc::now();
+    let now = now();
     let hash = token_hash(token);
     let Some(live) = session::Entity::find_by_id(hash.clone())
         .filter(session::Column::ExpiresAt.gt(now))

@@ -1,10 +1,11 @@
 //! Dates of birth for the greeting API.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Set};
 
 use crate::entities::greeting_user;
+use crate::services::now;
 
 /// Saves `username`'s date of birth, replacing the one saved before. A single
 /// `INSERT ... ON CONFLICT DO UPDATE`, so two first saves racing cannot collide.
@@ -16,7 +17,7 @@ pub async fn save_date_of_birth(
     let row = greeting_user::ActiveModel {
         username: Set(username.to_owned()),
         date_of_birth: Set(date_of_birth),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(now()),
     };
     greeting_user::Entity::insert(row)
         .on_conflict(

@@ -7,7 +7,7 @@
 
 use app::Quantity;
 use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation, Page};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -17,6 +17,7 @@ use sea_orm::{
 use super::parse_kind;
 use super::stock::{StockChange, StockError};
 use crate::entities::{distribution, donation};
+use crate::services::now;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -105,7 +106,7 @@ pub async fn record_donation(
         .add(input.kind, input.quantity.hundredths())
         .apply(&txn)
         .await?;
-    let now = Utc::now();
+    let now = now();
     let mut model = donation::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
@@ -128,7 +129,7 @@ pub async fn record_distribution(
         .add(input.kind, -input.quantity.hundredths())
         .apply(&txn)
         .await?;
-    let now = Utc::now();
+    let now = now();
     let mut model = distribution::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
@@ -151,7 +152,7 @@ where
     E: EntityTrait,
 {
     let result = E::update_many()
-        .col_expr(column, Expr::value(Utc::now()))
+        .col_expr(column, Expr::value(now()))
         .filter(pk.eq(id))
         .exec(txn)
         .await?;
@@ -183,7 +184,7 @@ pub async fn update_donation(
         .await?;
     let mut model: donation::ActiveModel = old.into();
     fill_donation(&mut model, input, today);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(now());
     let stored = model.update(&txn).await?;
     txn.commit().await?;
     Ok(to_donation(stored)?)
@@ -241,7 +242,7 @@ pub async fn update_distribution(
         .await?;
     let mut model: distribution::ActiveModel = old.into();
     fill_distribution(&mut model, input, today);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(now());
     let stored = model.update(&txn).await?;
     txn.commit().await?;
     Ok(to_distribution(stored)?)
@@ -337,7 +338,7 @@ where
 }
 
 /// Escapes `%`, `_` and `\` so that a search text matches only itself.
-fn like_pattern(text: &str) -> LikeExpr {
+pub(crate) fn like_pattern(text: &str) -> LikeExpr {
     let escaped: String = text
         .chars()
         .flat_map(|c| match c {

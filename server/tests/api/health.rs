@@ -25,3 +25,49 @@ async fn deep_links_serve_the_app() {
             .contains("<title>Community Hub</title>")
     );
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = spawn_app().await;
+    for path in ["/", "/api/health", "/api/nothing-here"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"),
+            "{path}: {policy}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert!(!headers["x-request-id"].is_empty(), "{path}");
+    }
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-me-42");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
+    let app = spawn_app().await;
+    let asset = app.get("/app-0123456789abcdef.js").await;
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    for path in ["/", "/index.html", "/donations"] {
+        assert_eq!(
+            app.get(path).await.headers()["cache-control"],
+            "no-cache",
+            "{path}"
+        );
+    }
+}

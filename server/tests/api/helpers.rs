@@ -1,12 +1,13 @@
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use server::config::{Config, SecurityConfig};
+use server::config::{Config, SecurityConfig, ShutdownConfig};
 use server::services::accounts;
 use server::startup::Application;
 use tempfile::TempDir;
@@ -16,6 +17,8 @@ pub struct TestApp {
     /// Signed in as a staff member, who may use the ledger.
     pub client: Client,
     pub db: sea_orm::DatabaseConnection,
+    /// The folder the order archive is written to.
+    pub storage_dir: PathBuf,
     _dir: TempDir,
 }
 
@@ -27,21 +30,33 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(SecurityConfig::default()).await
 }
 
-pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let static_dir = dir.path().join("dist");
+/// A configuration for a server in `dir`: a fresh database, a minimal built app, a storage
+/// folder, and defaults for everything else.
+pub async fn test_config(dir: &Path) -> Config {
+    let static_dir = dir.join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(
         static_dir.join("index.html"),
         "<!doctype html><title>Community Hub</title>",
     )
     .unwrap();
-    let config = Config {
-        database_url: fresh_database(dir.path()).await,
+    std::fs::write(static_dir.join("app-0123456789abcdef.js"), "export {};").unwrap();
+    Config {
+        database_url: fresh_database(dir).await,
         bind: "127.0.0.1:0".parse().unwrap(),
         static_dir,
         demo_data: false,
+        storage_url: format!("file://{}", dir.join("storage").display()),
+        security: SecurityConfig::default(),
+        shutdown: ShutdownConfig::default(),
+    }
+}
+
+pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let config = Config {
         security,
+        ..test_config(dir.path()).await
     };
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
@@ -51,6 +66,7 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
         address,
         client: new_client(),
         db,
+        storage_dir: dir.path().join("storage"),
         _dir: dir,
     };
     app.create_user("staff@example.org", Role::Staff).await;
@@ -113,6 +129,12 @@ impl TestApp {
         let client = new_client();
         self.sign_in(&client, email).await;
         client
+    }
+
+    /// A store over the app's archive folder, as the app opens it.
+    pub fn archive_store(&self) -> Arc<dyn object_store::ObjectStore> {
+        server::storage::open(&format!("file://{}", self.storage_dir.display()))
+            .expect("the archive folder opens")
     }
 
     pub fn url(&self, path: &str) -> String {

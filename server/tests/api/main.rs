@@ -4,8 +4,11 @@
 mod helpers;
 
 mod auth;
+mod backup;
 mod errors;
 mod health;
 mod hello;
 mod ledger;
 mod reports;
+mod shop;
+mod shutdown;

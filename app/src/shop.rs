@@ -1,0 +1,393 @@
+//! The shop: a product catalogue, each member's cart, and the orders a checkout places.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Checker, FieldErrors, check_length};
+use crate::ledger::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use crate::quantity::Quantity;
+
+pub const MAX_PRODUCT_NAME_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+pub const MAX_IMAGE_URL_CHARS: usize = 2000;
+/// The highest price a product may have, in US dollars.
+pub const MAX_PRICE: Quantity = Quantity::from_whole(1_000_000);
+/// The most units of one product that may be in stock, or in one cart line.
+pub const MAX_STOCK: i64 = 1_000_000;
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+/// The header a client sets so that retrying a checkout cannot place a second order.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+/// Body of `POST /api/products` and `PUT /api/products/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewProduct {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// US dollars.
+    pub price: Quantity,
+    pub stock: i64,
+    #[serde(default)]
+    pub image_url: Option<String>,
+}
+
+impl NewProduct {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_length(&mut checker, "name", &self.name, 1, MAX_PRODUCT_NAME_CHARS);
+        check_length(
+            &mut checker,
+            "description",
+            &self.description,
+            0,
+            MAX_DESCRIPTION_CHARS,
+        );
+        checker.check(
+            self.price >= Quantity::ZERO,
+            "price",
+            "must not be negative",
+        );
+        checker.check(
+            self.price <= MAX_PRICE,
+            "price",
+            "must be at most 1,000,000",
+        );
+        check_stock(&mut checker, "stock", self.stock);
+        if let Some(url) = self.image_url.as_deref() {
+            checker.check(
+                is_web_url(url.trim()),
+                "image_url",
+                "must be a web address starting with http:// or https://",
+            );
+            check_length(&mut checker, "image_url", url, 0, MAX_IMAGE_URL_CHARS);
+        }
+        checker.finish()
+    }
+}
+
+fn check_stock(checker: &mut Checker, field: &str, count: i64) {
+    checker.check(
+        (0..=MAX_STOCK).contains(&count),
+        field,
+        "must be between 0 and 1,000,000",
+    );
+}
+
+/// An empty text means no image; anything else must be an absolute http(s) address.
+fn is_web_url(url: &str) -> bool {
+    if url.is_empty() {
+        return true;
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !url.chars().any(char::is_whitespace)
+    })
+}
+
+/// A product in the catalogue. Archived products were deleted after being ordered: they are
+/// hidden from the catalogue and cannot be bought, but stay readable by id for order history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// US dollars.
+    pub price: Quantity,
+    pub stock: i64,
+    pub image_url: Option<String>,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Query of the catalogue, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductQuery {
+    /// Part of the name or description, in any case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl ProductQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_paging(&mut checker, self.page, self.per_page);
+        checker.finish()
+    }
+
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1)
+    }
+
+    pub fn per_page(&self) -> u64 {
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
+    }
+}
+
+fn check_paging(checker: &mut Checker, page: Option<u64>, per_page: Option<u64>) {
+    checker.check(page != Some(0), "page", "must be 1 or more");
+    checker.check(
+        per_page.is_none_or(|n| (1..=MAX_PER_PAGE).contains(&n)),
+        "per_page",
+        format!("must be between 1 and {MAX_PER_PAGE}"),
+    );
+}
+
+/// Body of `PUT /api/cart/items/{product_id}`: the quantity wanted, 0 to remove the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetCartQuantity {
+    pub quantity: i64,
+}
+
+impl SetCartQuantity {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_stock(&mut checker, "quantity", self.quantity);
+        checker.finish()
+    }
+}
+
+/// One product in a cart or an order, priced in US dollars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub product_id: i64,
+    pub name: String,
+    pub unit_price: Quantity,
+    pub quantity: i64,
+    pub line_total: Quantity,
+}
+
+impl LineItem {
+    pub fn new(product_id: i64, name: String, unit_price: Quantity, quantity: i64) -> Self {
+        Self {
+            product_id,
+            name,
+            unit_price,
+            quantity,
+            line_total: line_total(unit_price, quantity),
+        }
+    }
+}
+
+/// `unit_price` × `quantity`, exactly.
+pub fn line_total(unit_price: Quantity, quantity: i64) -> Quantity {
+    Quantity::from_hundredths(unit_price.hundredths() * quantity)
+}
+
+/// The sum of the lines' totals.
+pub fn total(lines: &[LineItem]) -> Quantity {
+    Quantity::from_hundredths(lines.iter().map(|line| line.line_total.hundredths()).sum())
+}
+
+/// The signed-in user's cart, at today's prices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cart {
+    pub items: Vec<LineItem>,
+    pub total: Quantity,
+}
+
+impl Cart {
+    /// How many units the cart holds.
+    pub fn count(&self) -> i64 {
+        self.items.iter().map(|line| line.quantity).sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    /// Paid for in stock: the units are set aside for the customer.
+    Placed,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "placed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "Placed",
+        }
+    }
+}
+
+/// An order, with the prices it was placed at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: i64,
+    pub user_id: i64,
+    pub items: Vec<LineItem>,
+    pub total: Quantity,
+    pub status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Query of `GET /api/orders`: one's own orders, or with `all=true` (staff and admins) everyone's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderQuery {
+    #[serde(default)]
+    pub all: bool,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl OrderQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_paging(&mut checker, self.page, self.per_page);
+        checker.finish()
+    }
+
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1)
+    }
+
+    pub fn per_page(&self) -> u64 {
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
+    }
+}
+
+/// Checks an `Idempotency-Key` header value.
+pub fn validate_idempotency_key(key: &str) -> Result<(), FieldErrors> {
+    let mut checker = Checker::default();
+    check_length(
+        &mut checker,
+        "idempotency_key",
+        key,
+        1,
+        MAX_IDEMPOTENCY_KEY_CHARS,
+    );
+    checker.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product() -> NewProduct {
+        NewProduct {
+            name: "Tote bag".into(),
+            description: "Canvas".into(),
+            price: "12.50".parse().unwrap(),
+            stock: 3,
+            image_url: Some("https://example.org/bag.png".into()),
+        }
+    }
+
+    #[test]
+    fn a_plain_product_is_valid() {
+        assert_eq!(product().validate(), Ok(()));
+        let free = NewProduct {
+            price: Quantity::ZERO,
+            stock: 0,
+            image_url: None,
+            description: String::new(),
+            ..product()
+        };
+        assert_eq!(free.validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = NewProduct {
+            name: " ".into(),
+            description: "x".repeat(MAX_DESCRIPTION_CHARS + 1),
+            price: "-0.01".parse().unwrap(),
+            stock: -1,
+            image_url: Some("ftp://example.org/a.png".into()),
+        };
+        let errors = bad.validate().unwrap_err();
+        assert_eq!(errors["name"], "is required");
+        assert_eq!(errors["description"], "must be at most 2000 characters");
+        assert_eq!(errors["price"], "must not be negative");
+        assert_eq!(errors["stock"], "must be between 0 and 1,000,000");
+        assert!(errors["image_url"].contains("http"));
+    }
+
+    #[test]
+    fn price_and_stock_limits_are_inclusive() {
+        let max = NewProduct {
+            price: "1000000".parse().unwrap(),
+            stock: MAX_STOCK,
+            ..product()
+        };
+        assert_eq!(max.validate(), Ok(()));
+        let over = NewProduct {
+            price: "1000000.01".parse().unwrap(),
+            stock: MAX_STOCK + 1,
+            ..product()
+        };
+        let errors = over.validate().unwrap_err();
+        assert_eq!(errors["price"], "must be at most 1,000,000");
+        assert!(errors.contains_key("stock"));
+    }
+
+    #[test]
+    fn prices_with_more_than_two_decimals_do_not_parse() {
+        let body = r#"{"name":"A","price":"1.005","stock":1}"#;
+        let error = serde_json::from_str::<NewProduct>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at most 2 decimal places"), "{error}");
+    }
+
+    #[test]
+    fn only_web_addresses_are_images() {
+        for ok in [
+            "",
+            "http://example.org/a.png",
+            "HTTPS://example.org",
+            "https://example.org?x=1",
+        ] {
+            assert!(is_web_url(ok), "{ok:?} was refused");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "https://",
+            "//example.org/a.png",
+            "https://exa mple.org",
+        ] {
+            assert!(!is_web_url(bad), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn totals_are_exact() {
+        let lines = [
+            LineItem::new(1, "A".into(), "0.10".parse().unwrap(), 3),
+            LineItem::new(2, "B".into(), "19.99".parse().unwrap(), 2),
+        ];
+        assert_eq!(lines[0].line_total.to_string(), "0.30");
+        assert_eq!(lines[1].line_total.to_string(), "39.98");
+        assert_eq!(total(&lines).to_string(), "40.28");
+    }
+
+    #[test]
+    fn cart_quantity_must_be_in_range() {
+        assert_eq!(SetCartQuantity { quantity: 0 }.validate(), Ok(()));
+        assert!(
+            SetCartQuantity { quantity: -1 }
+                .validate()
+                .unwrap_err()
+                .contains_key("quantity")
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_bounded() {
+        assert_eq!(validate_idempotency_key("retry-1"), Ok(()));
+        assert!(validate_idempotency_key("").is_err());
+        assert!(validate_idempotency_key(&"k".repeat(201)).is_err());
+    }
+}

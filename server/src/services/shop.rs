@@ -1,0 +1,570 @@
+//! The product catalogue, carts, and checkout.
+//!
+//! Checkout is one transaction. It first deletes the user's cart lines, which claims the cart: a
+//! second checkout of the same cart waits for the first and then finds the cart empty. Each line
+//! then takes its units with a conditional `UPDATE ... SET stock = stock - q WHERE stock >= q`, in
+//! product id order so concurrent checkouts lock rows in the same order and cannot deadlock. The
+//! order, its lines and the archive outbox entry are written in the same transaction, so a
+//! refused checkout changes nothing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::Quantity;
+use app::accounts::{Role, User};
+use app::ledger::Page;
+use app::shop::{
+    Cart, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product, ProductQuery, total,
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+
+use super::ledger::like_pattern;
+use crate::entities::{archive_outbox, cart_item, order, order_item, product};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShopError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    InsufficientStock(String),
+    #[error("the cart is empty")]
+    EmptyCart,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Ids are 32-bit in the database; a larger id in a URL names nothing.
+fn record_id(id: i64, what: &'static str) -> Result<i32, ShopError> {
+    i32::try_from(id).map_err(|_| ShopError::NotFound(what))
+}
+
+fn to_product(model: product::Model) -> Product {
+    Product {
+        id: model.id.into(),
+        name: model.name,
+        description: model.description,
+        price: Quantity::from_hundredths(model.price_cents),
+        stock: model.stock.into(),
+        image_url: model.image_url,
+        archived: model.archived,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+    }
+}
+
+fn search_text(name: &str, description: &str) -> String {
+    format!("{}\n{}", name.to_lowercase(), description.to_lowercase())
+}
+
+/// Fills the editable columns from a validated request.
+fn fill_product(model: &mut product::ActiveModel, input: NewProduct) -> Result<(), DbErr> {
+    let name = input.name.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    let stock = i32::try_from(input.stock)
+        .map_err(|_| DbErr::Custom("a validated stock fits in 32 bits".into()))?;
+    model.search_text = Set(search_text(&name, &description));
+    model.name = Set(name);
+    model.description = Set(description);
+    model.price_cents = Set(input.price.hundredths());
+    model.stock = Set(stock);
+    model.image_url = Set(input
+        .image_url
+        .map(|url| url.trim().to_owned())
+        .filter(|url| !url.is_empty()));
+    Ok(())
+}
+
+/// One page of the catalogue (archived products left out), newest first.
+pub async fn list_products(
+    db: &DatabaseConnection,
+    query: &ProductQuery,
+) -> Result<Page<Product>, DbErr> {
+    let mut select = product::Entity::find().filter(product::Column::Archived.eq(false));
+    if let Some(text) = query
+        .q
+        .as_deref()
+        .map(|text| text.trim().to_lowercase())
+        .filter(|text| !text.is_empty())
+    {
+        select = select.filter(product::Column::SearchText.like(like_pattern(&text)));
+    }
+    let paginator = select
+        .order_by_desc(product::Column::CreatedAt)
+        .order_by_desc(product::Column::Id)
+        .paginate(db, query.per_page());
+    let total = paginator.num_items().await?;
+    let items = paginator
+        .fetch_page(query.page() - 1)
+        .await?
+        .into_iter()
+        .map(to_product)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page: query.page(),
+        per_page: query.per_page(),
+    })
+}
+
+/// A product by id, archived ones included, so that order history can still show them.
+pub async fn get_product(db: &DatabaseConnection, id: i64) -> Result<Product, ShopError> {
+    product::Entity::find_by_id(record_id(id, "product")?)
+        .one(db)
+        .await?
+        .map(to_product)
+        .ok_or(ShopError::NotFound("product"))
+}
+
+/// Adds a product; `input` must already be validated.
+pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Result<Product, DbErr> {
+    let now = now();
+    let mut model = product::ActiveModel {
+        archived: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill_product(&mut model, input)?;
+    Ok(to_product(model.insert(db).await?))
+}
+
+/// Touches `updated_at` of a product still in the catalogue, taking its row lock (the write lock
+/// on SQLite) for the rest of the transaction; `false` when there is no such product.
+async fn claim_product(txn: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let result = product::Entity::update_many()
+        .col_expr(product::Column::UpdatedAt, Expr::value(now()))
+        .filter(product::Column::Id.eq(id))
+        .filter(product::Column::Archived.eq(false))
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Replaces a product's details and stock; archived products cannot be changed.
+pub async fn update_product(
+    db: &DatabaseConnection,
+    id: i64,
+    input: NewProduct,
+) -> Result<Product, ShopError> {
+    let id = record_id(id, "product")?;
+    let txn = db.begin().await?;
+    if !claim_product(&txn, id).await? {
+        return Err(ShopError::NotFound("product"));
+    }
+    let old = product::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ShopError::NotFound("product"))?;
+    let mut model: product::ActiveModel = old.into();
+    fill_product(&mut model, input)?;
+    let stored = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(to_product(stored))
+}
+
+/// What deleting a product did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// It appears in orders, so it was archived instead.
+    Archived,
+}
+
+/// Removes a product from the catalogue and from every cart. One that was ever ordered is archived
+/// rather than deleted, so its orders keep their history.
+pub async fn delete_product(db: &DatabaseConnection, id: i64) -> Result<Removal, ShopError> {
+    let id = record_id(id, "product")?;
+    let txn = db.begin().await?;
+    if !claim_product(&txn, id).await? {
+        return Err(ShopError::NotFound("product"));
+    }
+    let ordered = order_item::Entity::find()
+        .filter(order_item::Column::ProductId.eq(id))
+        .count(&txn)
+        .await?
+        > 0;
+    cart_item::Entity::delete_many()
+        .filter(cart_item::Column::ProductId.eq(id))
+        .exec(&txn)
+        .await?;
+    let removal = if ordered {
+        product::Entity::update_many()
+            .col_expr(product::Column::Archived, Expr::value(true))
+            .filter(product::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        Removal::Archived
+    } else {
+        product::Entity::delete_by_id(id).exec(&txn).await?;
+        Removal::Deleted
+    };
+    txn.commit().await?;
+    Ok(removal)
+}
+
+/// The products with these ids, by id.
+async fn products_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, product::Model>, DbErr> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    Ok(product::Entity::find()
+        .filter(product::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|model| (model.id, model))
+        .collect())
+}
+
+/// The user's cart at today's prices, in the order the lines were added.
+pub async fn cart(db: &DatabaseConnection, user_id: i64) -> Result<Cart, ShopError> {
+    let user_id = record_id(user_id, "user")?;
+    let lines = cart_item::Entity::find()
+        .filter(cart_item::Column::UserId.eq(user_id))
+        .order_by_asc(cart_item::Column::Id)
+        .all(db)
+        .await?;
+    let products = products_by_id(db, lines.iter().map(|line| line.product_id)).await?;
+    let items: Vec<LineItem> = lines
+        .into_iter()
+        .filter_map(|line| {
+            let product = products.get(&line.product_id)?;
+            Some(LineItem::new(
+                product.id.into(),
+                product.name.clone(),
+                Quantity::from_hundredths(product.price_cents),
+                line.quantity.into(),
+            ))
+        })
+        .collect();
+    Ok(Cart {
+        total: total(&items),
+        items,
+    })
+}
+
+/// Sets how many of a product are in the user's cart (0 removes it). The quantity must be in
+/// stock now; checkout checks again, since stock can change in between.
+pub async fn set_cart_quantity(
+    db: &DatabaseConnection,
+    user_id: i64,
+    product_id: i64,
+    quantity: i64,
+) -> Result<Cart, ShopError> {
+    let product_id = record_id(product_id, "product")?;
+    let product = product::Entity::find_by_id(product_id)
+        .filter(product::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .ok_or(ShopError::NotFound("product"))?;
+    if quantity == 0 {
+        return remove_from_cart(db, user_id, product_id.into()).await;
+    }
+    if quantity > i64::from(product.stock) {
+        return Err(ShopError::InsufficientStock(format!(
+            "only {} of {} in stock",
+            product.stock, product.name
+        )));
+    }
+    let quantity = i32::try_from(quantity)
+        .map_err(|_| DbErr::Custom("a quantity within stock fits in 32 bits".into()))?;
+    let now = now();
+    let line = cart_item::ActiveModel {
+        user_id: Set(record_id(user_id, "user")?),
+        product_id: Set(product_id),
+        quantity: Set(quantity),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    cart_item::Entity::insert(line)
+        .on_conflict(
+            OnConflict::columns([cart_item::Column::UserId, cart_item::Column::ProductId])
+                .update_columns([cart_item::Column::Quantity, cart_item::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    cart(db, user_id).await
+}
+
+/// Takes a product out of the user's cart; removing what is not there is not an error.
+pub async fn remove_from_cart(
+    db: &DatabaseConnection,
+    user_id: i64,
+    product_id: i64,
+) -> Result<Cart, ShopError> {
+    cart_item::Entity::delete_many()
+        .filter(cart_item::Column::UserId.eq(record_id(user_id, "user")?))
+        .filter(cart_item::Column::ProductId.eq(record_id(product_id, "product")?))
+        .exec(db)
+        .await?;
+    cart(db, user_id).await
+}
+
+/// The outcome of a checkout.
+#[derive(Debug)]
+pub struct Checkout {
+    pub order: Order,
+    /// `false` when an earlier checkout with the same idempotency key placed the order.
+    pub created: bool,
+}
+
+/// Where an order's archive document goes: `orders/YYYY/MM/DD/<id>.json`, dated in UTC.
+pub fn archive_path(order: &Order) -> String {
+    format!(
+        "orders/{}/{}.json",
+        order.created_at.format("%Y/%m/%d"),
+        order.id
+    )
+}
+
+/// Turns the user's cart into an order, or refuses with nothing changed. With an idempotency key
+/// that this user already checked out with, returns that order instead.
+pub async fn checkout(
+    db: &DatabaseConnection,
+    user_id: i64,
+    idempotency_key: Option<String>,
+) -> Result<Checkout, ShopError> {
+    let user = record_id(user_id, "user")?;
+    if let Some(key) = &idempotency_key
+        && let Some(order) = order_by_key(db, user, key).await?
+    {
+        return Ok(Checkout {
+            order,
+            created: false,
+        });
+    }
+    let txn = db.begin().await?;
+    let mut lines = cart_item::Entity::delete_many()
+        .filter(cart_item::Column::UserId.eq(user))
+        .exec_with_returning(&txn)
+        .await?;
+    if lines.is_empty() {
+        return Err(ShopError::EmptyCart);
+    }
+    lines.sort_by_key(|line| line.product_id);
+    let mut short = Vec::new();
+    for line in &lines {
+        let taken = product::Entity::update_many()
+            .col_expr(
+                product::Column::Stock,
+                Expr::col(product::Column::Stock).sub(line.quantity),
+            )
+            .filter(product::Column::Id.eq(line.product_id))
+            .filter(product::Column::Archived.eq(false))
+            .filter(product::Column::Stock.gte(line.quantity))
+            .exec(&txn)
+            .await?;
+        if taken.rows_affected == 0 {
+            short.push(line.product_id);
+        }
+    }
+    let products = products_by_id(&txn, lines.iter().map(|line| line.product_id)).await?;
+    if !short.is_empty() {
+        txn.rollback().await?;
+        return Err(ShopError::InsufficientStock(shortage_message(
+            &short, &products,
+        )));
+    }
+
+    let items: Vec<LineItem> = lines
+        .iter()
+        .map(|line| {
+            let product = &products[&line.product_id];
+            LineItem::new(
+                product.id.into(),
+                product.name.clone(),
+                Quantity::from_hundredths(product.price_cents),
+                line.quantity.into(),
+            )
+        })
+        .collect();
+    let total = total(&items);
+    let created_at = now();
+    let inserted = order::ActiveModel {
+        user_id: Set(user),
+        total_cents: Set(total.hundredths()),
+        status: Set(OrderStatus::Placed.as_str().to_owned()),
+        idempotency_key: Set(idempotency_key.clone()),
+        created_at: Set(created_at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let stored = match inserted {
+        Ok(stored) => stored,
+        // A concurrent retry with the same key committed first: its order is the answer.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let key = idempotency_key.as_deref().unwrap_or_default();
+            let order = order_by_key(db, user, key).await?.ok_or(error)?;
+            return Ok(Checkout {
+                order,
+                created: false,
+            });
+        }
+        Err(error) => return Err(error.into()),
+    };
+    order_item::Entity::insert_many(lines.iter().zip(&items).map(|(line, item)| {
+        order_item::ActiveModel {
+            order_id: Set(stored.id),
+            product_id: Set(line.product_id),
+            name: Set(item.name.clone()),
+            unit_price_cents: Set(item.unit_price.hundredths()),
+            quantity: Set(line.quantity),
+            line_total_cents: Set(item.line_total.hundredths()),
+            ..Default::default()
+        }
+    }))
+    .exec(&txn)
+    .await?;
+    let order_id = stored.id;
+    let order = to_order(stored, items)?;
+    let body = serde_json::to_string_pretty(&order)
+        .map_err(|error| DbErr::Custom(format!("writing the order as JSON: {error}")))?;
+    archive_outbox::ActiveModel {
+        order_id: Set(order_id),
+        path: Set(archive_path(&order)),
+        body: Set(body),
+        attempts: Set(0),
+        created_at: Set(order.created_at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Checkout {
+        order,
+        created: true,
+    })
+}
+
+/// "not enough in stock: Mug (2 left), Tote bag (0 left)".
+fn shortage_message(short: &[i32], products: &HashMap<i32, product::Model>) -> String {
+    let names: Vec<String> = short
+        .iter()
+        .map(|id| match products.get(id) {
+            Some(product) if product.archived => format!("{} (no longer sold)", product.name),
+            Some(product) => format!("{} ({} left)", product.name, product.stock),
+            None => format!("product {id} (no longer sold)"),
+        })
+        .collect();
+    format!("not enough in stock: {}", names.join(", "))
+}
+
+fn to_order(model: order::Model, items: Vec<LineItem>) -> Result<Order, DbErr> {
+    let status = match model.status.as_str() {
+        "placed" => OrderStatus::Placed,
+        other => {
+            return Err(DbErr::Type(format!(
+                "unknown order status {other:?} in the database"
+            )));
+        }
+    };
+    Ok(Order {
+        id: model.id.into(),
+        user_id: model.user_id.into(),
+        total: Quantity::from_hundredths(model.total_cents),
+        status,
+        items,
+        created_at: model.created_at,
+    })
+}
+
+/// The orders with their lines, in the given order.
+async fn with_items(
+    db: &impl ConnectionTrait,
+    orders: Vec<order::Model>,
+) -> Result<Vec<Order>, DbErr> {
+    let ids: Vec<i32> = orders.iter().map(|order| order.id).collect();
+    let mut lines: BTreeMap<i32, Vec<LineItem>> = BTreeMap::new();
+    for line in order_item::Entity::find()
+        .filter(order_item::Column::OrderId.is_in(ids))
+        .order_by_asc(order_item::Column::Id)
+        .all(db)
+        .await?
+    {
+        lines.entry(line.order_id).or_default().push(LineItem {
+            product_id: line.product_id.into(),
+            name: line.name,
+            unit_price: Quantity::from_hundredths(line.unit_price_cents),
+            quantity: line.quantity.into(),
+            line_total: Quantity::from_hundredths(line.line_total_cents),
+        });
+    }
+    orders
+        .into_iter()
+        .map(|order| {
+            let items = lines.remove(&order.id).unwrap_or_default();
+            to_order(order, items)
+        })
+        .collect()
+}
+
+async fn order_by_key(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    key: &str,
+) -> Result<Option<Order>, DbErr> {
+    let found = order::Entity::find()
+        .filter(order::Column::UserId.eq(user_id))
+        .filter(order::Column::IdempotencyKey.eq(key))
+        .all(db)
+        .await?;
+    Ok(with_items(db, found).await?.pop())
+}
+
+/// One page of orders, newest first: the viewer's own, or with `all` everyone's.
+pub async fn list_orders(
+    db: &DatabaseConnection,
+    viewer: &User,
+    query: &OrderQuery,
+) -> Result<Page<Order>, ShopError> {
+    let mut select = order::Entity::find();
+    if !query.all {
+        select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
+    }
+    let paginator = select
+        .order_by_desc(order::Column::CreatedAt)
+        .order_by_desc(order::Column::Id)
+        .paginate(db, query.per_page());
+    let total = paginator.num_items().await?;
+    let orders = paginator.fetch_page(query.page() - 1).await?;
+    Ok(Page {
+        items: with_items(db, orders).await?,
+        total,
+        page: query.page(),
+        per_page: query.per_page(),
+    })
+}
+
+/// One order: the viewer's own, or any order for staff and admins. Someone else's order is
+/// "not found" rather than "forbidden", so that ids do not reveal which orders exist.
+pub async fn get_order(
+    db: &DatabaseConnection,
+    viewer: &User,
+    id: i64,
+) -> Result<Order, ShopError> {
+    let mut select = order::Entity::find_by_id(record_id(id, "order")?);
+    if viewer.role < Role::Staff {
+        select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
+    }
+    let found = select.all(db).await?;
+    with_items(db, found)
+        .await?
+        .pop()
+        .ok_or(ShopError::NotFound("order"))
+}
+
+/// The current time to microseconds, the precision both databases keep, so that a record read
+/// back equals the one returned when it was written.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,97 @@
+//! How the built browser app is served, and the headers every response carries.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The app needs nothing but its own origin, plus WebAssembly compilation; product pictures may
+/// come from anywhere.
+const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: https: http:; connect-src 'self'; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Serves the files of the built app; any other path gets `index.html`, so deep links work.
+pub fn spa(static_dir: &Path) -> Router {
+    let files = ServeDir::new(static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(static_dir.join("index.html")));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_headers))
+}
+
+/// Whether a file name carries a content hash (`frontend-474c9e41973fe2a1.js`), so that a given
+/// name never changes content and can be cached for good.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
+    })
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let policy = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+/// Security headers on every response, and a request id: taken from `X-Request-Id` when the
+/// client or a proxy sent one, made up otherwise, and returned either way.
+pub fn with_common_headers(router: Router) -> Router {
+    let header =
+        |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    router
+        .layer(header(
+            CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY_VALUE,
+        ))
+        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(header(X_FRAME_OPTIONS, "DENY"))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+}
+
+/// Gives each request an id before anything else sees it.
+pub fn with_request_id(router: Router) -> Router {
+    router.layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn hashed_asset_names_are_recognised() {
+        assert!(is_hashed("/frontend-474c9e41973fe2a1.js"));
+        assert!(is_hashed("/frontend-474c9e41973fe2a1_bg.wasm"));
+        assert!(is_hashed("/main-a87771be30b372ae.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/config.json"));
+        assert!(!is_hashed("/donations"));
+        assert!(!is_hashed("/some-name.js"));
+    }
+}

@@ -1,0 +1,169 @@
+use app::accounts::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use server::backup;
+use server::config::Config;
+use server::services::accounts;
+use server::startup::Application;
+
+use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+
+struct Running {
+    base: String,
+    db: sea_orm::DatabaseConnection,
+    client: Client,
+}
+
+async fn start(config: Config) -> Running {
+    let app = Application::build(config).await.expect("server starts");
+    let base = format!("http://{}", app.address());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    Running {
+        base,
+        db,
+        client: new_client(),
+    }
+}
+
+impl Running {
+    async fn sign_in(&self, email: &str) {
+        let body = json!({"email": email, "password": PASSWORD});
+        let response = self
+            .client
+            .post(format!("{}/api/auth/login", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    async fn post(&self, path: &str, body: Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{path}");
+    }
+
+    async fn text(&self, path: &str) -> String {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.text().await.unwrap()
+    }
+}
+
+/// Every listing and report a user can see, to compare two databases through the API.
+const VIEWS: &[&str] = &[
+    "/api/donations?per_page=100",
+    "/api/distributions?per_page=100",
+    "/api/reports/inventory",
+    "/api/reports/donors",
+    "/api/reports/donors.csv",
+    "/api/users",
+    "/hello/Ada",
+];
+
+#[tokio::test]
+async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("source.db").display()
+    );
+    let source = start(Config {
+        database_url: sqlite,
+        ..test_config(dir.path()).await
+    })
+    .await;
+    accounts::create_user(
+        &source.db,
+        "admin@example.org",
+        "Admin",
+        PASSWORD,
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    source.sign_in("admin@example.org").await;
+    for (donor, kind, quantity, day) in [
+        ("Ada", "food", "12.5", "2025-01-02"),
+        ("ada ", "money", "40", "2025-02-03"),
+        ("Bakery", "food", "7", "2025-03-04"),
+    ] {
+        source.post("/api/donations", json!({"donor_name": donor, "kind": kind, "quantity": quantity, "donated_on": day, "note": "ü & \"quotes\""})).await;
+    }
+    source.post("/api/distributions", json!({"kind": "food", "quantity": "3.25", "recipient": "Pantry", "distributed_on": "2025-03-05"})).await;
+    let member = json!({"email": "member@example.org", "password": PASSWORD, "name": "Mel"});
+    source
+        .client
+        .post(format!("{}/api/auth/register", source.base))
+        .json(&member)
+        .send()
+        .await
+        .unwrap();
+    source.sign_in("admin@example.org").await;
+    let birthday = source
+        .client
+        .put(format!("{}/hello/Ada", source.base))
+        .json(&json!({"dateOfBirth": "1990-02-28"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(birthday.status(), StatusCode::NO_CONTENT);
+
+    let file = dir.path().join("hub-backup.json");
+    backup::write(&source.db, &file).await.unwrap();
+
+    // The other kind when PostgreSQL is configured for the tests, another SQLite file otherwise.
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = start(test_config(target_dir.path()).await).await;
+    let loaded = backup::read(&file).unwrap();
+    backup::restore(&target.db, &loaded, false).await.unwrap();
+    target.sign_in("admin@example.org").await;
+    for view in VIEWS {
+        assert_eq!(
+            source.text(view).await,
+            target.text(view).await,
+            "{view} differs after restore"
+        );
+    }
+
+    // New rows continue after the restored ids.
+    let body = json!({"donor_name": "New", "kind": "other", "quantity": 1});
+    let created = target
+        .client
+        .post(format!("{}/api/donations", target.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let created = json_of(created, StatusCode::CREATED).await;
+    assert!(created["id"].as_i64().unwrap() > 3);
+
+    let refused = backup::restore(&target.db, &loaded, false)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("--force"), "{refused}");
+    backup::restore(&target.db, &loaded, true).await.unwrap();
+    // The restore replaced the sessions too.
+    target.sign_in("admin@example.org").await;
+    assert_eq!(source.text(VIEWS[0]).await, target.text(VIEWS[0]).await);
+}
+
+#[test]
+fn a_file_that_is_not_a_backup_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("other.json");
+    std::fs::write(&file, r#"{"hello": "world"}"#).unwrap();
+    assert!(backup::read(&file).is_err());
+}
