@@ -1,5 +1,7 @@
 //! Schema migrations, run at start-up. Each has a `down` so it can be rolled back.
 
+use anyhow::Context;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::prelude::*;
 
 mod m0001_ledger;
@@ -20,3 +22,53 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// Brings the schema up to date, one instance at a time: when several start together against one
+/// database, the first migrates and the others then find nothing left to do. PostgreSQL serialises
+/// them with an advisory lock, SQLite with a lock on a file beside the database.
+pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let lock = Database::connect(
+                ConnectOptions::new(url.to_owned())
+                    .max_connections(1)
+                    .sqlx_logging(false)
+                    .to_owned(),
+            )
+            .await
+            .context("connecting for the migration lock")?;
+            let key = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
+            lock.execute_unprepared(&key)
+                .await
+                .context("taking the migration lock")?;
+            let migrated = Migrator::up(db, None).await;
+            lock.close().await.ok();
+            migrated.context("running migrations")
+        }
+        _ => {
+            let file = url
+                .strip_prefix("sqlite://")
+                .and_then(|rest| rest.split('?').next())
+                .filter(|path| !path.is_empty() && !path.contains(":memory:"))
+                .map(|path| format!("{path}.migrate-lock"));
+            let guard = match file {
+                Some(path) => Some(
+                    tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+                        let file = std::fs::File::create(path)?;
+                        file.lock()?;
+                        Ok(file)
+                    })
+                    .await?
+                    .context("taking the migration lock")?,
+                ),
+                None => None,
+            };
+            let migrated = Migrator::up(db, None).await.context("running migrations");
+            drop(guard);
+            migrated
+        }
+    }
+}
+
+/// Any fixed number; it names this application's migration lock among others on the server.
+const MIGRATION_LOCK_KEY: i64 = 7_262_001;

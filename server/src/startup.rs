@@ -10,14 +10,13 @@ use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::any;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Config, SecurityConfig, ShutdownConfig};
 use crate::error::ApiError;
-use crate::migration::Migrator;
+use crate::migration;
 use crate::security::guards::refuse_cross_site;
 use crate::security::rate_limit::RateLimiter;
 use crate::services::archive::Archive;
@@ -174,9 +173,7 @@ impl Application {
 /// Opens the database and brings its schema up to date.
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
     let db = connect(url).await?;
-    Migrator::up(&db, None)
-        .await
-        .context("running migrations")?;
+    migration::run_exclusively(&db, url).await?;
     Ok(db)
 }
 

@@ -8,6 +8,7 @@ mod backup;
 mod errors;
 mod health;
 mod hello;
+mod instances;
 mod ledger;
 mod reports;
 mod shop;

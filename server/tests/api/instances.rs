@@ -1,0 +1,131 @@
+//! Two server processes on one database and one object store behave as one service.
+
+use app::accounts::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use server::config::{Config, SecurityConfig};
+use server::services::accounts;
+use server::startup::Application;
+
+use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+
+async fn sign_in(client: &Client, base: &str, email: &str) {
+    let body = json!({"email": email, "password": PASSWORD});
+    let response = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn two_instances_share_migrations_sessions_and_stock() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        security: SecurityConfig {
+            auth_rate_limit: 0,
+            ..SecurityConfig::default()
+        },
+        ..test_config(dir.path()).await
+    };
+    // Both start at once, as after a deploy: each runs the migrations against the same database.
+    let (first, second) = tokio::join!(
+        Application::build(config.clone()),
+        Application::build(config)
+    );
+    let (first, second) = (
+        first.expect("first instance starts"),
+        second.expect("second instance starts"),
+    );
+    let db = first.db().clone();
+    let bases = [
+        format!("http://{}", first.address()),
+        format!("http://{}", second.address()),
+    ];
+    tokio::spawn(first.run_until_stopped());
+    tokio::spawn(second.run_until_stopped());
+
+    // A session made on one instance works on the other.
+    accounts::create_user(&db, "staff@example.org", "Staff", PASSWORD, Role::Staff)
+        .await
+        .unwrap();
+    let staff = new_client();
+    sign_in(&staff, &bases[0], "staff@example.org").await;
+    let me = staff
+        .get(format!("{}/api/auth/me", bases[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_of(me, StatusCode::OK).await["email"],
+        "staff@example.org"
+    );
+
+    let product =
+        json!({"name": "Winter coat", "description": "Warm", "price": "25.00", "stock": 5});
+    let created = staff
+        .post(format!("{}/api/products", bases[1]))
+        .json(&product)
+        .send()
+        .await
+        .unwrap();
+    let product_id = json_of(created, StatusCode::CREATED).await["id"]
+        .as_i64()
+        .unwrap();
+
+    // Twenty members, each with one coat in their cart, check out at once through both instances.
+    let mut members = Vec::new();
+    for n in 0..20 {
+        let email = format!("member{n}@example.org");
+        accounts::create_user(&db, &email, "Member", PASSWORD, Role::Member)
+            .await
+            .unwrap();
+        let client = new_client();
+        let base = bases[n % 2].clone();
+        sign_in(&client, &base, &email).await;
+        let put = client
+            .put(format!("{base}/api/cart/items/{product_id}"))
+            .json(&json!({"quantity": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), StatusCode::OK);
+        members.push((client, bases[(n + 1) % 2].clone()));
+    }
+    let checkouts: Vec<_> = members
+        .into_iter()
+        .map(|(client, base)| {
+            tokio::spawn(async move {
+                client
+                    .post(format!("{base}/api/cart/checkout"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for checkout in checkouts {
+        statuses.push(checkout.await.unwrap());
+    }
+    let orders = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((orders, refused), (5, 15), "{statuses:?}");
+    let product: Value = json_of(
+        reqwest::get(format!("{}/api/products/{product_id}", bases[0]))
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(product["stock"], 0);
+}
