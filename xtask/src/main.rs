@@ -3,6 +3,7 @@
 //! already there.
 
 mod postgres;
+mod s3;
 mod tools;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -147,8 +148,11 @@ fn test(root: &Path) -> Result<()> {
 
     // Every cargo step below selects the same packages, so they share one build of each crate.
     let host = ["--workspace", "--exclude", "frontend"];
-    step("Unit and integration tests (SQLite)");
-    exec(cargo().arg("test").args(host))?;
+    {
+        let s3 = s3::TempS3::start(&target_dir()?)?;
+        step("Unit and integration tests (SQLite, local folder and S3 storage)");
+        exec(cargo().arg("test").args(host).envs(s3.env()))?;
+    }
     {
         let cluster = postgres::TempCluster::start()?;
         step("Integration tests (PostgreSQL)");

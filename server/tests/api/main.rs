@@ -13,3 +13,4 @@ mod ledger;
 mod reports;
 mod shop;
 mod shutdown;
+mod storage;

@@ -1,0 +1,95 @@
+//! A throw-away S3-compatible server (moto, from PyPI) on loopback, so the storage tests also run
+//! against S3. Installed into a virtualenv under the target folder, started on a free port, and
+//! stopped when dropped.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{exec, step};
+
+pub const BUCKET: &str = "hub-test";
+
+pub struct TempS3 {
+    child: Child,
+    pub endpoint: String,
+}
+
+fn ensure_installed(venv: &Path) -> Result<()> {
+    if venv.join("bin").join("moto_server").exists() {
+        return Ok(());
+    }
+    step("Installing an S3-compatible test server (moto, from PyPI)");
+    exec(Command::new("python3").args(["-m", "venv"]).arg(venv))?;
+    exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", "moto[server]"]))
+}
+
+/// One bare HTTP request; the status code of the answer.
+fn http_status(port: u16, request_line: &str) -> Result<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    write!(
+        stream,
+        "{request_line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .context("an HTTP answer without a status")
+}
+
+impl TempS3 {
+    pub fn start(target_dir: &Path) -> Result<Self> {
+        let venv = target_dir.join("moto-venv");
+        ensure_installed(&venv)?;
+        step("Starting a temporary S3-compatible server");
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(venv.join("bin").join("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting moto_server")?;
+        let server = Self {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        while http_status(port, "GET /").is_err() {
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("the S3 test server did not start within 30 seconds");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let created = http_status(port, &format!("PUT /{BUCKET}"))?;
+        if created != 200 {
+            bail!("creating the test bucket answered {created}");
+        }
+        Ok(server)
+    }
+
+    /// The settings that point the tests' S3 client at this server.
+    pub fn env(&self) -> [(&'static str, String); 6] {
+        [
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ALLOW_HTTP", "true".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("TEST_S3_BUCKET", BUCKET.to_owned()),
+        ]
+    }
+}
+
+impl Drop for TempS3 {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
