@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, Select, Set,
+    TransactionTrait,
 };
 
 use super::parse_kind;
@@ -141,22 +142,29 @@ pub async fn record_distribution(
     Ok(to_distribution(stored)?)
 }
 
-/// Touches `updated_at` of one record, taking its lock; `false` when there is no such record.
+/// Takes the lock of one record by touching its `updated_at` (see the module docs), then reads it.
 async fn claim<E>(
     txn: &impl ConnectionTrait,
     id: i32,
-    column: E::Column,
+    updated_at: E::Column,
     pk: E::Column,
-) -> Result<bool, DbErr>
+) -> Result<E::Model, LedgerError>
 where
     E: EntityTrait,
+    E::PrimaryKey: PrimaryKeyTrait<ValueType = i32>,
 {
-    let result = E::update_many()
-        .col_expr(column, Expr::value(now()))
+    let touched = E::update_many()
+        .col_expr(updated_at, Expr::value(now()))
         .filter(pk.eq(id))
         .exec(txn)
         .await?;
-    Ok(result.rows_affected == 1)
+    if touched.rows_affected == 0 {
+        return Err(LedgerError::NotFound);
+    }
+    E::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(LedgerError::NotFound)
 }
 
 /// Replaces a donation; refused when the stock it added has already been handed out.
@@ -168,15 +176,9 @@ pub async fn update_donation(
 ) -> Result<Donation, LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    if !claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
-        .await?
-    {
-        return Err(LedgerError::NotFound);
-    }
-    let old = donation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(LedgerError::NotFound)?;
+    let old =
+        claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
+            .await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .add(input.kind, input.quantity.hundredths())
@@ -194,15 +196,9 @@ pub async fn update_donation(
 pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    if !claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
-        .await?
-    {
-        return Err(LedgerError::NotFound);
-    }
-    let old = donation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(LedgerError::NotFound)?;
+    let old =
+        claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
+            .await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .apply(&txn)
@@ -221,20 +217,13 @@ pub async fn update_distribution(
 ) -> Result<Distribution, LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    if !claim::<distribution::Entity>(
+    let old = claim::<distribution::Entity>(
         &txn,
         id,
         distribution::Column::UpdatedAt,
         distribution::Column::Id,
     )
-    .await?
-    {
-        return Err(LedgerError::NotFound);
-    }
-    let old = distribution::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(LedgerError::NotFound)?;
+    .await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .add(input.kind, -input.quantity.hundredths())
@@ -252,20 +241,13 @@ pub async fn update_distribution(
 pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    if !claim::<distribution::Entity>(
+    let old = claim::<distribution::Entity>(
         &txn,
         id,
         distribution::Column::UpdatedAt,
         distribution::Column::Id,
     )
-    .await?
-    {
-        return Err(LedgerError::NotFound);
-    }
-    let old = distribution::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(LedgerError::NotFound)?;
+    .await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .apply(&txn)
