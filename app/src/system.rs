@@ -6,4 +6,6 @@ pub struct Health {
     /// `ok` when healthy or ready, `unavailable` otherwise.
     pub status: String,
     pub version: String,
+    /// The git revision the server was built from.
+    pub revision: String,
 }

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// The community hub server.
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about)]
+#[command(name = "server", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("GIT_REVISION"), ")"), about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -17,6 +17,7 @@ fn status(status: &str) -> Json<Health> {
     Json(Health {
         status: status.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        revision: env!("GIT_REVISION").to_owned(),
     })
 }
 

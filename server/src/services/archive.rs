@@ -65,7 +65,8 @@ pub struct Processed {
 }
 
 /// Writes every pending outbox entry (oldest first, up to a batch) to `store` and marks it done;
-/// a failed write stays pending with its error recorded.
+/// a failed write stays pending with its error recorded. Two instances may write the same entry
+/// at once; the document and its path are the same, so the second write changes nothing.
 pub async fn process_pending(
     db: &DatabaseConnection,
     store: &dyn ObjectStore,

@@ -9,6 +9,7 @@ async fn health_and_ready_answer_ok() {
         let body = json_of(app.get(path).await, StatusCode::OK).await;
         assert_eq!(body["status"], "ok");
         assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        assert!(!body["revision"].as_str().unwrap().is_empty(), "{body}");
     }
 }
 
