@@ -7,6 +7,7 @@ mod s3;
 mod tools;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -72,7 +73,46 @@ fn build_spa(root: &Path) -> Result<()> {
         root,
         Command::new("trunk").args(["build", "--release"]),
     ))?;
-    externalize_boot_script(&root.join("dist"))
+    let dist = root.join("dist");
+    externalize_boot_script(&dist)?;
+    precompress(&dist)
+}
+
+/// Writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text and wasm file, so the server
+/// or a CDN can send them to browsers that accept them without compressing on each request.
+fn precompress(dist: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        let compressible = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .is_some_and(|extension| {
+                matches!(extension, "html" | "js" | "css" | "wasm" | "json" | "svg")
+            });
+        if !compressible {
+            continue;
+        }
+        let content = std::fs::read(&path)?;
+        let mut brotli = Vec::new();
+        let parameters = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut content.as_slice(), &mut brotli, &parameters)?;
+        std::fs::write(with_suffix(&path, "br"), brotli)?;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&content)?;
+        std::fs::write(with_suffix(&path, "gz"), gzip.finish()?)?;
+    }
+    Ok(())
+}
+
+/// `app.js` → `app.js.br`.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Moves the start-up script Trunk writes inline into `index.html` to a file of its own with a
@@ -200,4 +240,58 @@ fn target_dir() -> Result<PathBuf> {
         .as_str()
         .map(PathBuf::from)
         .context("cargo metadata names no target directory")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_inline_start_up_script_moves_to_a_hashed_file() {
+        let dist = scratch("boot");
+        let page = "<head><script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script></head>";
+        std::fs::write(dist.join("index.html"), page).unwrap();
+        externalize_boot_script(&dist).unwrap();
+        let html = std::fs::read_to_string(dist.join("index.html")).unwrap();
+        let start = html.find("src=\"/").unwrap() + 6;
+        let name = &html[start..start + html[start..].find('"').unwrap()];
+        assert!(
+            name.starts_with("boot-") && name.ends_with(".js") && name.len() == 24,
+            "{html}"
+        );
+        assert!(!html.contains("import init"), "{html}");
+        let script = std::fs::read_to_string(dist.join(name)).unwrap();
+        assert_eq!(script, "import init from '/app.js';\nawait init();");
+        std::fs::remove_dir_all(dist).ok();
+    }
+
+    #[test]
+    fn compressed_copies_unpack_to_the_original() {
+        let dist = scratch("compress");
+        let content = "let answer = 42;\n".repeat(200);
+        std::fs::write(dist.join("app.js"), &content).unwrap();
+        std::fs::write(dist.join("photo.png"), [0_u8; 16]).unwrap();
+        precompress(&dist).unwrap();
+        let mut unpacked = String::new();
+        brotli::Decompressor::new(std::fs::File::open(dist.join("app.js.br")).unwrap(), 4096)
+            .read_to_string(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, content);
+        unpacked.clear();
+        flate2::read::GzDecoder::new(std::fs::File::open(dist.join("app.js.gz")).unwrap())
+            .read_to_string(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, content);
+        assert!(!dist.join("photo.png.br").exists());
+        std::fs::remove_dir_all(dist).ok();
+    }
 }
