@@ -44,6 +44,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
       BIND_ADDR: `127.0.0.1:${port}`,
       STATIC_DIR: staticDir,
+      STORAGE_URL: `file://${join(dataDir, 'storage')}`,
       RUST_LOG: 'warn',
       PASSWORD: 'staff e2e password',
       // Every test signs in; the default limit of 5 a minute is for people, not test suites.

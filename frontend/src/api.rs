@@ -102,6 +102,18 @@ pub async fn post_no_content(path: &str) -> Result<(), ApiError> {
     send(Request::post(path).build()).await.map(drop)
 }
 
+/// Sends a prepared request, e.g. one with extra headers, and reads its JSON answer.
+pub async fn send_json<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    json(send(request).await?).await
+}
+
+/// A `DELETE` that answers with a body.
+pub async fn delete_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    json(send(Request::delete(path).build()).await?).await
+}
+
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send(Request::delete(path).build()).await.map(drop)
 }

@@ -16,8 +16,9 @@ use app::paths;
 use crate::auth::{Auth, RequireRole, use_auth};
 use crate::pages::login::{Login, Register};
 use crate::pages::{
-    dashboard::Dashboard, distributions::Distributions, donations::Donations, greeting::Greeting,
-    not_found::NotFound, reports::Reports,
+    cart::CartPage, dashboard::Dashboard, distributions::Distributions, donations::Donations,
+    greeting::Greeting, not_found::NotFound, orders::Orders, products_admin::ProductsAdmin,
+    reports::Reports, shop::ProductPage, shop::Shop,
 };
 
 /// Bumped after every write, so that lists and reports that read it load again.
@@ -38,9 +39,29 @@ pub fn ledger_version() -> LedgerVersion {
     expect_context::<LedgerVersion>()
 }
 
+/// Bumped after every change to the cart or the catalogue, so that the header's count and the
+/// shop pages load again.
+#[derive(Clone, Copy)]
+pub struct CartVersion(pub RwSignal<u32>);
+
+impl CartVersion {
+    pub fn track(self) -> u32 {
+        self.0.get()
+    }
+
+    pub fn bump(self) {
+        self.0.update(|version| *version += 1);
+    }
+}
+
+pub fn cart_version() -> CartVersion {
+    expect_context::<CartVersion>()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(LedgerVersion(RwSignal::new(0)));
+    provide_context(CartVersion(RwSignal::new(0)));
     Auth::provide();
     view! {
         <Router>
@@ -52,6 +73,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/distributions") view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
                     <Route path=path!("/reports") view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
                     <Route path=path!("/greeting") view=Greeting />
+                    <Route path=path!("/shop") view=Shop />
+                    <Route path=path!("/shop/:id") view=ProductPage />
+                    <Route path=path!("/cart") view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
+                    <Route path=path!("/orders") view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
+                    <Route path=path!("/products") view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/register") view=Register />
                 </Routes>
@@ -85,6 +111,12 @@ fn Header() -> impl IntoView {
                         <A href="/donations">"Donations"</A>
                         <A href="/distributions">"Distributions"</A>
                         <A href="/reports">"Reports"</A>
+                        <A href="/products">"Products"</A>
+                    </Show>
+                    <A href="/shop">"Shop"</A>
+                    <Show when=move || auth.allows(Role::Member)>
+                        <CartLink />
+                        <A href="/orders">"Orders"</A>
                     </Show>
                     <A href="/greeting">"Birthday greeting"</A>
                 </nav>
@@ -103,6 +135,33 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// "Cart (N)", N the units in the signed-in user's cart, kept current through [`CartVersion`].
+#[component]
+fn CartLink() -> impl IntoView {
+    let version = cart_version();
+    let auth = use_auth();
+    let count = LocalResource::new(move || {
+        version.track();
+        let signed_in = auth.user.with(Option::is_some);
+        async move {
+            if signed_in {
+                api::get::<app::shop::Cart>(paths::CART)
+                    .await
+                    .map_or(0, |cart| cart.count())
+            } else {
+                0
+            }
+        }
+    });
+    let label = move || format!("Cart ({})", count.get().unwrap_or(0));
+    view! { <A href="/cart">{label}</A> }
+}
+
+/// Dollars as people read them: `$1,250.00`.
+pub fn money(amount: app::Quantity) -> String {
+    display_amount(app::ledger::Kind::Money, amount)
 }
 
 /// Today's date in UTC, the calendar the server dates records in.

@@ -1,0 +1,73 @@
+import { expect, Page, test } from '@playwright/test';
+import { signInAsStaff } from './helpers';
+
+async function createProduct(page: Page, name: string, price: string, stock: number): Promise<number> {
+  const response = await page.request.post('/api/products', {
+    data: { name, description: `${name}, made in the neighbourhood`, price, stock },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()).id;
+}
+
+async function signUp(page: Page, email: string) {
+  await page.goto('/register');
+  await page.getByLabel('Name').fill('Sam Shopper');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('shopping e2e password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('banner')).toContainText('Sam Shopper');
+}
+
+async function addToCart(page: Page, name: string, quantity: string) {
+  await page.goto('/shop');
+  await page.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await page.getByLabel('Quantity').fill(quantity);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByRole('status')).toContainText(`${quantity} × ${name}`);
+}
+
+test('a member fills a cart, checks out, and sees the order and the lower stock', async ({ page }) => {
+  const suffix = Date.now();
+  const mug = `Enamel mug ${suffix}`;
+  const tote = `Tote bag ${suffix}`;
+  await signInAsStaff(page);
+  await createProduct(page, mug, '8.50', 10);
+  await createProduct(page, tote, '12', 4);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await signUp(page, `shopper-${suffix}@e2e.test`);
+  await addToCart(page, mug, '2');
+  await addToCart(page, tote, '1');
+  const header = page.getByRole('banner');
+  await expect(header.getByRole('link', { name: 'Cart (3)' })).toBeVisible();
+
+  await header.getByRole('link', { name: 'Cart (3)' }).click();
+  const cart = page.getByRole('table', { name: 'Cart' });
+  await expect(cart).toContainText('$29.00');
+  await cart.getByLabel(`Quantity of ${mug}`).fill('3');
+  await cart.getByLabel(`Quantity of ${mug}`).press('Tab');
+  await expect(cart).toContainText('$37.50');
+  await expect(header.getByRole('link', { name: 'Cart (4)' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const confirmation = page.getByRole('region', { name: /Order #\d+ placed/ });
+  await expect(confirmation).toBeVisible();
+  await expect(confirmation.getByRole('status')).toContainText('$37.50');
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
+  await expect(header.getByRole('link', { name: 'Cart (0)' })).toBeVisible();
+
+  const orderName = (await confirmation.getByRole('heading').textContent())!.replace(' placed', '');
+  await header.getByRole('link', { name: 'Orders' }).click();
+  const order = page.getByRole('table', { name: orderName, exact: true });
+  await expect(order.getByRole('row', { name: new RegExp(mug) })).toContainText('3');
+  await expect(order.getByRole('row', { name: new RegExp(tote) })).toContainText('$12.00');
+  await expect(order).toContainText('$37.50');
+
+  await header.getByRole('link', { name: 'Shop' }).click();
+  await page.getByLabel('Search products').fill(String(suffix));
+  const products = page.getByRole('list', { name: 'Products' });
+  await expect(products.getByRole('listitem').filter({ hasText: mug })).toContainText('7 in stock');
+  await expect(products.getByRole('listitem').filter({ hasText: tote })).toContainText('3 in stock');
+});

@@ -1,0 +1,246 @@
+use app::ledger::Page;
+use app::shop::{NewProduct, Product};
+use app::{FieldErrors, Quantity, paths};
+use leptos::prelude::*;
+
+use crate::api::{self, query_string};
+use crate::components::form::{Field, FormErrors};
+use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::pager::Pager;
+use crate::{cart_version, money};
+
+const PER_PAGE: u64 = 20;
+
+/// Turns the form's text into a request, with the same rules the server applies.
+fn parse(
+    name: &str,
+    description: &str,
+    price: &str,
+    stock: &str,
+    image_url: &str,
+) -> Result<NewProduct, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let price = price.parse::<Quantity>().unwrap_or_else(|error| {
+        errors.insert("price".into(), error.to_string());
+        Quantity::ZERO
+    });
+    let stock = stock.trim().parse::<i64>().unwrap_or_else(|_| {
+        errors.insert("stock".into(), "must be a whole number".into());
+        0
+    });
+    let input = NewProduct {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        price,
+        stock,
+        image_url: Some(image_url.trim().to_owned()).filter(|url| !url.is_empty()),
+    };
+    if let Err(rules) = input.validate() {
+        for (field, message) in rules {
+            errors.entry(field).or_insert(message);
+        }
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The product form's fields, and which product it edits (none: a new one).
+#[derive(Clone, Copy)]
+struct Draft {
+    editing: RwSignal<Option<i64>>,
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    price: RwSignal<String>,
+    stock: RwSignal<String>,
+    image_url: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self {
+            editing: RwSignal::new(None),
+            name: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            price: RwSignal::new(String::new()),
+            stock: RwSignal::new(String::new()),
+            image_url: RwSignal::new(String::new()),
+        }
+    }
+
+    fn load(self, product: &Product) {
+        self.editing.set(Some(product.id));
+        self.name.set(product.name.clone());
+        self.description.set(product.description.clone());
+        self.price.set(product.price.to_string());
+        self.stock.set(product.stock.to_string());
+        self.image_url
+            .set(product.image_url.clone().unwrap_or_default());
+    }
+
+    fn clear(self) {
+        self.editing.set(None);
+        for field in [
+            self.name,
+            self.description,
+            self.price,
+            self.stock,
+            self.image_url,
+        ] {
+            field.set(String::new());
+        }
+    }
+}
+
+#[component]
+pub fn ProductsAdmin() -> impl IntoView {
+    let draft = Draft::new();
+    view! {
+        <h1>"Products"</h1>
+        <div class="split">
+            <section class="card" aria-labelledby="product-form">
+                <h2 id="product-form">{move || if draft.editing.get().is_some() { "Edit product" } else { "Add a product" }}</h2>
+                <ProductForm draft />
+            </section>
+            <section class="card" aria-labelledby="product-list">
+                <h2 id="product-list">"Catalogue"</h2>
+                <ProductList draft />
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ProductForm(draft: Draft) -> impl IntoView {
+    let version = cart_version();
+    let parsed = move || {
+        parse(
+            &draft.name.get(),
+            &draft.description.get(),
+            &draft.price.get(),
+            &draft.stock.get(),
+            &draft.image_url.get(),
+        )
+    };
+    let form = FormErrors::new(move || parsed().err().unwrap_or_default());
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let save = Action::new_local(move |(editing, input): &(Option<i64>, NewProduct)| {
+        let (editing, input) = (*editing, input.clone());
+        async move {
+            let saved = match editing {
+                Some(id) => {
+                    api::put::<_, Product>(&format!("{}/{id}", paths::PRODUCTS), &input).await
+                }
+                None => api::post::<_, Product>(paths::PRODUCTS, &input).await,
+            };
+            match saved {
+                Ok(product) => {
+                    result.set(Some(Ok(format!("Saved {}.", product.name))));
+                    draft.clear();
+                    form.reset();
+                    version.bump();
+                }
+                Err(error) => {
+                    form.show_server(error.fields);
+                    result.set(Some(Err(error.message)));
+                }
+            }
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        result.set(None);
+        if form.try_submit()
+            && let Ok(input) = parsed()
+        {
+            save.dispatch((draft.editing.get_untracked(), input));
+        }
+    };
+    view! {
+        <form on:submit=on_submit novalidate>
+            <Field label="Name" name="name" value=draft.name form required=true />
+            <Field label="Description" name="description" value=draft.description form multiline=true />
+            <div class="row">
+                <Field label="Price" name="price" value=draft.price form required=true input_mode="decimal" hint="US dollars" />
+                <Field label="Stock" name="stock" value=draft.stock form required=true input_mode="numeric" hint="Units available" />
+            </div>
+            <Field label="Image URL" name="image_url" value=draft.image_url form input_type="url" hint="Optional, http:// or https://" />
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || if draft.editing.get().is_some() { "Save changes" } else { "Add product" }}
+                </button>
+                <Show when=move || draft.editing.get().is_some()>
+                    <button type="button" class="secondary" on:click=move |_| { draft.clear(); form.reset(); }>"Cancel"</button>
+                </Show>
+            </div>
+            <SubmitResult result=result.into() />
+        </form>
+    }
+}
+
+#[component]
+fn ProductList(draft: Draft) -> impl IntoView {
+    let version = cart_version();
+    let page = RwSignal::new(1_u64);
+    let error = RwSignal::new(None::<String>);
+    let products = LocalResource::new(move || {
+        version.track();
+        let query = query_string(&[
+            ("page", page.get().to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ]);
+        async move { api::get::<Page<Product>>(&format!("{}{query}", paths::PRODUCTS)).await }
+    });
+    let archive = Action::new_local(move |id: &i64| {
+        let path = format!("{}/{id}", paths::PRODUCTS);
+        async move {
+            match api::delete(&path).await {
+                Ok(()) => version.bump(),
+                Err(failure) => error.set(Some(failure.message)),
+            }
+        }
+    });
+    view! {
+        {move || error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
+            {move || Suspend::new(async move {
+                match products.await {
+                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No products yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table aria-label="Catalogue">
+                                <thead><tr><th>"Name"</th><th class="num">"Price"</th><th class="num">"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.items.into_iter().map(|product| {
+                                        let id = product.id;
+                                        let edit_label = format!("Edit {}", product.name);
+                                        let archive_label = format!("Remove {}", product.name);
+                                        view! {
+                                            <tr>
+                                                <td>{product.name.clone()}</td>
+                                                <td class="num">{money(product.price)}</td>
+                                                <td class="num">{product.stock}</td>
+                                                <td class="actions">
+                                                    <button type="button" class="secondary small" aria-label=edit_label
+                                                        on:click=move |_| draft.load(&product)>"Edit"</button>
+                                                    <button type="button" class="secondary small" aria-label=archive_label
+                                                        title="Products that were ordered are archived, the others deleted"
+                                                        disabled=move || archive.pending().get()
+                                                        on:click=move |_| { error.set(None); archive.dispatch(id); }>"Remove"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page total=list.total per_page=PER_PAGE />
+                    }.into_any(),
+                    Err(failure) => view! { <LoadError error=failure /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,183 @@
+use app::accounts::Role;
+use app::ledger::Page;
+use app::paths;
+use app::shop::{Cart, Product, SetCartQuantity};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, query_string};
+use crate::auth::{sign_in_path, use_auth};
+use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::pager::Pager;
+use crate::{cart_version, money};
+
+const PER_PAGE: u64 = 12;
+
+/// The product's picture, or a tile with its initial when it has none.
+#[component]
+pub fn ProductImage(product: Product) -> impl IntoView {
+    match product.image_url {
+        Some(url) => {
+            view! { <img class="product-image" src=url alt=product.name loading="lazy" /> }
+                .into_any()
+        }
+        None => {
+            let initial = product
+                .name
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default();
+            view! { <div class="product-image product-placeholder" aria-hidden="true">{initial}</div> }
+                .into_any()
+        }
+    }
+}
+
+fn stock_text(stock: i64) -> String {
+    match stock {
+        0 => "Out of stock".to_owned(),
+        n => format!("{n} in stock"),
+    }
+}
+
+#[component]
+pub fn Shop() -> impl IntoView {
+    let version = cart_version();
+    let page = RwSignal::new(1_u64);
+    let search = RwSignal::new(String::new());
+    let products = LocalResource::new(move || {
+        version.track();
+        let query = query_string(&[
+            ("q", search.get()),
+            ("page", page.get().to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ]);
+        async move { api::get::<Page<Product>>(&format!("{}{query}", paths::PRODUCTS)).await }
+    });
+    view! {
+        <h1>"Shop"</h1>
+        <div class="filters" role="search" aria-label="Search the shop">
+            <div class="field">
+                <label for="shop-search">"Search products"</label>
+                <input id="shop-search" type="search" prop:value=move || search.get()
+                    on:input=move |event| { search.set(event_target_value(&event)); page.set(1); } />
+            </div>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
+            {move || Suspend::new(async move {
+                match products.await {
+                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No products match."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="product-grid" aria-label="Products">
+                            {list.items.into_iter().map(|product| {
+                                let href = format!("/shop/{}", product.id);
+                                view! {
+                                    <li class="product-card">
+                                        <ProductImage product=product.clone() />
+                                        <div class="product-body">
+                                            <A href=href attr:class="product-name">{product.name.clone()}</A>
+                                            <span class="product-price">{money(product.price)}</span>
+                                            <span class="muted small" class:out-of-stock=product.stock == 0>{stock_text(product.stock)}</span>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <Pager page total=list.total per_page=PER_PAGE />
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let product = LocalResource::new(move || {
+        let id = params.with(|params| params.get("id").unwrap_or_default());
+        async move { api::get::<Product>(&format!("{}/{id}", paths::PRODUCTS)).await }
+    });
+    view! {
+        <p><A href="/shop">"← Back to the shop"</A></p>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match product.await {
+                    Ok(product) => view! { <ProductDetails product /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductDetails(product: Product) -> impl IntoView {
+    let auth = use_auth();
+    let version = cart_version();
+    let quantity = RwSignal::new("1".to_owned());
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let (id, name, stock) = (product.id, product.name.clone(), product.stock);
+    let add = Action::new_local(move |count: &i64| {
+        let body = SetCartQuantity { quantity: *count };
+        let name = name.clone();
+        async move {
+            let path = format!("{}/{id}", paths::CART_ITEMS);
+            match api::put::<_, Cart>(&path, &body).await {
+                Ok(_) => {
+                    result.set(Some(Ok(format!(
+                        "Your cart now has {} × {name}.",
+                        body.quantity
+                    ))));
+                    version.bump();
+                }
+                Err(error) => result.set(Some(Err(error.message))),
+            }
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match quantity.get().trim().parse::<i64>() {
+            Ok(count) if (1..=stock).contains(&count) => {
+                add.dispatch(count);
+            }
+            _ => result.set(Some(Err(format!("Choose a quantity from 1 to {stock}.")))),
+        }
+    };
+    let sign_in = sign_in_path(&format!("/shop/{id}"));
+    let buyable = !product.archived && stock > 0;
+    view! {
+        <article class="product-page">
+            <ProductImage product=product.clone() />
+            <div>
+                <h1>{product.name.clone()}</h1>
+                <p class="product-price">{money(product.price)}</p>
+                <p class="muted">{if product.archived { "No longer sold".to_owned() } else { stock_text(stock) }}</p>
+                <p class="product-description">{product.description.clone()}</p>
+                <Show when=move || buyable>
+                    <Show
+                        when=move || auth.allows(Role::Member)
+                        fallback={
+                            let sign_in = sign_in.clone();
+                            move || view! { <p><A href=sign_in.clone()>"Sign in to buy"</A></p> }
+                        }
+                    >
+                        <form class="add-to-cart" on:submit=on_submit novalidate>
+                            <div class="field">
+                                <label for="product-quantity">"Quantity"</label>
+                                <input id="product-quantity" type="number" min="1" max=stock step="1" inputmode="numeric"
+                                    prop:value=move || quantity.get()
+                                    on:input=move |event| quantity.set(event_target_value(&event)) />
+                            </div>
+                            <button type="submit" disabled=move || add.pending().get()>"Add to cart"</button>
+                        </form>
+                        <SubmitResult result=result.into() />
+                    </Show>
+                </Show>
+            </div>
+        </article>
+    }
+}
