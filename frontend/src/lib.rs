@@ -118,12 +118,12 @@ fn Header() -> impl IntoView {
                         <CartLink />
                         <A href="/orders">"Orders"</A>
                     </Show>
-                    <A href="/greeting">"Birthday greeting"</A>
+                    <A href="/greeting">"Greeting"</A>
                 </nav>
                 <div class="user-menu">
                     {move || match auth.user.get() {
                         Some(user) => view! {
-                            <span class="user-name">{user.name}" · "{user.role.label()}</span>
+                            <span class="user-name" title=format!("Signed in as {} ({})", user.email, user.role.label().to_lowercase())>{user.name}</span>
                             <button type="button" class="header-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
                         }.into_any(),
                         None => view! {

@@ -2,10 +2,11 @@
 
 use app::accounts::Role;
 use app::ledger::{Kind, NewDistribution, NewDonation};
+use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
-use crate::services::{accounts, ledger, today};
+use crate::services::{accounts, ledger, shop, today};
 
 /// One account per role, with the credentials the README gives: (email, name, password, role).
 pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
@@ -55,6 +56,16 @@ const DISTRIBUTIONS: &[(u64, Kind, &str, &str)] = &[
     (2, Kind::Household, "10", "Family move-in kits"),
 ];
 
+/// (name, description, price, stock): a small community shop.
+const PRODUCTS: &[(&str, &str, &str, i64)] = &[
+    ("Canvas tote bag", "Sturdy reusable bag printed by our volunteers.", "8.00", 40),
+    ("Winter coat (adult)", "Donated, cleaned and checked; sizes vary.", "12.50", 9),
+    ("Children's book bundle", "Five picture books for ages 3 to 7.", "5.00", 15),
+    ("Hygiene kit", "Soap, toothbrush, toothpaste, shampoo and a towel.", "3.00", 60),
+    ("Ceramic mug", "Made at the Thursday pottery class.", "6.00", 12),
+    ("Seed packet collection", "Tomato, bean and herb seeds from the community garden.", "2.50", 30),
+];
+
 fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
 }
@@ -67,6 +78,19 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             accounts::create_user(db, email, name, password, role).await?;
         }
         tracing::info!("created the demo accounts");
+    }
+    if !shop::has_products(db).await? {
+        for &(name, description, price, stock) in PRODUCTS {
+            let product = NewProduct {
+                name: name.to_owned(),
+                description: description.to_owned(),
+                price: price.parse()?,
+                stock,
+                image_url: None,
+            };
+            shop::create_product(db, product).await?;
+        }
+        tracing::info!("created the demo products");
     }
     if !ledger::is_empty(db).await? {
         return Ok(());

@@ -121,6 +121,11 @@ pub async fn get_product(db: &DatabaseConnection, id: i64) -> Result<Product, Sh
 }
 
 /// Adds a product; `input` must already be validated.
+/// Whether any product exists, archived or not (the demo data only fills an empty catalogue).
+pub async fn has_products(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(product::Entity::find().count(db).await? > 0)
+}
+
 pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Result<Product, DbErr> {
     let now = now();
     let mut model = product::ActiveModel {
