@@ -58,12 +58,42 @@ const DISTRIBUTIONS: &[(u64, Kind, &str, &str)] = &[
 
 /// (name, description, price, stock): a small community shop.
 const PRODUCTS: &[(&str, &str, &str, i64)] = &[
-    ("Canvas tote bag", "Sturdy reusable bag printed by our volunteers.", "8.00", 40),
-    ("Winter coat (adult)", "Donated, cleaned and checked; sizes vary.", "12.50", 9),
-    ("Children's book bundle", "Five picture books for ages 3 to 7.", "5.00", 15),
-    ("Hygiene kit", "Soap, toothbrush, toothpaste, shampoo and a towel.", "3.00", 60),
-    ("Ceramic mug", "Made at the Thursday pottery class.", "6.00", 12),
-    ("Seed packet collection", "Tomato, bean and herb seeds from the community garden.", "2.50", 30),
+    (
+        "Canvas tote bag",
+        "Sturdy reusable bag printed by our volunteers.",
+        "8.00",
+        40,
+    ),
+    (
+        "Winter coat (adult)",
+        "Donated, cleaned and checked; sizes vary.",
+        "12.50",
+        9,
+    ),
+    (
+        "Children's book bundle",
+        "Five picture books for ages 3 to 7.",
+        "5.00",
+        15,
+    ),
+    (
+        "Hygiene kit",
+        "Soap, toothbrush, toothpaste, shampoo and a towel.",
+        "3.00",
+        60,
+    ),
+    (
+        "Ceramic mug",
+        "Made at the Thursday pottery class.",
+        "6.00",
+        12,
+    ),
+    (
+        "Seed packet collection",
+        "Tomato, bean and herb seeds from the community garden.",
+        "2.50",
+        30,
+    ),
 ];
 
 fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
