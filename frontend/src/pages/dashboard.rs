@@ -29,13 +29,13 @@ fn Welcome() -> impl IntoView {
     view! {
         <h1>"Welcome to Community Hub"</h1>
         <section class="card">
-            <p>"Community Hub keeps track of what your organisation receives and hands out: donations, distributions, stock and donor reports."</p>
+            <p>"Community Hub keeps track of what your organisation receives and hands out: donations, distributions, stock and donor reports, and runs its community shop."</p>
             {move || if auth.user.with(Option::is_none) {
                 view! { <p><A href="/login">"Sign in"</A>" with your account, or "<A href="/register">"sign up"</A>"."</p> }.into_any()
             } else {
                 view! { <p>"Staff record donations and distributions; ask an admin if you need that access."</p> }.into_any()
             }}
-            <p>"Try the public "<A href="/greeting">"birthday greeting API"</A>"."</p>
+            <p>"Browse "<A href="/shop">"the shop"</A>", or try the public "<A href="/greeting">"birthday greeting API"</A>"."</p>
         </section>
     }
 }
