@@ -71,3 +71,19 @@ test('a reload on a deep link serves the app', async ({ page }) => {
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('a donation entered wrongly is corrected from the list', async ({ page }) => {
+  const before = units(await dashboardBalance(page, 'Clothing'));
+  await recordDonation(page, 'Northside Thrift', 'clothing', '4');
+
+  const row = page.getByRole('table').getByRole('row', { name: /Northside Thrift/ }).first();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('region', { name: 'Correct a donation' });
+  await expect(form.getByLabel('Quantity')).toHaveValue('4.00');
+  await form.getByLabel('Quantity').fill('9');
+  await form.getByRole('button', { name: 'Save correction' }).click();
+  await expect(page.getByRole('status')).toContainText('Corrected to 9 of clothing from Northside Thrift');
+  await expect(page.getByRole('region', { name: 'Record a donation' })).toBeVisible();
+
+  expect(units(await dashboardBalance(page, 'Clothing'))).toBe(before + 9);
+});

@@ -15,16 +15,20 @@ const PER_PAGE: u64 = 10;
 
 #[component]
 pub fn Distributions() -> impl IntoView {
+    // The distribution being corrected, if any: the list's Edit button puts it into the form.
+    let editing = RwSignal::new(None::<Distribution>);
     view! {
         <h1>"Distributions"</h1>
         <div class="split">
             <section class="card" aria-labelledby="new-distribution">
-                <h2 id="new-distribution">"Record a distribution"</h2>
-                <DistributionForm />
+                <h2 id="new-distribution">
+                    {move || if editing.with(Option::is_some) { "Correct a distribution" } else { "Record a distribution" }}
+                </h2>
+                <DistributionForm editing />
             </section>
             <section class="card" aria-labelledby="distribution-list">
                 <h2 id="distribution-list">"Distributions made"</h2>
-                <DistributionList />
+                <DistributionList editing />
             </section>
         </div>
     }
@@ -68,7 +72,7 @@ fn parse(
 }
 
 #[component]
-fn DistributionForm() -> impl IntoView {
+fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let version = ledger_version();
     let kind = RwSignal::new(Kind::Food.as_str().to_owned());
     let quantity = RwSignal::new(String::new());
@@ -97,20 +101,49 @@ fn DistributionForm() -> impl IntoView {
         Some(format!("{} available", display_amount(kind, row.balance)))
     };
 
-    let save = Action::new_local(move |input: &NewDistribution| {
-        let input = input.clone();
+    let clear = move || {
+        quantity.set(String::new());
+        date.set(today_utc().to_string());
+        recipient.set(String::new());
+        note.set(String::new());
+        form.reset();
+        editing.set(None);
+    };
+    Effect::new(move |_| {
+        if let Some(distribution) = editing.get() {
+            kind.set(distribution.kind.as_str().to_owned());
+            quantity.set(distribution.quantity.to_string());
+            date.set(distribution.distributed_on.to_string());
+            recipient.set(distribution.recipient.unwrap_or_default());
+            note.set(distribution.note.unwrap_or_default());
+            form.reset();
+            result.set(None);
+        }
+    });
+
+    let save = Action::new_local(move |(id, input): &(Option<i64>, NewDistribution)| {
+        let (id, input) = (*id, input.clone());
         async move {
-            match api::post::<_, Distribution>(paths::DISTRIBUTIONS, &input).await {
+            let saved = match id {
+                Some(id) => {
+                    api::put::<_, Distribution>(&paths::item(paths::DISTRIBUTIONS, id), &input)
+                        .await
+                }
+                None => api::post::<_, Distribution>(paths::DISTRIBUTIONS, &input).await,
+            };
+            match saved {
                 Ok(saved) => {
+                    let verb = if id.is_some() {
+                        "Corrected to"
+                    } else {
+                        "Recorded"
+                    };
                     result.set(Some(Ok(format!(
-                        "Recorded {} of {} handed out.",
+                        "{verb} {} of {} handed out.",
                         display_amount(saved.kind, saved.quantity),
                         saved.kind.label().to_lowercase()
                     ))));
-                    quantity.set(String::new());
-                    recipient.set(String::new());
-                    note.set(String::new());
-                    form.reset();
+                    clear();
                     version.bump();
                 }
                 Err(error) => {
@@ -126,7 +159,10 @@ fn DistributionForm() -> impl IntoView {
         if form.try_submit()
             && let Ok(input) = parsed()
         {
-            save.dispatch(input);
+            save.dispatch((
+                editing.with_untracked(|record| record.as_ref().map(|record| record.id)),
+                input,
+            ));
         }
     };
     view! {
@@ -140,16 +176,25 @@ fn DistributionForm() -> impl IntoView {
             <Field label="Date handed out" name="distributed_on" value=date form input_type="date" />
             <Field label="Recipient" name="recipient" value=recipient form />
             <Field label="Note" name="note" value=note form multiline=true />
-            <button type="submit" disabled=move || save.pending().get()>
-                {move || if save.pending().get() { "Saving…" } else { "Record distribution" }}
-            </button>
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || match (save.pending().get(), editing.with(Option::is_some)) {
+                        (true, _) => "Saving…",
+                        (false, true) => "Save correction",
+                        (false, false) => "Record distribution",
+                    }}
+                </button>
+                <Show when=move || editing.with(Option::is_some)>
+                    <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
+                </Show>
+            </div>
             <SubmitResult result=result.into() />
         </form>
     }
 }
 
 #[component]
-fn DistributionList() -> impl IntoView {
+fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let version = ledger_version();
     let page = RwSignal::new(1_u64);
     let filters = RecordFilters::new(page);
@@ -178,16 +223,21 @@ fn DistributionList() -> impl IntoView {
                             <table>
                                 <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
-                                    {list.items.into_iter().map(|distribution| view! {
+                                    {list.items.into_iter().map(|distribution| {
+                                        let record = distribution.clone();
+                                        view! {
                                         <tr>
                                             <td class="date">{distribution.distributed_on.to_string()}</td>
                                             <td>{distribution.kind.label()}</td>
                                             <td class="num">{display_amount(distribution.kind, distribution.quantity)}</td>
                                             <td>{distribution.recipient.unwrap_or_default()}</td>
                                             <td class="muted">{distribution.note.unwrap_or_default()}</td>
-                                            <td><DeleteButton path=paths::item(paths::DISTRIBUTIONS, distribution.id) /></td>
+                                            <td class="row-actions">
+                                                <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                                <DeleteButton path=paths::item(paths::DISTRIBUTIONS, distribution.id) />
+                                            </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </div>

@@ -14,16 +14,20 @@ const PER_PAGE: u64 = 10;
 
 #[component]
 pub fn Donations() -> impl IntoView {
+    // The donation being corrected, if any: the list's Edit button puts it into the form.
+    let editing = RwSignal::new(None::<Donation>);
     view! {
         <h1>"Donations"</h1>
         <div class="split">
             <section class="card" aria-labelledby="new-donation">
-                <h2 id="new-donation">"Record a donation"</h2>
-                <DonationForm />
+                <h2 id="new-donation">
+                    {move || if editing.with(Option::is_some) { "Correct a donation" } else { "Record a donation" }}
+                </h2>
+                <DonationForm editing />
             </section>
             <section class="card" aria-labelledby="donation-list">
                 <h2 id="donation-list">"Donations received"</h2>
-                <DonationList />
+                <DonationList editing />
             </section>
         </div>
     }
@@ -66,7 +70,7 @@ fn parse(
 }
 
 #[component]
-fn DonationForm() -> impl IntoView {
+fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let version = ledger_version();
     let donor = RwSignal::new(String::new());
     let kind = RwSignal::new(Kind::Food.as_str().to_owned());
@@ -84,22 +88,49 @@ fn DonationForm() -> impl IntoView {
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
     let result = RwSignal::new(None::<Result<String, String>>);
+    let clear = move || {
+        donor.set(String::new());
+        quantity.set(String::new());
+        date.set(today_utc().to_string());
+        note.set(String::new());
+        form.reset();
+        editing.set(None);
+    };
+    Effect::new(move |_| {
+        if let Some(donation) = editing.get() {
+            donor.set(donation.donor_name);
+            kind.set(donation.kind.as_str().to_owned());
+            quantity.set(donation.quantity.to_string());
+            date.set(donation.donated_on.to_string());
+            note.set(donation.note.unwrap_or_default());
+            form.reset();
+            result.set(None);
+        }
+    });
 
-    let save = Action::new_local(move |input: &NewDonation| {
-        let input = input.clone();
+    let save = Action::new_local(move |(id, input): &(Option<i64>, NewDonation)| {
+        let (id, input) = (*id, input.clone());
         async move {
-            match api::post::<_, Donation>(paths::DONATIONS, &input).await {
+            let saved = match id {
+                Some(id) => {
+                    api::put::<_, Donation>(&paths::item(paths::DONATIONS, id), &input).await
+                }
+                None => api::post::<_, Donation>(paths::DONATIONS, &input).await,
+            };
+            match saved {
                 Ok(saved) => {
+                    let verb = if id.is_some() {
+                        "Corrected to"
+                    } else {
+                        "Recorded"
+                    };
                     result.set(Some(Ok(format!(
-                        "Recorded {} of {} from {}.",
+                        "{verb} {} of {} from {}.",
                         display_amount(saved.kind, saved.quantity),
                         saved.kind.label().to_lowercase(),
                         saved.donor_name
                     ))));
-                    donor.set(String::new());
-                    quantity.set(String::new());
-                    note.set(String::new());
-                    form.reset();
+                    clear();
                     version.bump();
                 }
                 Err(error) => {
@@ -115,7 +146,10 @@ fn DonationForm() -> impl IntoView {
         if form.try_submit()
             && let Ok(input) = parsed()
         {
-            save.dispatch(input);
+            save.dispatch((
+                editing.with_untracked(|record| record.as_ref().map(|record| record.id)),
+                input,
+            ));
         }
     };
     view! {
@@ -128,16 +162,25 @@ fn DonationForm() -> impl IntoView {
             </div>
             <Field label="Date received" name="donated_on" value=date form input_type="date" />
             <Field label="Note" name="note" value=note form multiline=true />
-            <button type="submit" disabled=move || save.pending().get()>
-                {move || if save.pending().get() { "Saving…" } else { "Record donation" }}
-            </button>
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || match (save.pending().get(), editing.with(Option::is_some)) {
+                        (true, _) => "Saving…",
+                        (false, true) => "Save correction",
+                        (false, false) => "Record donation",
+                    }}
+                </button>
+                <Show when=move || editing.with(Option::is_some)>
+                    <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
+                </Show>
+            </div>
             <SubmitResult result=result.into() />
         </form>
     }
 }
 
 #[component]
-fn DonationList() -> impl IntoView {
+fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let version = ledger_version();
     let page = RwSignal::new(1_u64);
     let filters = RecordFilters::new(page);
@@ -173,16 +216,21 @@ fn DonationList() -> impl IntoView {
                             <table>
                                 <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
-                                    {list.items.into_iter().map(|donation| view! {
+                                    {list.items.into_iter().map(|donation| {
+                                        let record = donation.clone();
+                                        view! {
                                         <tr>
                                             <td class="date">{donation.donated_on.to_string()}</td>
                                             <td>{donation.donor_name}</td>
                                             <td>{donation.kind.label()}</td>
                                             <td class="num">{display_amount(donation.kind, donation.quantity)}</td>
                                             <td class="muted">{donation.note.unwrap_or_default()}</td>
-                                            <td><DeleteButton path=paths::item(paths::DONATIONS, donation.id) /></td>
+                                            <td class="row-actions">
+                                                <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                                <DeleteButton path=paths::item(paths::DONATIONS, donation.id) />
+                                            </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </div>
