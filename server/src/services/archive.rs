@@ -16,6 +16,7 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
+use super::now;
 use crate::entities::archive_outbox;
 
 /// How often pending entries are retried when nothing nudges the worker.
@@ -89,10 +90,7 @@ pub async fn process_pending(
         match store.put(&location, PutPayload::from(entry.body)).await {
             Ok(_) => {
                 update
-                    .col_expr(
-                        archive_outbox::Column::DoneAt,
-                        Expr::value(chrono::Utc::now()),
-                    )
+                    .col_expr(archive_outbox::Column::DoneAt, Expr::value(now()))
                     .col_expr(
                         archive_outbox::Column::LastError,
                         Expr::value(Option::<String>::None),

@@ -15,7 +15,6 @@ use app::ledger::Page;
 use app::shop::{
     Cart, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product, ProductQuery, total,
 };
-use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -23,6 +22,7 @@ use sea_orm::{
 };
 
 use super::ledger::like_pattern;
+use super::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product};
 
 #[derive(Debug, thiserror::Error)]
@@ -566,10 +566,4 @@ pub async fn get_order(
         .await?
         .pop()
         .ok_or(ShopError::NotFound("order"))
-}
-
-/// The current time to microseconds, the precision both databases keep, so that a record read
-/// back equals the one returned when it was written.
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
