@@ -3,8 +3,11 @@
 //! for the host and for `wasm32-unknown-unknown` alike.
 
 pub mod accounts;
+pub mod covid;
+pub mod data_reports;
 pub mod error;
 pub mod greeting;
+pub mod jobs;
 pub mod ledger;
 pub mod paths;
 pub mod quantity;

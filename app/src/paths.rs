@@ -32,3 +32,21 @@ pub const CART: &str = "/api/cart";
 pub const CART_ITEMS: &str = "/api/cart/items";
 pub const CHECKOUT: &str = "/api/cart/checkout";
 pub const ORDERS: &str = "/api/orders";
+
+pub const JOBS: &str = "/api/jobs";
+/// The run history of one job, newest first.
+pub fn job_runs(job: &str) -> String {
+    format!("{JOBS}/{job}/runs")
+}
+/// Starts a run of one job now.
+pub fn job_run(job: &str) -> String {
+    format!("{JOBS}/{job}/run")
+}
+
+pub const COVID_DAILY: &str = "/api/covid/daily";
+
+pub const DATA_REPORTS: &str = "/api/reports/data";
+/// One format of one report version, e.g. `/api/reports/data/3/download?format=html`.
+pub fn data_report_download(id: i64, format: &str) -> String {
+    format!("{DATA_REPORTS}/{id}/download?format={format}")
+}
