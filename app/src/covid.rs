@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::FieldErrors;
+
 /// Cumulative US figures on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyFigures {
@@ -20,4 +22,33 @@ pub struct DailyQuery {
     pub from: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NaiveDate>,
+}
+
+impl DailyQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from > to => Err(FieldErrors::from([(
+                "to".to_owned(),
+                "must not be before from".to_owned(),
+            )])),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_refused() {
+        let day = |d| NaiveDate::from_ymd_opt(2020, 3, d).unwrap();
+        let query = |from, to| DailyQuery {
+            from: Some(day(from)),
+            to: Some(day(to)),
+        };
+        assert!(query(1, 1).validate().is_ok());
+        assert!(query(2, 1).validate().unwrap_err().contains_key("to"));
+        assert!(DailyQuery::default().validate().is_ok());
+    }
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, IsolationLevel, PaginatorTrait, TransactionTrait,
+    EntityName, IntoActiveModel, IsolationLevel, PaginatorTrait, PrimaryKeyTrait, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use serde::de::DeserializeOwned;
@@ -17,13 +17,38 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::entities::{
-    archive_outbox, cart_item, distribution, donation, greeting_user, order, order_item, product,
-    session, stock, user,
+    archive_outbox, cart_item, covid_daily, data_report, distribution, donation, greeting_user,
+    job_run, job_state, order, order_item, product, session, source_version, stock, user,
 };
 use crate::migration::Migrator;
 
 const FORMAT: &str = "community-hub-backup";
 const VERSION: u32 = 1;
+
+/// Hands every table's entity module to `$step!`, parents before children: the order rows are
+/// loaded in, and the reverse of the order they are cleared in. A new table is added here only.
+macro_rules! every_table {
+    ($step:ident) => {
+        $step!(
+            user,
+            session,
+            donation,
+            distribution,
+            stock,
+            greeting_user,
+            product,
+            cart_item,
+            order,
+            order_item,
+            archive_outbox,
+            job_state,
+            job_run,
+            source_version,
+            covid_daily,
+            data_report
+        )
+    };
+}
 
 /// Rows per `INSERT`, well under SQLite's limit on bound parameters.
 const CHUNK: usize = 200;
@@ -76,17 +101,10 @@ pub async fn take(db: &DatabaseConnection) -> anyhow::Result<Backup> {
         _ => db.begin().await?,
     };
     let mut tables = BTreeMap::new();
-    dump::<user::Entity>(&txn, &mut tables).await?;
-    dump::<session::Entity>(&txn, &mut tables).await?;
-    dump::<donation::Entity>(&txn, &mut tables).await?;
-    dump::<distribution::Entity>(&txn, &mut tables).await?;
-    dump::<stock::Entity>(&txn, &mut tables).await?;
-    dump::<greeting_user::Entity>(&txn, &mut tables).await?;
-    dump::<product::Entity>(&txn, &mut tables).await?;
-    dump::<cart_item::Entity>(&txn, &mut tables).await?;
-    dump::<order::Entity>(&txn, &mut tables).await?;
-    dump::<order_item::Entity>(&txn, &mut tables).await?;
-    dump::<archive_outbox::Entity>(&txn, &mut tables).await?;
+    macro_rules! dump_each {
+        ($($table:ident),*) => { $( dump::<$table::Entity>(&txn, &mut tables).await?; )* };
+    }
+    every_table!(dump_each);
     txn.commit().await?;
     Ok(Backup {
         format: FORMAT.to_owned(),
@@ -138,11 +156,6 @@ async fn holds_data(db: &impl ConnectionTrait) -> anyhow::Result<bool> {
     Ok(counts.iter().any(|rows| *rows > 0))
 }
 
-async fn clear<E: EntityTrait>(db: &impl ConnectionTrait) -> anyhow::Result<()> {
-    E::delete_many().exec(db).await?;
-    Ok(())
-}
-
 async fn load<E>(
     db: &impl ConnectionTrait,
     tables: &BTreeMap<String, Vec<Value>>,
@@ -176,20 +189,21 @@ async fn reset_sequences(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    for table in [
-        "users",
-        "donations",
-        "distributions",
-        "products",
-        "cart_items",
-        "orders",
-        "order_items",
-        "archive_outbox",
-    ] {
-        db.execute_unprepared(&format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
-        ))
-        .await?;
+    macro_rules! serial_tables {
+        ($($table:ident),*) => {
+            [$( (
+                $table::Entity.table_name(),
+                <$table::PrimaryKey as PrimaryKeyTrait>::auto_increment(),
+            ) ),*]
+        };
+    }
+    for (table, serial) in every_table!(serial_tables) {
+        if serial {
+            db.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
+            ))
+            .await?;
+        }
     }
     Ok(())
 }
@@ -208,30 +222,19 @@ pub async fn restore(db: &DatabaseConnection, backup: &Backup, force: bool) -> a
     if holds_data(&txn).await? && !force {
         bail!("the database already holds data; pass --force to replace it");
     }
-    clear::<archive_outbox::Entity>(&txn).await?;
-    clear::<order_item::Entity>(&txn).await?;
-    clear::<order::Entity>(&txn).await?;
-    clear::<cart_item::Entity>(&txn).await?;
-    clear::<product::Entity>(&txn).await?;
-    clear::<greeting_user::Entity>(&txn).await?;
-    clear::<stock::Entity>(&txn).await?;
-    clear::<distribution::Entity>(&txn).await?;
-    clear::<donation::Entity>(&txn).await?;
-    clear::<session::Entity>(&txn).await?;
-    clear::<user::Entity>(&txn).await?;
-
+    macro_rules! names {
+        ($($table:ident),*) => { [$( $table::Entity.table_name() ),*] };
+    }
+    for table in every_table!(names).iter().rev() {
+        txn.execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .with_context(|| format!("clearing {table}"))?;
+    }
     let tables = &backup.tables;
-    load::<user::Entity>(&txn, tables).await?;
-    load::<session::Entity>(&txn, tables).await?;
-    load::<donation::Entity>(&txn, tables).await?;
-    load::<distribution::Entity>(&txn, tables).await?;
-    load::<stock::Entity>(&txn, tables).await?;
-    load::<greeting_user::Entity>(&txn, tables).await?;
-    load::<product::Entity>(&txn, tables).await?;
-    load::<cart_item::Entity>(&txn, tables).await?;
-    load::<order::Entity>(&txn, tables).await?;
-    load::<order_item::Entity>(&txn, tables).await?;
-    load::<archive_outbox::Entity>(&txn, tables).await?;
+    macro_rules! load_each {
+        ($($table:ident),*) => { $( load::<$table::Entity>(&txn, tables).await?; )* };
+    }
+    every_table!(load_each);
     reset_sequences(&txn).await?;
     txn.commit().await?;
     Ok(())

@@ -26,6 +26,9 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Run or list the data jobs.
+    #[command(subcommand)]
+    Job(JobCommand),
     /// Load a backup into an empty database of either kind.
     Restore {
         /// The backup file to read.
@@ -35,6 +38,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Run one job once and exit: 0 on success, 1 on failure. The last line printed is the run's
+    /// JSON summary.
+    Run { name: String },
+    /// List the jobs with their schedules and last runs.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +101,8 @@ pub struct Config {
     pub security: SecurityConfig,
     #[command(flatten)]
     pub shutdown: ShutdownConfig,
+    #[command(flatten)]
+    pub jobs: JobsConfig,
 }
 
 /// How the server stops on SIGTERM or Ctrl-C.
@@ -155,6 +169,107 @@ impl Default for SecurityConfig {
             api_rate_limit: 600,
             trusted_proxies: Vec::new(),
             allowed_origins: Vec::new(),
+        }
+    }
+}
+
+/// The defaults of [`JobsConfig`], named once for clap and for [`JobsConfig::default`].
+mod defaults {
+    pub const COVID_ETL_SCHEDULE: &str = "0 6 * * *";
+    pub const BLS_SYNC_SCHEDULE: &str = "15 */6 * * *";
+    pub const POPULATION_SYNC_SCHEDULE: &str = "30 5 * * *";
+    pub const COVID_NYT_URL: &str = "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv";
+    pub const COVID_JHU_URL: &str = "https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv";
+    pub const BLS_PR_URL: &str = "https://download.bls.gov/pub/time.series/pr/";
+    pub const DATAUSA_POPULATION_URL: &str = "https://datausa.io/api/data?drilldowns=Nation&measures=Population";
+    pub const FETCH_TIMEOUT_SECONDS: u64 = 60;
+}
+
+/// The data jobs: when they run, where they read from, and whom they tell.
+#[derive(Debug, Clone, Args)]
+pub struct JobsConfig {
+    /// Run no job on its schedule (they still run on demand).
+    #[arg(long, env = "DISABLE_SCHEDULER", global = true)]
+    pub disable_scheduler: bool,
+    /// When `covid-etl` runs: a cron expression in UTC, or `off`.
+    #[arg(long, env = "COVID_ETL_SCHEDULE", default_value = defaults::COVID_ETL_SCHEDULE, global = true)]
+    pub covid_etl_schedule: String,
+    /// When `bls-sync` runs: a cron expression in UTC, or `off`.
+    #[arg(long, env = "BLS_SYNC_SCHEDULE", default_value = defaults::BLS_SYNC_SCHEDULE, global = true)]
+    pub bls_sync_schedule: String,
+    /// When `population-sync` runs: a cron expression in UTC, or `off`.
+    #[arg(long, env = "POPULATION_SYNC_SCHEDULE", default_value = defaults::POPULATION_SYNC_SCHEDULE, global = true)]
+    pub population_sync_schedule: String,
+    /// The NYT national COVID-19 series (`date,cases,deaths`).
+    #[arg(
+        long,
+        env = "COVID_NYT_URL",
+        default_value = defaults::COVID_NYT_URL,
+        global = true
+    )]
+    pub covid_nyt_url: String,
+    /// The JHU combined COVID-19 time series, which has the recoveries.
+    #[arg(
+        long,
+        env = "COVID_JHU_URL",
+        default_value = defaults::COVID_JHU_URL,
+        global = true
+    )]
+    pub covid_jhu_url: String,
+    /// The BLS productivity directory listing mirrored by `bls-sync`.
+    #[arg(
+        long,
+        env = "BLS_PR_URL",
+        default_value = defaults::BLS_PR_URL,
+        global = true
+    )]
+    pub bls_pr_url: String,
+    /// The DataUSA population API fetched by `population-sync`.
+    #[arg(
+        long,
+        env = "DATAUSA_POPULATION_URL",
+        default_value = defaults::DATAUSA_POPULATION_URL,
+        global = true
+    )]
+    pub datausa_population_url: String,
+    /// A contact address sent in the `User-Agent` of every download (BLS refuses requests without one).
+    #[arg(long, env = "CONTACT_EMAIL", global = true)]
+    pub contact_email: Option<String>,
+    /// Seconds a download may take before the run fails.
+    #[arg(long, env = "FETCH_TIMEOUT_SECONDS", default_value_t = defaults::FETCH_TIMEOUT_SECONDS, global = true)]
+    pub fetch_timeout_seconds: u64,
+    /// Where each run's JSON summary is posted, after a run that changed data and after a failure.
+    #[arg(long, env = "NOTIFY_WEBHOOK_URL", global = true)]
+    pub notify_webhook_url: Option<String>,
+    /// The SMTP server notifications are e-mailed through, e.g.
+    /// `smtps://user:password@smtp.example.org` (or `smtp://host:25` without TLS).
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mails.
+    #[arg(long, env = "NOTIFY_EMAIL_FROM", global = true)]
+    pub notify_email_from: Option<String>,
+    /// Recipients (comma-separated) of notification e-mails.
+    #[arg(long, env = "NOTIFY_EMAIL_TO", value_delimiter = ',', global = true)]
+    pub notify_email_to: Vec<String>,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            disable_scheduler: false,
+            covid_etl_schedule: defaults::COVID_ETL_SCHEDULE.to_owned(),
+            bls_sync_schedule: defaults::BLS_SYNC_SCHEDULE.to_owned(),
+            population_sync_schedule: defaults::POPULATION_SYNC_SCHEDULE.to_owned(),
+            covid_nyt_url: defaults::COVID_NYT_URL.to_owned(),
+            covid_jhu_url: defaults::COVID_JHU_URL.to_owned(),
+            bls_pr_url: defaults::BLS_PR_URL.to_owned(),
+            datausa_population_url: defaults::DATAUSA_POPULATION_URL.to_owned(),
+            contact_email: None,
+            fetch_timeout_seconds: defaults::FETCH_TIMEOUT_SECONDS,
+            notify_webhook_url: None,
+            smtp_url: None,
+            notify_email_from: None,
+            notify_email_to: Vec::new(),
         }
     }
 }

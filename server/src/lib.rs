@@ -6,6 +6,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod migration;
 pub mod routes;
 pub mod security;

@@ -3,10 +3,12 @@ use std::io::BufRead;
 use anyhow::{Context, bail};
 use clap::Parser;
 use server::backup;
-use server::config::{Cli, Command, UsersCommand};
+use app::jobs::{RunStatus, RunSummary};
+use server::config::{Cli, Command, Config, JobCommand, UsersCommand};
+use server::jobs::{JobName, Jobs, Trigger};
 use server::services::accounts;
 use server::startup::{Application, connect_and_migrate};
-use server::telemetry;
+use server::{storage, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -37,6 +39,46 @@ async fn main() -> anyhow::Result<()> {
             println!("restored {} (taken {})", from.display(), backup.created_at);
             Ok(())
         }
+        Some(Command::Job(JobCommand::Run { name })) => {
+            let job: JobName = name
+                .parse()
+                .map_err(|_| anyhow::anyhow!("there is no job {name:?}; `server job list` lists them"))?;
+            let summary = match open_jobs(&cli.config).await?.run_now(job, Trigger::Command).await {
+                Ok(summary) => summary,
+                Err(error) => RunSummary {
+                    job: name,
+                    status: RunStatus::Failed,
+                    rows_inserted: 0,
+                    rows_updated: 0,
+                    message: error.to_string(),
+                    files: None,
+                },
+            };
+            println!("{}", serde_json::to_string(&summary)?);
+            if summary.status == RunStatus::Failed {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Some(Command::Job(JobCommand::List)) => {
+            for job in open_jobs(&cli.config).await?.list().await? {
+                let last = job.last_run.map_or_else(
+                    || "never run".to_owned(),
+                    |run| {
+                        format!(
+                            "last run {} {}: {} inserted, {} updated",
+                            run.started_at.format("%Y-%m-%d %H:%M UTC"),
+                            run.status.as_str(),
+                            run.rows_inserted,
+                            run.rows_updated
+                        )
+                    },
+                );
+                let schedule = job.schedule.unwrap_or_else(|| "on demand".to_owned());
+                println!("{:<16} {:<16} {last}", job.name, schedule);
+            }
+            Ok(())
+        }
         Some(Command::Users(UsersCommand::Create { email, name, role })) => {
             let password = match std::env::var("PASSWORD") {
                 Ok(password) => password,
@@ -65,6 +107,13 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The job runner, for the `job` commands: no scheduler, nothing served.
+async fn open_jobs(config: &Config) -> anyhow::Result<Jobs> {
+    let db = connect_and_migrate(&config.database_url).await?;
+    let store = storage::open(&config.storage_url).context("opening the object storage")?;
+    Jobs::new(db, store, config.jobs.clone()).await
 }
 
 fn read_password_line() -> anyhow::Result<String> {

@@ -8,6 +8,7 @@ mod m0001_ledger;
 mod m0002_birthdays;
 mod m0003_accounts;
 mod m0004_shop;
+mod m0005_pipeline;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_birthdays::Migration),
             Box::new(m0003_accounts::Migration),
             Box::new(m0004_shop::Migration),
+            Box::new(m0005_pipeline::Migration),
         ]
     }
 }

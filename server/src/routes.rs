@@ -1,8 +1,10 @@
 //! HTTP routes, one module per area. Handlers extract, call a service and map the result.
 
 pub mod auth;
+pub mod covid;
 pub mod health;
 pub mod hello;
+pub mod jobs;
 pub mod ledger;
 pub mod reports;
 pub mod shop;
@@ -26,6 +28,8 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .merge(auth::router(state))
         .merge(users::router(state))
         .merge(shop::router(state))
+        .merge(jobs::router(state))
+        .merge(covid::router())
         .merge(staff_only)
         .route_layer(from_fn_with_state(state.clone(), limit_api));
     Router::new()

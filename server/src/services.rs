@@ -26,3 +26,15 @@ pub fn parse_kind(text: &str) -> Result<app::ledger::Kind, sea_orm::DbErr> {
     text.parse()
         .map_err(|_| sea_orm::DbErr::Type(format!("unknown kind {text:?} in the database")))
 }
+
+/// Bytes as lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// 32 random bytes from the operating system, as hexadecimal: unguessable tokens and ids.
+pub fn random_hex() -> anyhow::Result<String> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    Ok(hex(&bytes))
+}

@@ -16,6 +16,7 @@ use tracing::Level;
 
 use crate::config::{Config, SecurityConfig, ShutdownConfig};
 use crate::error::ApiError;
+use crate::jobs::Jobs;
 use crate::migration;
 use crate::security::guards::refuse_cross_site;
 use crate::security::rate_limit::RateLimiter;
@@ -32,6 +33,7 @@ pub struct AppState {
     pub archive: Archive,
     /// Set once shutdown begins: readiness turns false so load balancers stop sending traffic.
     pub draining: Arc<AtomicBool>,
+    pub jobs: Jobs,
 }
 
 /// The security settings in the form the request path uses them.
@@ -69,6 +71,7 @@ pub struct Application {
     router: Router,
     db: DatabaseConnection,
     draining: Arc<AtomicBool>,
+    jobs: Jobs,
     shutdown: ShutdownConfig,
 }
 
@@ -85,16 +88,18 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
-        let archive = Archive::new(
-            storage::open(&config.storage_url).context("opening the order archive storage")?,
-        );
+        let store = storage::open(&config.storage_url).context("opening the object storage")?;
+        let archive = Archive::new(store.clone());
         tokio::spawn(archive.clone().run(db.clone()));
+        let jobs = Jobs::new(db.clone(), store, config.jobs).await?;
+        jobs.start_scheduler();
         let draining = Arc::new(AtomicBool::new(false));
         let state = AppState {
             db: db.clone(),
             settings: Arc::new(Settings::from(&config.security)),
             archive,
             draining: draining.clone(),
+            jobs: jobs.clone(),
         };
         let router = router(state, &config.static_dir);
         Ok(Self {
@@ -102,6 +107,7 @@ impl Application {
             router,
             db,
             draining,
+            jobs,
             shutdown: config.shutdown,
         })
     }
@@ -122,9 +128,11 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `stop` completes. Then readiness turns false at once, the server keeps
-    /// serving for the drain period so load balancers notice, stops accepting connections, and
-    /// finishes the requests in flight, giving up on them after the shutdown timeout.
+    /// Serves until `stop` completes. Then readiness turns false at once and no new job run
+    /// starts; the server keeps serving for the drain period so load balancers notice, stops
+    /// accepting connections, and finishes the requests in flight, giving up on them after the
+    /// shutdown timeout. Job runs in progress get the same timeout to finish, and are marked
+    /// interrupted if they do not.
     pub async fn run_until(
         self,
         stop: impl Future<Output = ()> + Send + 'static,
@@ -135,10 +143,13 @@ impl Application {
             shutdown_timeout_seconds,
         } = self.shutdown;
         let draining = self.draining;
+        let jobs = self.jobs;
+        let stopping_jobs = jobs.clone();
         let (closing, closed) = tokio::sync::oneshot::channel();
         let begin_shutdown = async move {
             stop.await;
             draining.store(true, Ordering::SeqCst);
+            stopping_jobs.stop_starting();
             tracing::info!(
                 drain_seconds = shutdown_drain_seconds,
                 "shutting down: no longer ready"
@@ -165,6 +176,8 @@ impl Application {
             result = server => result.context("serving")?,
             () = deadline => tracing::warn!(timeout_seconds = shutdown_timeout_seconds, "requests still running at the shutdown timeout; stopping anyway"),
         }
+        jobs.shut_down(Duration::from_secs(shutdown_timeout_seconds))
+            .await;
         tracing::info!("stopped");
         Ok(())
     }

@@ -10,7 +10,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::entities::{session, user};
-use crate::services::now;
+use crate::services::{hex, now, random_hex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -158,10 +158,6 @@ fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// Starts a session for `user_id` and returns the token for the cookie. Every sign-in gets a new
 /// token, so a token planted before sign-in is worthless after it.
 pub async fn start_session(
@@ -169,9 +165,7 @@ pub async fn start_session(
     user_id: i64,
     idle: Duration,
 ) -> Result<String, AccountError> {
-    let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
-    let token = hex(&bytes);
+    let token = random_hex()?;
     let now = now();
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),

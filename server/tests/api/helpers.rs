@@ -7,7 +7,7 @@ use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use server::config::{Config, SecurityConfig, ShutdownConfig};
+use server::config::{Config, JobsConfig, SecurityConfig, ShutdownConfig};
 use server::services::accounts;
 use server::startup::Application;
 use tempfile::TempDir;
@@ -49,15 +49,21 @@ pub async fn test_config(dir: &Path) -> Config {
         storage_url: format!("file://{}", dir.join("storage").display()),
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
+        jobs: JobsConfig {
+            disable_scheduler: true,
+            ..JobsConfig::default()
+        },
     }
 }
 
 pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
+    spawn_app_configured(|config| Config { security, ..config }).await
+}
+
+/// Starts a server whose test configuration `adjust` changed.
+pub async fn spawn_app_configured(adjust: impl FnOnce(Config) -> Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = Config {
-        security,
-        ..test_config(dir.path()).await
-    };
+    let config = adjust(test_config(dir.path()).await);
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
     let db = app.db().clone();

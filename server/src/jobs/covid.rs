@@ -1,0 +1,148 @@
+//! The `covid-etl` job: fetches the NYT and JHU series, joins them (see [`transform`]) and loads
+//! the result incrementally into `covid_daily`.
+
+pub mod transform;
+
+use std::collections::HashMap;
+
+use anyhow::Context as _;
+use app::covid::{DailyFigures, DailyQuery};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::fetch::{self, Download, Fetched};
+use super::{Context, Outcome};
+use crate::entities::{covid_daily, source_version};
+
+const NYT_KEY: &str = "covid/nyt";
+const JHU_KEY: &str = "covid/jhu";
+
+/// Rows per `INSERT`, well under SQLite's limit on bound parameters.
+const CHUNK: usize = 200;
+
+pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+    let known_nyt = fetch::known(&context.db, NYT_KEY).await?;
+    let known_jhu = fetch::known(&context.db, JHU_KEY).await?;
+    let urls = (&context.config.covid_nyt_url, &context.config.covid_jhu_url);
+    let nyt = context
+        .fetcher
+        .get_if_changed(urls.0, known_nyt.as_ref())
+        .await
+        .context("NYT source")?;
+    let jhu = context
+        .fetcher
+        .get_if_changed(urls.1, known_jhu.as_ref())
+        .await
+        .context("JHU source")?;
+    if is_unchanged(&nyt, known_nyt.as_ref()) && is_unchanged(&jhu, known_jhu.as_ref()) {
+        return Ok(Outcome::unchanged(
+            "neither source changed since the last successful run",
+        ));
+    }
+    let nyt = body(context, nyt, urls.0).await.context("NYT source")?;
+    let jhu = body(context, jhu, urls.1).await.context("JHU source")?;
+    let figures = transform::transform(&nyt.body, &jhu.body)?;
+    let (inserted, updated) = load(&context.db, &figures, &[(NYT_KEY, &nyt), (JHU_KEY, &jhu)])
+        .await
+        .context("loading the figures")?;
+    Ok(Outcome::success(
+        inserted,
+        updated,
+        format!(
+            "{} days in both sources: {inserted} new, {updated} revised",
+            figures.len()
+        ),
+    ))
+}
+
+fn is_unchanged(fetched: &Fetched, known: Option<&source_version::Model>) -> bool {
+    match fetched {
+        Fetched::NotModified => true,
+        Fetched::Body(download) => download.same_as(known),
+    }
+}
+
+/// The body of a source; one confirmed unchanged is downloaded again, as the join needs both.
+async fn body(context: &Context, fetched: Fetched, url: &str) -> anyhow::Result<Download> {
+    match fetched {
+        Fetched::Body(download) => Ok(download),
+        Fetched::NotModified => context.fetcher.get(url).await,
+    }
+}
+
+/// Inserts the days not yet stored and updates those whose figures changed, in one transaction
+/// that also records the source versions; returns how many rows it inserted and updated.
+pub async fn load(
+    db: &DatabaseConnection,
+    figures: &[DailyFigures],
+    sources: &[(&str, &Download)],
+) -> Result<(u64, u64), DbErr> {
+    let txn = db.begin().await?;
+    let stored: HashMap<NaiveDate, covid_daily::Model> = covid_daily::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.date, row))
+        .collect();
+    let mut new_rows = Vec::new();
+    let mut updated = 0;
+    for day in figures {
+        let row = covid_daily::Model {
+            date: day.date,
+            cases: day.cases,
+            deaths: day.deaths,
+            recovered: day.recovered,
+        };
+        match stored.get(&day.date) {
+            None => new_rows.push(row),
+            Some(current) if *current != row => {
+                let mut changed: covid_daily::ActiveModel = current.clone().into();
+                changed.cases = Set(row.cases);
+                changed.deaths = Set(row.deaths);
+                changed.recovered = Set(row.recovered);
+                changed.update(&txn).await?;
+                updated += 1;
+            }
+            Some(_) => {}
+        }
+    }
+    let inserted = new_rows.len() as u64;
+    for chunk in new_rows.chunks(CHUNK) {
+        covid_daily::Entity::insert_many(chunk.iter().cloned().map(covid_daily::ActiveModel::from))
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for (key, download) in sources {
+        fetch::remember(&txn, key, download).await?;
+    }
+    txn.commit().await?;
+    Ok((inserted, updated))
+}
+
+/// The stored figures in date order, within the query's range.
+pub async fn daily(
+    db: &impl ConnectionTrait,
+    query: &DailyQuery,
+) -> Result<Vec<DailyFigures>, DbErr> {
+    let mut select = covid_daily::Entity::find().order_by_asc(covid_daily::Column::Date);
+    if let Some(from) = query.from {
+        select = select.filter(covid_daily::Column::Date.gte(from));
+    }
+    if let Some(to) = query.to {
+        select = select.filter(covid_daily::Column::Date.lte(to));
+    }
+    Ok(select
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| DailyFigures {
+            date: row.date,
+            cases: row.cases,
+            deaths: row.deaths,
+            recovered: row.recovered,
+        })
+        .collect())
+}

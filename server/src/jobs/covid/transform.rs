@@ -1,0 +1,734 @@
+//! Turns the NYT and JHU COVID-19 CSV files into one series of daily US figures.
+//!
+//! NYT gives cumulative US cases and deaths; JHU gives, among much else, the US recovered count.
+//! This module only reads bytes and returns figures, so the job around it decides where the
+//! files come from and where the figures go. Bad input stops the whole transform with an error
+//! that names the file, line and column, because loading a partial or shifted series would be
+//! worse than loading nothing.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::fmt;
+use std::io::Cursor;
+use std::num::IntErrorKind;
+
+use app::covid::DailyFigures;
+use chrono::NaiveDate;
+use csv::{ErrorKind, Reader, ReaderBuilder, StringRecord, Trim};
+
+/// Which input a problem was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Nyt,
+    Jhu,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Nyt => "NYT",
+            Source::Jhu => "JHU",
+        })
+    }
+}
+
+/// Why the input cannot be used.
+///
+/// `line` is 1-based and counts the header as line 1; `column` is the header name, absent when
+/// the problem concerns the file or the record as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedData {
+    pub source: Source,
+    pub line: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl MalformedData {
+    fn in_line(source: Source, line: u64, reason: impl Into<String>) -> Self {
+        Self {
+            source,
+            line,
+            column: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for MalformedData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.source, self.line)?;
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for MalformedData {}
+
+/// Joins the NYT file (`date,cases,deaths`) with the national US rows of the JHU file on date.
+///
+/// Only dates present in both files are kept, sorted ascending.
+///
+/// # Errors
+///
+/// [`MalformedData`] for the first problem found, NYT first: an empty file, an HTML page, a
+/// missing column, a record of the wrong length, a bad date or count, or a date seen twice.
+pub fn transform(nyt: &[u8], jhu: &[u8]) -> Result<Vec<DailyFigures>, MalformedData> {
+    let totals = read_nyt(nyt)?;
+    let recovered = read_jhu(jhu)?;
+    Ok(join(totals, &recovered))
+}
+
+/// NYT's cumulative counts for one day.
+struct Totals {
+    cases: i64,
+    deaths: i64,
+}
+
+fn read_nyt(bytes: &[u8]) -> Result<BTreeMap<NaiveDate, Totals>, MalformedData> {
+    let mut table = Table::open(Source::Nyt, bytes)?;
+    let date = table.column("date")?;
+    let cases = table.column("cases")?;
+    let deaths = table.column("deaths")?;
+    let mut days = BTreeMap::new();
+    while let Some(row) = table.next_row()? {
+        let totals = Totals {
+            cases: row.cell(cases).count()?,
+            deaths: row.cell(deaths).count()?,
+        };
+        insert_once(&mut days, &row.cell(date), totals)?;
+    }
+    Ok(days)
+}
+
+/// The recovered count of each day from the JHU rows for the US as a whole.
+///
+/// Other rows (provinces, other countries) are skipped without looking at their values, so
+/// oddities there cannot block the US figures.
+fn read_jhu(bytes: &[u8]) -> Result<BTreeMap<NaiveDate, Option<i64>>, MalformedData> {
+    let mut table = Table::open(Source::Jhu, bytes)?;
+    let date = table.column("Date")?;
+    let country = table.column("Country/Region")?;
+    let province = table.column("Province/State")?;
+    let recovered = table.column("Recovered")?;
+    let mut days = BTreeMap::new();
+    while let Some(row) = table.next_row()? {
+        if row.text(country) == "US" && row.text(province).is_empty() {
+            let count = row.cell(recovered).optional_count()?;
+            insert_once(&mut days, &row.cell(date), count)?;
+        }
+    }
+    Ok(days)
+}
+
+/// Records `value` under the date in `date`, refusing a date seen before: a repeated day
+/// means the file is not the one-row-per-day series we expect.
+fn insert_once<T>(
+    days: &mut BTreeMap<NaiveDate, T>,
+    date: &Cell<'_>,
+    value: T,
+) -> Result<(), MalformedData> {
+    let day = date.date()?;
+    match days.entry(day) {
+        Entry::Occupied(_) => Err(date.error(format!("{day} is already on an earlier line"))),
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+    }
+}
+
+fn join(
+    totals: BTreeMap<NaiveDate, Totals>,
+    recovered: &BTreeMap<NaiveDate, Option<i64>>,
+) -> Vec<DailyFigures> {
+    totals
+        .into_iter()
+        .filter_map(|(date, totals)| {
+            recovered.get(&date).map(|&recovered| DailyFigures {
+                date,
+                cases: totals.cases,
+                deaths: totals.deaths,
+                recovered,
+            })
+        })
+        .collect()
+}
+
+/// A CSV file whose header has been read, handing out its records with their line numbers.
+struct Table<'a> {
+    source: Source,
+    header_line: u64,
+    header: StringRecord,
+    reader: Reader<Cursor<Cow<'a, [u8]>>>,
+    record: StringRecord,
+}
+
+impl<'a> Table<'a> {
+    fn open(source: Source, bytes: &'a [u8]) -> Result<Self, MalformedData> {
+        let bytes = with_lf_line_breaks(bytes);
+        reject_non_csv(source, &bytes)?;
+        let header_line = header_line(&bytes);
+        let mut reader = ReaderBuilder::new()
+            .trim(Trim::All)
+            .flexible(false)
+            .from_reader(Cursor::new(bytes));
+        let header = reader
+            .headers()
+            .map_err(|error| csv_error(source, &error, header_line))?
+            .clone();
+        Ok(Self {
+            source,
+            header_line,
+            header,
+            reader,
+            record: StringRecord::new(),
+        })
+    }
+
+    /// Finds a column by its header name, so that reordered or added columns do no harm.
+    fn column(&self, name: &'static str) -> Result<Column, MalformedData> {
+        self.header
+            .iter()
+            .position(|header| header == name)
+            .map(|index| Column { name, index })
+            .ok_or_else(|| {
+                MalformedData::in_line(
+                    self.source,
+                    self.header_line,
+                    format!("missing column {name}"),
+                )
+            })
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, MalformedData> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => Ok(Some(Row {
+                source: self.source,
+                line: self
+                    .record
+                    .position()
+                    .map_or(self.header_line, csv::Position::line),
+                record: &self.record,
+            })),
+            Err(error) => Err(csv_error(
+                self.source,
+                &error,
+                self.reader.position().line(),
+            )),
+        }
+    }
+}
+
+/// The csv crate counts a line only when it reads a `\n`, and after a CRLF record it stops
+/// before that `\n`, so every line number after the header would come out one too low (and a
+/// lone CR is never counted; rust-csv issue 395). Reading a copy with LF line breaks keeps
+/// line numbers right.
+fn with_lf_line_breaks(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if !bytes.contains(&b'\r') {
+        return Cow::Borrowed(bytes);
+    }
+    let mut lf = Vec::with_capacity(bytes.len());
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'\r' if bytes.get(index + 1) == Some(&b'\n') => {}
+            b'\r' => lf.push(b'\n'),
+            _ => lf.push(byte),
+        }
+    }
+    Cow::Owned(lf)
+}
+
+/// The line the csv crate takes the header from: it skips empty lines before it.
+fn header_line(bytes: &[u8]) -> u64 {
+    let start = bytes.iter().take_while(|&&byte| byte == b'\n').count();
+    line_at(bytes, start)
+}
+
+/// The 1-based line that the byte at `offset` is on.
+fn line_at(bytes: &[u8], offset: usize) -> u64 {
+    let breaks = bytes[..offset]
+        .iter()
+        .filter(|&&byte| byte == b'\n')
+        .count();
+    u64::try_from(breaks).map_or(u64::MAX, |breaks| breaks.saturating_add(1))
+}
+
+/// Catches the two ways a download fails without an HTTP error: an empty body, and an HTML
+/// page served with status 200. Both would otherwise surface as a puzzling missing column.
+fn reject_non_csv(source: Source, bytes: &[u8]) -> Result<(), MalformedData> {
+    match bytes.iter().position(|byte| !byte.is_ascii_whitespace()) {
+        None => Err(MalformedData::in_line(source, 1, "the file is empty")),
+        Some(start) if bytes[start] == b'<' => Err(MalformedData::in_line(
+            source,
+            line_at(bytes, start),
+            "this is an HTML page, not CSV",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Turns a csv crate error into one naming the line. `fallback_line` is used only for errors
+/// that carry no position of their own.
+fn csv_error(source: Source, error: &csv::Error, fallback_line: u64) -> MalformedData {
+    let line = error.position().map_or(fallback_line, csv::Position::line);
+    let reason = match error.kind() {
+        ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the record has {len} fields but the header has {expected_len}"),
+        ErrorKind::Utf8 { .. } => "the record is not valid UTF-8".to_owned(),
+        _ => error.to_string(),
+    };
+    MalformedData::in_line(source, line, reason)
+}
+
+/// A column found in the header.
+#[derive(Clone, Copy)]
+struct Column {
+    name: &'static str,
+    index: usize,
+}
+
+/// One record of a [`Table`], with the line it starts on.
+struct Row<'r> {
+    source: Source,
+    line: u64,
+    record: &'r StringRecord,
+}
+
+impl Row<'_> {
+    /// The trimmed text of a column. The reader refuses records whose length differs from the
+    /// header's, so every column found in the header is present.
+    fn text(&self, column: Column) -> &str {
+        self.record.get(column.index).unwrap_or_default()
+    }
+
+    fn cell(&self, column: Column) -> Cell<'_> {
+        Cell {
+            source: self.source,
+            line: self.line,
+            column: column.name,
+            text: self.text(column),
+        }
+    }
+}
+
+/// One field, together with everything an error about it has to name.
+struct Cell<'r> {
+    source: Source,
+    line: u64,
+    column: &'static str,
+    text: &'r str,
+}
+
+impl Cell<'_> {
+    fn error(&self, reason: String) -> MalformedData {
+        MalformedData {
+            source: self.source,
+            line: self.line,
+            column: Some(self.column.to_owned()),
+            reason,
+        }
+    }
+
+    fn date(&self) -> Result<NaiveDate, MalformedData> {
+        NaiveDate::parse_from_str(self.text, "%Y-%m-%d").map_err(|_| {
+            self.error(format!(
+                "{:?} is not a date in the form YYYY-MM-DD",
+                self.text
+            ))
+        })
+    }
+
+    fn count(&self) -> Result<i64, MalformedData> {
+        self.optional_count()?
+            .ok_or_else(|| self.error("the count is blank".to_owned()))
+    }
+
+    /// A count that the source may leave blank.
+    fn optional_count(&self) -> Result<Option<i64>, MalformedData> {
+        if self.text.is_empty() {
+            return Ok(None);
+        }
+        parse_count(self.text)
+            .map(Some)
+            .map_err(|problem| self.error(format!("{:?} {problem}", self.text)))
+    }
+}
+
+/// Parses a cumulative count: a whole number, not negative. JHU writes some counts as `123.0`,
+/// so a fractional part made only of zeros is accepted. Returns what is wrong otherwise.
+fn parse_count(text: &str) -> Result<i64, &'static str> {
+    let whole = match text.split_once('.') {
+        None => text,
+        Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return Err("is not a whole number"),
+    };
+    let count: i64 =
+        whole
+            .parse()
+            .map_err(|error: std::num::ParseIntError| match error.kind() {
+                IntErrorKind::PosOverflow => "is too large",
+                IntErrorKind::NegOverflow => "is negative",
+                _ => "is not a whole number",
+            })?;
+    if count < 0 {
+        return Err("is negative");
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JHU_HEADER: &str =
+        "Date,Country/Region,Province/State,Lat,Long,Confirmed,Recovered,Deaths";
+
+    fn nyt(rows: &[&str]) -> String {
+        file("date,cases,deaths", rows)
+    }
+
+    fn jhu(rows: &[&str]) -> String {
+        file(JHU_HEADER, rows)
+    }
+
+    fn file(header: &str, rows: &[&str]) -> String {
+        let mut text = format!("{header}\n");
+        for row in rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        text
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn figures(date: &str, cases: i64, deaths: i64, recovered: Option<i64>) -> DailyFigures {
+        DailyFigures {
+            date: day(date),
+            cases,
+            deaths,
+            recovered,
+        }
+    }
+
+    fn ok(nyt: &str, jhu: &str) -> Vec<DailyFigures> {
+        transform(nyt.as_bytes(), jhu.as_bytes()).unwrap()
+    }
+
+    /// Where the transform failed: source, line and column.
+    fn failure(nyt: &[u8], jhu: &[u8]) -> (Source, u64, Option<String>) {
+        let error = transform(nyt, jhu).unwrap_err();
+        (error.source, error.line, error.column)
+    }
+
+    fn column(name: &str) -> Option<String> {
+        Some(name.to_owned())
+    }
+
+    fn one_us_day() -> String {
+        jhu(&["2020-03-01,US,,40.0,-100.0,10,3,1"])
+    }
+
+    #[test]
+    fn keeps_only_dates_in_both_sources() {
+        let nyt = nyt(&["2020-03-01,10,1", "2020-03-02,20,2", "2020-03-03,30,3"]);
+        let jhu = jhu(&[
+            "2020-03-02,US,,40.0,-100.0,20,5,2",
+            "2020-03-03,US,,40.0,-100.0,30,6,3",
+            "2020-03-04,US,,40.0,-100.0,40,7,4",
+        ]);
+
+        assert_eq!(
+            ok(&nyt, &jhu),
+            vec![
+                figures("2020-03-02", 20, 2, Some(5)),
+                figures("2020-03-03", 30, 3, Some(6)),
+            ]
+        );
+    }
+
+    #[test]
+    fn output_is_sorted_by_date() {
+        let nyt = nyt(&["2020-03-02,20,2", "2020-03-01,10,1"]);
+        let jhu = jhu(&[
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+            "2020-03-02,US,,40.0,-100.0,20,5,2",
+        ]);
+
+        let dates: Vec<NaiveDate> = ok(&nyt, &jhu).iter().map(|f| f.date).collect();
+
+        assert_eq!(dates, vec![day("2020-03-01"), day("2020-03-02")]);
+    }
+
+    #[test]
+    fn reads_columns_by_name_in_any_order() {
+        let nyt = "deaths,source,date,cases\n1,x,2020-03-01,10\n";
+        let jhu = "Recovered,Province/State,Date,Country/Region\n3,,2020-03-01,US\n";
+
+        assert_eq!(ok(nyt, jhu), vec![figures("2020-03-01", 10, 1, Some(3))]);
+    }
+
+    #[test]
+    fn trims_header_names_and_fields() {
+        let nyt = " date , cases , deaths \n 2020-03-01 , 10 , 1 \n";
+        let jhu =
+            " Date , Country/Region , Province/State , Recovered \n 2020-03-01 , US ,  , 3 \n";
+
+        assert_eq!(ok(nyt, jhu), vec![figures("2020-03-01", 10, 1, Some(3))]);
+    }
+
+    #[test]
+    fn blank_recovered_is_missing() {
+        let jhu = jhu(&["2020-03-01,US,,40.0,-100.0,10,,1"]);
+
+        assert_eq!(
+            ok(&nyt(&["2020-03-01,10,1"]), &jhu),
+            vec![figures("2020-03-01", 10, 1, None)]
+        );
+    }
+
+    #[test]
+    fn ignores_provinces_and_other_countries() {
+        let jhu = jhu(&[
+            "2020-03-01,Canada,Alberta,not-a-latitude,-116.5,5,x,0",
+            "2020-03-01,Canada,Ontario,51.2,-85.3,7,,0",
+            "someday,Canada,Quebec,52.9,-73.5,-2,1.5,0",
+            "2020-03-01,France,,46.2,2.2,100,12,2",
+            "2020-03-01,US,Diamond Princess,35.4,139.6,700,600,7",
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+        ]);
+
+        assert_eq!(
+            ok(&nyt(&["2020-03-01,10,1"]), &jhu),
+            vec![figures("2020-03-01", 10, 1, Some(3))]
+        );
+    }
+
+    #[test]
+    fn whole_numbers_written_with_zero_decimals_are_accepted() {
+        let jhu = jhu(&["2020-03-01,US,,40.0,-100.0,10.0,3.00,1.0"]);
+
+        assert_eq!(
+            ok(&nyt(&["2020-03-01,10.0,1"]), &jhu),
+            vec![figures("2020-03-01", 10, 1, Some(3))]
+        );
+    }
+
+    #[test]
+    fn falling_cumulative_counts_are_kept() {
+        let nyt = nyt(&["2020-03-01,10,2", "2020-03-02,9,1"]);
+        let jhu = jhu(&[
+            "2020-03-01,US,,40.0,-100.0,10,5,2",
+            "2020-03-02,US,,40.0,-100.0,9,4,1",
+        ]);
+
+        assert_eq!(
+            ok(&nyt, &jhu),
+            vec![
+                figures("2020-03-01", 10, 2, Some(5)),
+                figures("2020-03-02", 9, 1, Some(4)),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_and_no_final_newline_are_accepted() {
+        let nyt = "date,cases,deaths\r\n2020-03-01,10,1\r\n2020-03-02,20,2";
+        let jhu =
+            "Date,Country/Region,Province/State,Recovered\n2020-03-01,US,,3\n2020-03-02,US,,4";
+
+        assert_eq!(
+            ok(nyt, jhu),
+            vec![
+                figures("2020-03-01", 10, 1, Some(3)),
+                figures("2020-03-02", 20, 2, Some(4)),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_files_report_the_right_line() {
+        let nyt = "date,cases,deaths\r\n2020-03-01,10,1\r\n2020-03-02,20,2\r\n2020-03-03,x,3\r\n";
+
+        assert_eq!(
+            failure(nyt.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 4, column("cases"))
+        );
+    }
+
+    #[test]
+    fn header_only_files_give_no_rows() {
+        assert_eq!(ok(&nyt(&[]), &jhu(&[])), vec![]);
+    }
+
+    #[test]
+    fn empty_file_is_rejected() {
+        let nyt = nyt(&["2020-03-01,10,1"]);
+
+        assert_eq!(
+            failure(b"", one_us_day().as_bytes()),
+            (Source::Nyt, 1, None)
+        );
+        assert_eq!(failure(nyt.as_bytes(), b" \r\n\n"), (Source::Jhu, 1, None));
+        assert_eq!(
+            transform(b"", b"").unwrap_err().to_string(),
+            "NYT line 1: the file is empty"
+        );
+    }
+
+    #[test]
+    fn html_error_page_is_rejected() {
+        let page = b"\n<!DOCTYPE html>\n<html><body>Rate limit exceeded</body></html>\n";
+        let nyt = nyt(&["2020-03-01,10,1"]);
+
+        let error = transform(nyt.as_bytes(), page).unwrap_err();
+
+        assert_eq!(
+            (error.source, error.line, error.column),
+            (Source::Jhu, 2, None)
+        );
+        assert_eq!(error.reason, "this is an HTML page, not CSV");
+    }
+
+    #[test]
+    fn missing_column_names_the_source_and_column() {
+        let nyt = "date,cases\n2020-03-01,10\n";
+        let jhu = "Date,Country/Region,Province/State,Confirmed\n2020-03-01,US,,10\n";
+
+        let nyt_error = transform(nyt.as_bytes(), one_us_day().as_bytes()).unwrap_err();
+        let jhu_error = transform(self::nyt(&[]).as_bytes(), jhu.as_bytes()).unwrap_err();
+
+        assert_eq!(nyt_error.to_string(), "NYT line 1: missing column deaths");
+        assert_eq!(
+            (jhu_error.source, jhu_error.line, jhu_error.column),
+            (Source::Jhu, 1, None)
+        );
+        assert_eq!(jhu_error.reason, "missing column Recovered");
+    }
+
+    #[test]
+    fn unparsable_date_names_line_and_column() {
+        let nyt = nyt(&["2020-03-01,10,1", "2020-02-30,20,2"]);
+        let jhu = jhu(&[
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+            "03/02/2020,US,,40.0,-100.0,20,4,2",
+        ]);
+
+        assert_eq!(
+            failure(nyt.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 3, column("date"))
+        );
+        assert_eq!(
+            failure(self::nyt(&[]).as_bytes(), jhu.as_bytes()),
+            (Source::Jhu, 3, column("Date"))
+        );
+    }
+
+    #[test]
+    fn unparsable_recovered_names_line_and_column() {
+        let jhu = jhu(&[
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+            "2020-03-02,US,,40.0,-100.0,20,x1,2",
+        ]);
+
+        let error = transform(nyt(&[]).as_bytes(), jhu.as_bytes()).unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            r#"JHU line 3, column Recovered: "x1" is not a whole number"#
+        );
+    }
+
+    #[test]
+    fn negative_count_is_rejected() {
+        let nyt = nyt(&["2020-03-01,10,-1"]);
+
+        let error = transform(nyt.as_bytes(), one_us_day().as_bytes()).unwrap_err();
+
+        assert_eq!(
+            (error.source, error.line, error.column),
+            (Source::Nyt, 2, column("deaths"))
+        );
+        assert_eq!(error.reason, r#""-1" is negative"#);
+    }
+
+    #[test]
+    fn fractional_count_is_rejected() {
+        let nyt = nyt(&["2020-03-01,10.5,1"]);
+        let jhu = jhu(&["2020-03-01,US,,40.0,-100.0,10,1.5,1"]);
+
+        assert_eq!(
+            failure(nyt.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 2, column("cases"))
+        );
+        assert_eq!(
+            failure(self::nyt(&[]).as_bytes(), jhu.as_bytes()),
+            (Source::Jhu, 2, column("Recovered"))
+        );
+    }
+
+    #[test]
+    fn blank_or_oversized_nyt_count_is_rejected() {
+        let blank = nyt(&["2020-03-01,,1"]);
+        let huge = nyt(&["2020-03-01,10,99999999999999999999"]);
+
+        assert_eq!(
+            failure(blank.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 2, column("cases"))
+        );
+        assert_eq!(
+            failure(huge.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 2, column("deaths"))
+        );
+    }
+
+    #[test]
+    fn duplicate_date_is_rejected() {
+        let nyt = nyt(&["2020-03-01,10,1", "2020-03-02,20,2", "2020-03-01,10,1"]);
+        let jhu = jhu(&[
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+            "2020-03-01,Canada,Ontario,51.2,-85.3,7,,0",
+            "2020-03-01,US,,40.0,-100.0,10,3,1",
+        ]);
+
+        assert_eq!(
+            failure(nyt.as_bytes(), one_us_day().as_bytes()),
+            (Source::Nyt, 4, column("date"))
+        );
+        assert_eq!(
+            failure(self::nyt(&[]).as_bytes(), jhu.as_bytes()),
+            (Source::Jhu, 4, column("Date"))
+        );
+    }
+
+    #[test]
+    fn wrong_field_count_names_the_line() {
+        let nyt = nyt(&["2020-03-01,10,1", "2020-03-02,20"]);
+
+        let error = transform(nyt.as_bytes(), one_us_day().as_bytes()).unwrap_err();
+
+        assert_eq!(
+            (error.source, error.line, error.column),
+            (Source::Nyt, 3, None)
+        );
+        assert_eq!(error.reason, "the record has 2 fields but the header has 3");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let nyt = b"date,cases,deaths\n2020-03-01,10,1\n2020-03-02,\xff,2\n";
+
+        assert_eq!(
+            failure(nyt, one_us_day().as_bytes()),
+            (Source::Nyt, 3, None)
+        );
+    }
+}

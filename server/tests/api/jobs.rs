@@ -1,0 +1,317 @@
+use std::time::Duration;
+
+use app::accounts::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use server::config::{Config, JobsConfig};
+
+use crate::helpers::{TestApp, error_of, json_of, new_client, spawn_app_configured};
+use crate::sources::Sources;
+
+pub const NYT: &str = "date,cases,deaths
+2020-03-01,10,1
+2020-03-02,20,2
+2020-03-03,30,3
+";
+
+pub const JHU: &str = "Date,Country/Region,Province/State,Lat,Long,Confirmed,Recovered,Deaths
+2020-03-01,US,,40.0,-100.0,10,1,1
+2020-03-02,Canada,Ontario,51.25,-85.32,5,2,0
+2020-03-02,US,,40.0,-100.0,20,,2
+2020-03-03,US,,40.0,-100.0,30,5,3
+2020-03-04,US,,40.0,-100.0,40,8,4
+";
+
+/// Jobs settings reading from `sources`, notifying its webhook.
+pub fn jobs_config(sources: &Sources) -> JobsConfig {
+    JobsConfig {
+        disable_scheduler: true,
+        covid_nyt_url: sources.url("/nyt/us.csv"),
+        covid_jhu_url: sources.url("/jhu/combined.csv"),
+        bls_pr_url: sources.url("/pub/time.series/pr/"),
+        datausa_population_url: sources.url("/api/population"),
+        contact_email: Some("data@example.org".to_owned()),
+        fetch_timeout_seconds: 2,
+        notify_webhook_url: Some(sources.url("/webhook")),
+        ..JobsConfig::default()
+    }
+}
+
+/// A server whose jobs read from a fresh local source server, which serves the first versions of
+/// both COVID files; and a client signed in as admin.
+async fn start() -> (TestApp, Sources, Client) {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU);
+    let jobs = jobs_config(&sources);
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    (app, sources, admin)
+}
+
+/// Starts a run of `job` through the API and waits for it to end; returns the run.
+pub async fn run_job(app: &TestApp, admin: &Client, job: &str) -> Value {
+    let response = admin
+        .post(app.url(&format!("/api/jobs/{job}/run")))
+        .send()
+        .await
+        .unwrap();
+    let started = json_of(response, StatusCode::ACCEPTED).await;
+    wait_for_run(app, job, started["run_id"].as_i64().unwrap()).await
+}
+
+/// Waits up to ten seconds for run `run_id` of `job` to end.
+pub async fn wait_for_run(app: &TestApp, job: &str, run_id: i64) -> Value {
+    for _ in 0..200 {
+        let runs = json_of(
+            app.get(&format!("/api/jobs/{job}/runs")).await,
+            StatusCode::OK,
+        )
+        .await;
+        if let Some(run) = runs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|run| run["id"] == run_id && run["status"] != "running")
+        {
+            return run.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("run {run_id} of {job} did not end");
+}
+
+async fn daily(app: &TestApp, query: &str) -> Value {
+    json_of(
+        new_client()
+            .get(app.url(&format!("/api/covid/daily{query}")))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn first_run_loads_the_days_in_both_sources() {
+    let (app, _sources, admin) = start().await;
+
+    let run = run_job(&app, &admin, "covid-etl").await;
+
+    assert_eq!(run["status"], "success", "run: {run}");
+    assert_eq!(run["rows_inserted"], 3);
+    assert_eq!(run["rows_updated"], 0);
+    assert_eq!(run["trigger"], "manual");
+    let days = daily(&app, "").await;
+    assert_eq!(
+        days,
+        serde_json::json!([
+            {"date": "2020-03-01", "cases": 10, "deaths": 1, "recovered": 1},
+            {"date": "2020-03-02", "cases": 20, "deaths": 2, "recovered": null},
+            {"date": "2020-03-03", "cases": 30, "deaths": 3, "recovered": 5},
+        ])
+    );
+    let range = daily(&app, "?from=2020-03-02&to=2020-03-02").await;
+    assert_eq!(range.as_array().unwrap().len(), 1);
+    assert_eq!(range[0]["date"], "2020-03-02");
+}
+
+#[tokio::test]
+async fn later_runs_insert_new_days_and_update_revised_ones_only() {
+    let (app, sources, admin) = start().await;
+    run_job(&app, &admin, "covid-etl").await;
+
+    sources.serve(
+        "/nyt/us.csv",
+        "date,cases,deaths\n2020-03-01,10,1\n2020-03-02,21,2\n2020-03-03,30,3\n2020-03-04,40,4\n",
+    );
+    let run = run_job(&app, &admin, "covid-etl").await;
+
+    assert_eq!(run["status"], "success", "run: {run}");
+    assert_eq!(run["rows_inserted"], 1, "2020-03-04 is new");
+    assert_eq!(run["rows_updated"], 1, "2020-03-02 was revised");
+    let days = daily(&app, "?from=2020-03-02").await;
+    assert_eq!(days[0]["cases"], 21);
+    assert_eq!(days[2]["date"], "2020-03-04");
+}
+
+#[tokio::test]
+async fn a_run_over_unchanged_sources_writes_nothing() {
+    let (app, sources, admin) = start().await;
+    run_job(&app, &admin, "covid-etl").await;
+
+    let run = run_job(&app, &admin, "covid-etl").await;
+
+    assert_eq!(run["status"], "unchanged", "run: {run}");
+    assert_eq!(run["rows_inserted"], 0);
+    assert_eq!(sources.downloads_of("/nyt/us.csv"), 1, "the 304 saved a download");
+    let conditional = sources.requests_for("/nyt/us.csv");
+    assert!(conditional[1].contains_key("if-none-match"));
+}
+
+#[tokio::test]
+async fn malformed_data_fails_the_run_and_keeps_the_data_as_it_was() {
+    let (app, sources, admin) = start().await;
+    run_job(&app, &admin, "covid-etl").await;
+    let before = daily(&app, "").await;
+
+    sources.serve(
+        "/nyt/us.csv",
+        "date,cases,deaths\n2020-03-01,10,1\n2020-03-02,lots,2\n2020-03-05,50,5\n",
+    );
+    let run = run_job(&app, &admin, "covid-etl").await;
+
+    assert_eq!(run["status"], "failed", "run: {run}");
+    let message = run["message"].as_str().unwrap();
+    assert!(
+        message.contains("NYT line 3, column cases"),
+        "message: {message}"
+    );
+    assert_eq!(daily(&app, "").await, before);
+
+    sources.serve("/nyt/us.csv", NYT.replace("30,3", "31,3"));
+    let retried = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(retried["status"], "success", "the next run tries again");
+    assert_eq!(retried["rows_updated"], 1);
+}
+
+#[tokio::test]
+async fn source_errors_fail_the_run_naming_the_source() {
+    let (app, sources, admin) = start().await;
+
+    sources.serve_html("/jhu/combined.csv", "<!DOCTYPE html>\n<html><body>Moved</body></html>");
+    let html = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(html["status"], "failed");
+    assert!(html["message"].as_str().unwrap().contains("JHU line 1"), "{html}");
+
+    sources.fail("/jhu/combined.csv", StatusCode::INTERNAL_SERVER_ERROR);
+    let broken = run_job(&app, &admin, "covid-etl").await;
+    assert!(
+        broken["message"].as_str().unwrap().starts_with("JHU source"),
+        "{broken}"
+    );
+    assert!(broken["message"].as_str().unwrap().contains("500"), "{broken}");
+
+    sources.serve("/jhu/combined.csv", JHU);
+    sources.slow_down("/jhu/combined.csv", Duration::from_secs(5));
+    let slow = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(slow["status"], "failed");
+    assert!(
+        slow["message"].as_str().unwrap().contains("did not answer in time"),
+        "{slow}"
+    );
+    assert_eq!(daily(&app, "").await, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn changes_and_failures_are_posted_to_the_webhook() {
+    let (app, sources, admin) = start().await;
+
+    run_job(&app, &admin, "covid-etl").await;
+    run_job(&app, &admin, "covid-etl").await;
+    sources.fail("/nyt/us.csv", StatusCode::NOT_FOUND);
+    run_job(&app, &admin, "covid-etl").await;
+
+    let posted = sources.webhooks(2).await;
+    assert_eq!(posted.len(), 2, "the unchanged run is not announced: {posted:?}");
+    assert_eq!(
+        posted[0],
+        serde_json::json!({"job": "covid-etl", "status": "success", "rows_inserted": 3,
+            "rows_updated": 0, "message": posted[0]["message"]})
+    );
+    assert_eq!(posted[1]["status"], "failed");
+}
+
+#[tokio::test]
+async fn a_failing_webhook_does_not_fail_the_run() {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU);
+    let jobs = JobsConfig {
+        notify_webhook_url: Some(sources.url("/no-such-hook")),
+        ..jobs_config(&sources)
+    };
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+
+    let run = run_job(&app, &admin, "covid-etl").await;
+
+    assert_eq!(run["status"], "success");
+}
+
+#[tokio::test]
+async fn jobs_list_their_schedule_and_last_run() {
+    let (app, _sources, admin) = start().await;
+    run_job(&app, &admin, "covid-etl").await;
+
+    let jobs = json_of(app.get("/api/jobs").await, StatusCode::OK).await;
+
+    let covid = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|job| job["name"] == "covid-etl")
+        .expect("covid-etl is listed");
+    assert_eq!(covid["schedule"], "0 6 * * *");
+    assert_eq!(covid["last_run"]["status"], "success");
+    assert_eq!(covid["next_run_at"], Value::Null, "the scheduler is off");
+}
+
+#[tokio::test]
+async fn only_admins_start_runs_and_only_staff_see_them() {
+    let (app, _sources, _admin) = start().await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+
+    error_of(
+        app.post("/api/jobs/covid-etl/run", &Value::Null).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        member.get(app.url("/api/jobs")).send().await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        new_client().get(app.url("/api/jobs/covid-etl/runs")).send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    error_of(app.get("/api/jobs/no-such-job/runs").await, StatusCode::NOT_FOUND, "not_found").await;
+    error_of(
+        app.get("/api/covid/daily?from=2020-03-02&to=2020-03-01").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_job_runs_once_at_a_time() {
+    let (app, sources, admin) = start().await;
+    sources.slow_down("/nyt/us.csv", Duration::from_millis(1500));
+
+    let first = admin
+        .post(app.url("/api/jobs/covid-etl/run"))
+        .send()
+        .await
+        .unwrap();
+    let first = json_of(first, StatusCode::ACCEPTED).await;
+    let second = admin
+        .post(app.url("/api/jobs/covid-etl/run"))
+        .send()
+        .await
+        .unwrap();
+
+    error_of(second, StatusCode::CONFLICT, "job_running").await;
+    let run = wait_for_run(&app, "covid-etl", first["run_id"].as_i64().unwrap()).await;
+    assert_eq!(run["status"], "success");
+    let again = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(again["status"], "unchanged", "the lease was released");
+}
