@@ -3,11 +3,17 @@
 use app::accounts::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use server::config::{Config, SecurityConfig};
+use std::time::Duration;
+
+use sea_orm::EntityTrait;
+use server::config::{Config, JobsConfig, SecurityConfig};
+use server::entities::job_run;
 use server::services::accounts;
 use server::startup::Application;
 
 use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+use crate::jobs::{JHU, NYT, jobs_config};
+use crate::sources::Sources;
 
 async fn sign_in(client: &Client, base: &str, email: &str) {
     let body = json!({"email": email, "password": PASSWORD});
@@ -128,4 +134,47 @@ async fn two_instances_share_migrations_sessions_and_stock() {
     )
     .await;
     assert_eq!(product["stock"], 0);
+}
+
+#[tokio::test]
+async fn a_scheduled_run_happens_once_across_instances() {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU);
+    let dir = tempfile::tempdir().unwrap();
+    // A yearly schedule: its latest slot is due when both start, and the next is months away.
+    let config = Config {
+        jobs: JobsConfig {
+            disable_scheduler: false,
+            covid_etl_schedule: "0 0 1 1 *".to_owned(),
+            bls_sync_schedule: "off".to_owned(),
+            population_sync_schedule: "off".to_owned(),
+            ..jobs_config(&sources)
+        },
+        ..test_config(dir.path()).await
+    };
+    let (first, second) = tokio::join!(
+        Application::build(config.clone()),
+        Application::build(config)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    let db = first.db().clone();
+    tokio::spawn(first.run_until_stopped());
+    tokio::spawn(second.run_until_stopped());
+
+    for _ in 0..100 {
+        let runs = job_run::Entity::find().all(&db).await.unwrap();
+        if runs.iter().any(|run| run.finished_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Time for a second run to show, were the other instance to start one.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let runs = job_run::Entity::find().all(&db).await.unwrap();
+
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].trigger, "schedule");
+    assert_eq!(runs[0].status, "success");
+    assert_eq!(sources.requests_for("/nyt/us.csv").len(), 1);
 }

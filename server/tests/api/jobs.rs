@@ -5,7 +5,9 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use server::config::{Config, JobsConfig};
 
-use crate::helpers::{TestApp, error_of, json_of, new_client, spawn_app_configured};
+use crate::helpers::{
+    TestApp, error_of, fresh_database, json_of, new_client, spawn_app_configured,
+};
 use crate::sources::Sources;
 
 pub const NYT: &str = "date,cases,deaths
@@ -314,4 +316,44 @@ async fn a_job_runs_once_at_a_time() {
     assert_eq!(run["status"], "success");
     let again = run_job(&app, &admin, "covid-etl").await;
     assert_eq!(again["status"], "unchanged", "the lease was released");
+}
+
+/// Runs `server job run <job>` against a fresh database and the given sources.
+async fn run_command(sources: &Sources, job: &str) -> (std::process::ExitStatus, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["job", "run", job])
+        .env("DATABASE_URL", fresh_database(dir.path()).await)
+        .env("STORAGE_URL", format!("file://{}", dir.path().join("storage").display()))
+        .env("COVID_NYT_URL", sources.url("/nyt/us.csv"))
+        .env("COVID_JHU_URL", sources.url("/jhu/combined.csv"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    (output.status, String::from_utf8(output.stdout).unwrap())
+}
+
+#[tokio::test]
+async fn the_run_command_prints_its_summary_last_and_exits_by_outcome() {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU);
+
+    let (status, stdout) = run_command(&sources, "covid-etl").await;
+    assert!(status.success(), "exited with {status}: {stdout}");
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["job"], "covid-etl");
+    assert_eq!(summary["status"], "success");
+    assert_eq!(summary["rows_inserted"], 3);
+    assert_eq!(summary["rows_updated"], 0);
+
+    sources.fail("/jhu/combined.csv", StatusCode::BAD_GATEWAY);
+    let (status, stdout) = run_command(&sources, "covid-etl").await;
+    assert_eq!(status.code(), Some(1));
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["status"], "failed");
+
+    let (status, _) = run_command(&sources, "no-such-job").await;
+    assert!(!status.success());
 }

@@ -2,10 +2,16 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::json;
+use app::accounts::Role;
+use sea_orm::EntityTrait;
 use server::config::{Config, SecurityConfig, ShutdownConfig};
+use server::entities::job_run;
+use server::services::accounts;
 use server::startup::Application;
 
-use crate::helpers::{fresh_database, new_client, test_config};
+use crate::helpers::{PASSWORD, fresh_database, new_client, test_config};
+use crate::jobs::{JHU, NYT, jobs_config};
+use crate::sources::Sources;
 
 #[tokio::test]
 async fn shutdown_turns_unready_and_finishes_accepted_requests() {
@@ -95,6 +101,7 @@ async fn the_binary_exits_cleanly_on_sigterm() {
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("STATIC_DIR", dir.path())
         .env("RUST_LOG", "warn")
+        .env("DISABLE_SCHEDULER", "true")
         .spawn()
         .unwrap();
     let ready = format!("http://127.0.0.1:{port}/api/ready");
@@ -123,4 +130,67 @@ async fn the_binary_exits_cleanly_on_sigterm() {
         .unwrap()
         .unwrap();
     assert!(status.success(), "exited with {status}");
+}
+
+/// Starts a covid-etl run whose NYT download takes `download`, then shuts the server down with
+/// `timeout`; returns the run as recorded once the server has stopped.
+async fn shut_down_during_a_run(download: Duration, timeout: u64) -> job_run::Model {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU);
+    sources.slow_down("/nyt/us.csv", download);
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        shutdown: ShutdownConfig {
+            shutdown_drain_seconds: 0,
+            shutdown_timeout_seconds: timeout,
+        },
+        jobs: jobs_config(&sources),
+        ..test_config(dir.path()).await
+    };
+    let app = Application::build(config).await.unwrap();
+    let base = format!("http://{}", app.address());
+    let db = app.db().clone();
+    accounts::create_user(&db, "admin@example.org", "Admin", PASSWORD, Role::Admin)
+        .await
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        stopped.await.ok();
+    }));
+    let admin = new_client();
+    let login = admin
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": "admin@example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let started = admin
+        .post(format!("{base}/api/jobs/covid-etl/run"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::ACCEPTED);
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+
+    let runs = job_run::Entity::find().all(&db).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    runs[0].clone()
+}
+
+#[tokio::test]
+async fn a_running_job_finishes_during_shutdown() {
+    let run = shut_down_during_a_run(Duration::from_millis(500), 10).await;
+    assert_eq!(run.status, "success");
+    assert_eq!(run.rows_inserted, 3);
+}
+
+#[tokio::test]
+async fn a_job_still_running_at_the_shutdown_timeout_is_marked_interrupted() {
+    let run = shut_down_during_a_run(Duration::from_secs(30), 1).await;
+    assert_eq!(run.status, "interrupted");
+    assert!(run.finished_at.is_some());
 }
