@@ -97,6 +97,11 @@ pub async fn put_no_content<B: Serialize>(path: &str, body: &B) -> Result<(), Ap
     send(Request::put(path).json(body)).await.map(drop)
 }
 
+/// A `POST` without a body that answers with one.
+pub async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    json(send(Request::post(path).build()).await?).await
+}
+
 /// A `POST` without a body whose success has none either (204).
 pub async fn post_no_content(path: &str) -> Result<(), ApiError> {
     send(Request::post(path).build()).await.map(drop)

@@ -2,5 +2,6 @@
 
 pub mod form;
 pub mod kind_select;
+pub mod line_chart;
 pub mod notice;
 pub mod pager;

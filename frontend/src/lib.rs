@@ -16,9 +16,10 @@ use app::paths;
 use crate::auth::{Auth, RequireRole, use_auth};
 use crate::pages::login::{Login, Register};
 use crate::pages::{
-    cart::CartPage, dashboard::Dashboard, distributions::Distributions, donations::Donations,
-    greeting::Greeting, not_found::NotFound, orders::Orders, products_admin::ProductsAdmin,
-    reports::Reports, shop::ProductPage, shop::Shop,
+    cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
+    distributions::Distributions, donations::Donations, greeting::Greeting, jobs::Jobs,
+    not_found::NotFound, orders::Orders, products_admin::ProductsAdmin, reports::Reports,
+    shop::ProductPage, shop::Shop,
 };
 
 /// Bumped after every write, so that lists and reports that read it load again.
@@ -78,6 +79,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
                     <Route path=path!("/orders") view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
                     <Route path=path!("/products") view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
+                    <Route path=path!("/covid") view=Covid />
+                    <Route path=path!("/jobs") view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />
+                    <Route path=path!("/data-reports") view=|| view! { <RequireRole role=Role::Member><DataReports /></RequireRole> } />
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/register") view=Register />
                 </Routes>
@@ -112,12 +116,15 @@ fn Header() -> impl IntoView {
                         <A href="/distributions">"Distributions"</A>
                         <A href="/reports">"Reports"</A>
                         <A href="/products">"Products"</A>
+                        <A href="/jobs">"Jobs"</A>
                     </Show>
                     <A href="/shop">"Shop"</A>
                     <Show when=move || auth.allows(Role::Member)>
                         <CartLink />
                         <A href="/orders">"Orders"</A>
+                        <A href="/data-reports">"Data reports"</A>
                     </Show>
+                    <A href="/covid">"COVID-19"</A>
                     <A href="/greeting">"Greeting"</A>
                 </nav>
                 <div class="user-menu">
@@ -183,16 +190,38 @@ pub fn display_amount(kind: app::ledger::Kind, quantity: app::Quantity) -> Strin
     let (sign, digits) = whole
         .strip_prefix('-')
         .map_or(("", whole), |rest| ("-", rest));
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
+    let grouped = thousands(digits);
     match kind {
         app::ledger::Kind::Money => format!("{sign}${grouped}.{cents}"),
         _ if cents == "00" => format!("{sign}{grouped}"),
         _ => format!("{sign}{grouped}.{}", cents.trim_end_matches('0')),
     }
+}
+
+/// A decimal number with commas between the thousands of its whole part: `-1234567.50` →
+/// `-1,234,567.50`.
+pub fn thousands(number: &str) -> String {
+    let (sign, unsigned) = number
+        .strip_prefix('-')
+        .map_or(("", number), |rest| ("-", rest));
+    let (whole, fraction) = unsigned
+        .split_once('.')
+        .map_or((unsigned, None), |(whole, fraction)| (whole, Some(fraction)));
+    let mut grouped = sign.to_owned();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    grouped
+}
+
+/// A moment as `2026-11-26 06:00:00 UTC`.
+pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }

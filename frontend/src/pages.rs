@@ -1,10 +1,13 @@
 //! One module per route.
 
 pub mod cart;
+pub mod covid;
 pub mod dashboard;
+pub mod data_reports;
 pub mod distributions;
 pub mod donations;
 pub mod greeting;
+pub mod jobs;
 mod ledger_table;
 pub mod login;
 pub mod not_found;

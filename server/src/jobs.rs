@@ -2,11 +2,14 @@
 //! once from the command line (`server job run`). Every run is recorded, holds the job's lease in
 //! the database so only one runs at a time across instances, and is reported by [`notify`].
 
+pub mod bls_sync;
 pub mod covid;
+pub mod data_report;
 pub mod fetch;
 mod history;
 mod lease;
 pub mod notify;
+pub mod population_sync;
 mod schedule;
 
 use std::str::FromStr;
@@ -29,14 +32,25 @@ use schedule::Schedule;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobName {
     CovidEtl,
+    BlsSync,
+    PopulationSync,
+    DataReport,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 1] = [JobName::CovidEtl];
+    pub const ALL: [JobName; 4] = [
+        JobName::CovidEtl,
+        JobName::BlsSync,
+        JobName::PopulationSync,
+        JobName::DataReport,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobName::CovidEtl => "covid-etl",
+            JobName::BlsSync => "bls-sync",
+            JobName::PopulationSync => "population-sync",
+            JobName::DataReport => "data-report",
         }
     }
 
@@ -45,19 +59,29 @@ impl JobName {
             JobName::CovidEtl => {
                 "Loads daily US COVID-19 cases and deaths (NYT) with recoveries (JHU)."
             }
+            JobName::BlsSync => "Mirrors the BLS productivity files into object storage.",
+            JobName::PopulationSync => "Keeps the DataUSA US population figures in object storage.",
+            JobName::DataReport => {
+                "Analyses the BLS and population files into a new report version."
+            }
         }
     }
 
+    /// The job's schedule setting; the report has none, as it runs after the syncs.
     fn schedule_setting(self, config: &JobsConfig) -> &str {
         match self {
             JobName::CovidEtl => &config.covid_etl_schedule,
+            JobName::BlsSync => &config.bls_sync_schedule,
+            JobName::PopulationSync => &config.population_sync_schedule,
+            JobName::DataReport => "off",
         }
     }
 
     /// The job that runs next whenever this one changed something.
     fn follow_up(self) -> Option<JobName> {
         match self {
-            JobName::CovidEtl => None,
+            JobName::BlsSync | JobName::PopulationSync => Some(JobName::DataReport),
+            JobName::CovidEtl | JobName::DataReport => None,
         }
     }
 }
@@ -260,6 +284,11 @@ impl Jobs {
         &self.inner.context.db
     }
 
+    /// The object store the jobs write to.
+    pub fn store(&self) -> &dyn ObjectStore {
+        self.inner.context.store.as_ref()
+    }
+
     /// Takes the job's lease and records the run as started.
     pub async fn start(&self, job: JobName, trigger: Trigger) -> Result<StartedRun, StartError> {
         if self.inner.stopping.is_cancelled() {
@@ -341,7 +370,7 @@ impl Jobs {
         if summary.status == RunStatus::Failed || changed_data(&summary) {
             self.inner.notifier.send(&summary).await;
         } else {
-            tracing::info!(job = job.as_str(), status = summary.status.as_str(), message = %summary.message, "job finished");
+            tracing::info!(job = job.as_str(), status = summary.status.as_str(), outcome = %summary.message, "job finished");
         }
         if changed_data(&summary) {
             if let Some(next) = job.follow_up() {
@@ -366,6 +395,9 @@ impl Jobs {
         let context = &self.inner.context;
         match job {
             JobName::CovidEtl => covid::run(context).await,
+            JobName::BlsSync => bls_sync::run(context).await,
+            JobName::PopulationSync => population_sync::run(context).await,
+            JobName::DataReport => data_report::run(context).await,
         }
     }
 

@@ -66,11 +66,10 @@ async fn main() -> anyhow::Result<()> {
                     || "never run".to_owned(),
                     |run| {
                         format!(
-                            "last run {} {}: {} inserted, {} updated",
+                            "last run {} {}: {}",
                             run.started_at.format("%Y-%m-%d %H:%M UTC"),
                             run.status.as_str(),
-                            run.rows_inserted,
-                            run.rows_updated
+                            run.message
                         )
                     },
                 );

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod covid;
+pub mod data_reports;
 pub mod health;
 pub mod hello;
 pub mod jobs;
@@ -30,6 +31,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .merge(shop::router(state))
         .merge(jobs::router(state))
         .merge(covid::router())
+        .merge(data_reports::router(state))
         .merge(staff_only)
         .route_layer(from_fn_with_state(state.clone(), limit_api));
     Router::new()

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::entities::source_version;
@@ -173,4 +173,15 @@ pub async fn forget(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Every remembered source whose key starts with `prefix`.
+pub async fn known_under(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<Vec<source_version::Model>, DbErr> {
+    source_version::Entity::find()
+        .filter(source_version::Column::Key.starts_with(prefix))
+        .all(db)
+        .await
 }

@@ -42,9 +42,9 @@ impl Notifier {
     /// Reports `summary` everywhere configured.
     pub async fn send(&self, summary: &RunSummary) {
         if summary.status == RunStatus::Failed {
-            tracing::error!(job = %summary.job, message = %summary.message, "job failed");
+            tracing::error!(job = %summary.job, outcome = %summary.message, "job failed");
         } else {
-            tracing::info!(job = %summary.job, status = summary.status.as_str(), rows_inserted = summary.rows_inserted, rows_updated = summary.rows_updated, message = %summary.message, "job changed data");
+            tracing::info!(job = %summary.job, status = summary.status.as_str(), rows_inserted = summary.rows_inserted, rows_updated = summary.rows_updated, outcome = %summary.message, "job changed data");
         }
         if let Some(url) = &self.webhook {
             if let Err(error) = self.post(url, summary).await {

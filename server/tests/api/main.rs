@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod backup;
+mod data_sync;
 mod errors;
 mod health;
 mod hello;

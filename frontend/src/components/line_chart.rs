@@ -1,0 +1,195 @@
+//! A line chart drawn as inline SVG: a few series over one run of labelled points.
+
+use leptos::prelude::*;
+
+use crate::thousands;
+
+// The drawing's own units; the SVG scales to the width of its container.
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 48.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 26.0;
+const X_TICKS: usize = 5;
+/// Up to this many points each gets a dot with its value as a tooltip; more would be clutter.
+const MAX_DOTS: usize = 40;
+
+/// One line: its name in the legend, the CSS class that colours it, and its value at each label
+/// (`None` where the source has none; the line skips it).
+pub struct Series {
+    pub name: &'static str,
+    pub class: &'static str,
+    pub values: Vec<Option<f64>>,
+}
+
+#[component]
+pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> impl IntoView {
+    let values = || {
+        series
+            .iter()
+            .flat_map(|line| line.values.iter().flatten().copied())
+    };
+    let scale = Scale::fit(
+        values().fold(f64::INFINITY, f64::min),
+        values().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let count = labels.len();
+    let x = move |index: usize| {
+        if count < 2 {
+            LEFT + (WIDTH - LEFT - RIGHT) / 2.0
+        } else {
+            LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (count - 1) as f64
+        }
+    };
+    let y = move |value: f64| {
+        TOP + (HEIGHT - TOP - BOTTOM) * (scale.max - value) / (scale.max - scale.min)
+    };
+    let baseline = HEIGHT - BOTTOM;
+
+    let y_ticks = scale
+        .ticks()
+        .map(|tick| {
+            view! {
+                <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=y(tick) y2=y(tick) />
+                <text x=LEFT - 6.0 y=y(tick) + 4.0 text-anchor="end">{compact(tick)}</text>
+            }
+        })
+        .collect_view();
+    let x_ticks = x_tick_indices(count)
+        .into_iter()
+        .map(|index| {
+            let anchor = if count > 1 && index == 0 {
+                "start"
+            } else if count > 1 && index == count - 1 {
+                "end"
+            } else {
+                "middle"
+            };
+            view! {
+                <line class="axis" x1=x(index) x2=x(index) y1=baseline y2=baseline + 4.0 />
+                <text x=x(index) y=baseline + 17.0 text-anchor=anchor>{labels[index].clone()}</text>
+            }
+        })
+        .collect_view();
+    let lines = series
+        .iter()
+        .map(|line| {
+            let points = line
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(index, value)| value.map(|value| format!("{:.1},{:.1}", x(index), y(value))))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let dots = (count <= MAX_DOTS).then(|| {
+                line.values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, value)| {
+                        value.map(|value| {
+                            let tip = format!("{} {}: {}", line.name, labels[index], thousands(&value.to_string()));
+                            view! { <circle cx=x(index) cy=y(value) r="3"><title>{tip}</title></circle> }
+                        })
+                    })
+                    .collect_view()
+            });
+            view! {
+                <g class=format!("series {}", line.class)>
+                    <polyline points=points />
+                    {dots}
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = series
+        .iter()
+        .map(|line| view! { <li><span class=format!("swatch {}", line.class) aria-hidden="true"></span>{line.name}</li> })
+        .collect_view();
+
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone()>
+                <title>{title}</title>
+                {y_ticks}
+                <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=baseline />
+                <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=baseline y2=baseline />
+                {x_ticks}
+                {lines}
+            </svg>
+            <figcaption>
+                <ul class="legend">{legend}</ul>
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The value axis: from `min` to `max` in round steps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Scale {
+    min: f64,
+    max: f64,
+    step: f64,
+}
+
+impl Scale {
+    /// Round bounds around the values. The axis starts at zero unless the values sit far above
+    /// it (population stays near 320M), where a zero baseline would flatten the line.
+    fn fit(low: f64, high: f64) -> Self {
+        let (low, high) = if low.is_finite() {
+            (low, high)
+        } else {
+            (0.0, 0.0)
+        };
+        let low = if (0.0..high / 2.0).contains(&low) {
+            0.0
+        } else {
+            low
+        };
+        let span = if high > low {
+            high - low
+        } else {
+            high.abs().max(1.0)
+        };
+        let step = round_step(span / 5.0);
+        let min = (low / step).floor() * step;
+        let max = ((high / step).ceil() * step).max(min + step);
+        Scale { min, max, step }
+    }
+
+    fn ticks(self) -> impl Iterator<Item = f64> {
+        let steps = ((self.max - self.min) / self.step).round() as usize;
+        (0..=steps).map(move |index| self.min + self.step * index as f64)
+    }
+}
+
+/// The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that is at least `rough`.
+fn round_step(rough: f64) -> f64 {
+    let magnitude = 10_f64.powf(rough.log10().floor());
+    let factor = [1.0, 2.0, 2.5, 5.0]
+        .into_iter()
+        .find(|factor| rough <= factor * magnitude)
+        .unwrap_or(10.0);
+    factor * magnitude
+}
+
+/// Which labels to print under the axis: a few, spread evenly, first and last included.
+fn x_tick_indices(count: usize) -> Vec<usize> {
+    if count <= X_TICKS {
+        (0..count).collect()
+    } else {
+        (0..X_TICKS)
+            .map(|tick| tick * (count - 1) / (X_TICKS - 1))
+            .collect()
+    }
+}
+
+/// A number short enough for an axis: `20M`, `2.5K`, `300`.
+fn compact(value: f64) -> String {
+    let (scaled, suffix) = [(1e9, "B"), (1e6, "M"), (1e3, "K")]
+        .into_iter()
+        .find(|(unit, _)| value.abs() >= *unit)
+        .map_or((value, ""), |(unit, suffix)| (value / unit, suffix));
+    let text = format!("{scaled:.2}");
+    format!("{}{suffix}", text.trim_end_matches('0').trim_end_matches('.'))
+}

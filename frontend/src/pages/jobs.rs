@@ -1,0 +1,224 @@
+//! The scheduled data jobs: when they run, how their last run went, and starting one now.
+
+use std::time::Duration;
+
+use app::accounts::Role;
+use app::jobs::{FileCounts, Job, JobRun, RunStarted, RunStatus};
+use app::paths;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError, query_string};
+use crate::auth::use_auth;
+use crate::components::notice::{LoadError, SubmitResult};
+use crate::utc_time;
+
+/// How long to wait before asking again while a run is going.
+const POLL: Duration = Duration::from_secs(1);
+const RECENT_RUNS: u32 = 10;
+
+type JobList = LocalResource<Result<Vec<Job>, ApiError>>;
+
+#[component]
+pub fn Jobs() -> impl IntoView {
+    let jobs: JobList = LocalResource::new(|| api::get::<Vec<Job>>(paths::JOBS));
+    // Ask again while a run is going, so that its end shows without a reload.
+    Effect::new(move || {
+        let running = jobs
+            .map(|result| result.as_ref().is_ok_and(|list| list.iter().any(is_running)))
+            .unwrap_or(false);
+        if running && let Ok(handle) = set_timeout_with_handle(move || jobs.refetch(), POLL) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let list = Memo::new(move |_| {
+        jobs.map(|result| result.clone().unwrap_or_default())
+            .unwrap_or_default()
+    });
+    // Rows are keyed by job name and read their job from `list`, rather than rendered again inside
+    // a <Transition> on every poll, so that an open history or a run's outcome stays put.
+    view! {
+        <h1>"Jobs"</h1>
+        {move || match jobs.get() {
+            None => view! { <p class="muted">"Loading jobs…"</p> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error /> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No jobs."</p> }.into_any(),
+            Some(Ok(_)) => ().into_any(),
+        }}
+        <Show when=move || list.with(|list| !list.is_empty())>
+            <div class="table-wrap">
+                <table class="jobs" aria-label="Jobs">
+                    <thead>
+                        <tr>
+                            <th>"Job"</th><th>"Description"</th><th>"Schedule"</th><th class="date">"Next run"</th><th>"Last run"</th>
+                            <th><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <For each=move || list.get() key=|job| job.name.clone() let:job>
+                        <JobRows initial=job list jobs />
+                    </For>
+                </table>
+            </div>
+        </Show>
+    }
+}
+
+fn is_running(job: &Job) -> bool {
+    job.last_run
+        .as_ref()
+        .is_some_and(|run| run.status == RunStatus::Running)
+}
+
+/// One job's row, and below it, when opened, its recent runs.
+#[component]
+fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
+    let auth = use_auth();
+    let name = initial.name.clone();
+    let job = Memo::new(move |_| {
+        list.with(|list| list.iter().find(|job| job.name == initial.name).cloned())
+            .unwrap_or_else(|| initial.clone())
+    });
+    let last_run = Memo::new(move |_| job.with(|job| job.last_run.as_ref().map(|run| (run.id, run.status))));
+    let open = RwSignal::new(false);
+    let run = Action::new_local({
+        let path = paths::job_run(&name);
+        move |(): &()| {
+            let path = path.clone();
+            async move {
+                let result = api::post_empty::<RunStarted>(&path).await;
+                jobs.refetch();
+                result
+            }
+        }
+    });
+    let outcome = Signal::derive(move || {
+        run.value().get().map(|result| {
+            result
+                .map(|_| "Started".to_owned())
+                .map_err(|error| error.message)
+        })
+    });
+    let details_id = format!("job-{name}-runs");
+    view! {
+        <tbody>
+            <tr>
+                {move || job.with(|job| view! {
+                    <td><strong>{job.name.clone()}</strong></td>
+                    <td>{job.description.clone()}</td>
+                    <td class="date">{job.schedule.clone().map_or_else(
+                        || view! { <span class="muted">"on demand"</span> }.into_any(),
+                        |cron| view! { <code>{cron}</code>" UTC" }.into_any(),
+                    )}</td>
+                    <td class="date">{job.next_run_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                    <td>{last_run_summary(job.last_run.as_ref())}</td>
+                })}
+                <td class="job-actions">
+                    <div class="actions">
+                        <button type="button" class="secondary small" aria-expanded=move || open.get().to_string()
+                            aria-controls=details_id.clone() on:click=move |_| open.update(|open| *open = !*open)>
+                            "Recent runs"
+                        </button>
+                        <Show when=move || auth.allows(Role::Admin)>
+                            <button type="button" class="small" disabled=move || run.pending().get()
+                                on:click=move |_| { run.dispatch(()); }>
+                                "Run now"
+                            </button>
+                        </Show>
+                    </div>
+                    <SubmitResult result=outcome />
+                </td>
+            </tr>
+            <tr class="details" id=details_id hidden=move || !open.get()>
+                <td colspan="6">
+                    <Show when=move || open.get()>
+                        <RecentRuns name=name.clone() last_run />
+                    </Show>
+                </td>
+            </tr>
+        </tbody>
+    }
+}
+
+/// Status, start, counts and message of a job's last run.
+fn last_run_summary(run: Option<&JobRun>) -> AnyView {
+    let Some(run) = run else {
+        return view! { <span class="muted">"never"</span> }.into_any();
+    };
+    view! {
+        <StatusBadge status=run.status />" "
+        <span class="small">{utc_time(run.started_at)}</span>
+        <div class="small">{rows_changed(run)}</div>
+        {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
+        {(!run.message.is_empty()).then(|| view! { <div class="small">{run.message.clone()}</div> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn StatusBadge(status: RunStatus) -> impl IntoView {
+    view! { <span class=format!("badge status-{}", status.as_str())>{status.as_str()}</span> }
+}
+
+fn rows_changed(run: &JobRun) -> String {
+    format!("{} inserted · {} updated", run.rows_inserted, run.rows_updated)
+}
+
+fn files_compared(files: FileCounts) -> String {
+    format!(
+        "Files: {} added, {} updated, {} deleted, {} unchanged",
+        files.added, files.updated, files.deleted, files.unchanged
+    )
+}
+
+/// The job's latest runs, loaded again whenever its last run changes.
+#[component]
+fn RecentRuns(name: String, last_run: Memo<Option<(i64, RunStatus)>>) -> impl IntoView {
+    let label = format!("Recent runs of {name}");
+    let runs = LocalResource::new(move || {
+        last_run.track();
+        let path = format!(
+            "{}{}",
+            paths::job_runs(&name),
+            query_string(&[("limit", RECENT_RUNS.to_string())])
+        );
+        async move { api::get::<Vec<JobRun>>(&path).await }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading runs…"</p> }>
+            {move || {
+                let label = label.clone();
+                Suspend::new(async move {
+                    match runs.await {
+                        Ok(runs) if runs.is_empty() => view! { <p class="muted">"No runs yet."</p> }.into_any(),
+                        Ok(runs) => view! {
+                            <table aria-label=label>
+                                <thead>
+                                    <tr>
+                                        <th class="date">"Started"</th><th class="date">"Finished"</th><th>"Trigger"</th><th>"Status"</th>
+                                        <th class="num">"Inserted"</th><th class="num">"Updated"</th><th>"Message"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {runs.into_iter().map(|run| view! {
+                                        <tr>
+                                            <td class="date">{utc_time(run.started_at)}</td>
+                                            <td class="date">{run.finished_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                                            <td>{run.trigger}</td>
+                                            <td><StatusBadge status=run.status /></td>
+                                            <td class="num">{run.rows_inserted}</td>
+                                            <td class="num">{run.rows_updated}</td>
+                                            <td>
+                                                {run.message}
+                                                {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

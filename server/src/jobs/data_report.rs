@@ -1,0 +1,155 @@
+//! The `data-report` job: analyses the mirrored BLS and DataUSA files and stores one report
+//! version in three formats (JSON, HTML, notebook) under `reports/`.
+
+pub mod analysis;
+pub mod render;
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use app::data_reports::ReportVersion;
+use bytes::Bytes;
+use chrono::{DateTime, SubsecRound, Utc};
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+use super::{Context, Outcome, bls_sync, population_sync};
+use crate::entities::data_report;
+use crate::services::now;
+
+/// The formats every version is stored in, with their content types.
+pub const FORMATS: [(&str, &str); 3] = [
+    ("json", "application/json"),
+    ("html", "text/html; charset=utf-8"),
+    ("ipynb", "application/x-ipynb+json"),
+];
+
+pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+    let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
+    let bls = read(context.store.as_ref(), &bls_key).await?;
+    let population = read(context.store.as_ref(), population_sync::KEY).await?;
+    let created_at = unused_second(&context.db).await?;
+    let report = analysis::analyse(&String::from_utf8_lossy(&bls), &population, created_at)?;
+    let base_path = base_path(created_at);
+    let documents = [
+        ("json", serde_json::to_vec_pretty(&report)?),
+        ("html", render::html(&report).into_bytes()),
+        (
+            "ipynb",
+            serde_json::to_vec_pretty(&render::notebook(
+                &report,
+                &bls_key,
+                population_sync::KEY,
+            ))?,
+        ),
+    ];
+    for (extension, body) in documents {
+        let path = format!("{base_path}.{extension}");
+        context
+            .store
+            .put(&Path::from(path.as_str()), PutPayload::from(body))
+            .await
+            .with_context(|| format!("storing {path}"))?;
+    }
+    let formats: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
+    data_report::ActiveModel {
+        created_at: Set(created_at),
+        base_path: Set(base_path.clone()),
+        formats: Set(formats.join(",")),
+        ..Default::default()
+    }
+    .insert(&context.db)
+    .await?;
+    Ok(Outcome::success(
+        1,
+        0,
+        format!(
+            "stored {base_path}: {} series, {} joined years",
+            report.best_years.len(),
+            report.series.len()
+        ),
+    ))
+}
+
+async fn read(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Bytes> {
+    match store.get(&Path::from(key)).await {
+        Ok(object) => Ok(object.bytes().await?),
+        Err(object_store::Error::NotFound { .. }) => anyhow::bail!(
+            "{key} is not in storage yet; run bls-sync and population-sync first"
+        ),
+        Err(error) => Err(error).with_context(|| format!("reading {key}")),
+    }
+}
+
+/// Versions are named to the second; a second already used by a version waits for the next one,
+/// so no version overwrites another.
+async fn unused_second(db: &impl ConnectionTrait) -> Result<DateTime<Utc>, DbErr> {
+    loop {
+        let second = now().trunc_subsecs(0);
+        let taken = data_report::Entity::find()
+            .filter(data_report::Column::BasePath.eq(base_path(second)))
+            .one(db)
+            .await?
+            .is_some();
+        if !taken {
+            return Ok(second);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn base_path(created_at: DateTime<Utc>) -> String {
+    format!("reports/report-{}", created_at.format("%Y-%m-%d-%H-%M-%S"))
+}
+
+fn to_version(row: data_report::Model) -> ReportVersion {
+    ReportVersion {
+        id: i64::from(row.id),
+        created_at: row.created_at,
+        formats: row.formats.split(',').map(str::to_owned).collect(),
+    }
+}
+
+/// The versions, newest first.
+pub async fn versions(db: &impl ConnectionTrait) -> Result<Vec<ReportVersion>, DbErr> {
+    Ok(data_report::Entity::find()
+        .order_by_desc(data_report::Column::CreatedAt)
+        .order_by_desc(data_report::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_version)
+        .collect())
+}
+
+/// One stored format of version `id`: the file name to offer and the body; `None` when the
+/// version or the format does not exist.
+pub async fn document(
+    db: &impl ConnectionTrait,
+    store: &dyn ObjectStore,
+    id: i64,
+    format: &str,
+) -> anyhow::Result<Option<(String, Bytes)>> {
+    let Ok(id) = i32::try_from(id) else {
+        return Ok(None);
+    };
+    let Some(row) = data_report::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if !row.formats.split(',').any(|stored| stored == format) {
+        return Ok(None);
+    }
+    let path = format!("{}.{format}", row.base_path);
+    let body = store
+        .get(&Path::from(path.as_str()))
+        .await
+        .with_context(|| format!("reading {path}"))?
+        .bytes()
+        .await?;
+    let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+    Ok(Some((name, body)))
+}

@@ -1,0 +1,63 @@
+//! The `population-sync` job: keeps the DataUSA national population response in object storage.
+
+use anyhow::Context as _;
+use app::jobs::FileCounts;
+use object_store::path::Path;
+use object_store::{ObjectStoreExt, PutPayload};
+
+use super::data_report::analysis;
+use super::fetch::{self, Fetched};
+use super::{Context, Outcome};
+
+/// Where the response is stored, in object storage and as its source key.
+pub const KEY: &str = "datausa/population.json";
+
+pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+    let url = &context.config.datausa_population_url;
+    let known = fetch::known(&context.db, KEY).await?;
+    let fetched = context
+        .fetcher
+        .get_if_changed(url, known.as_ref())
+        .await
+        .context("DataUSA population source")?;
+    let unchanged = |message: &str| {
+        Outcome::synced(
+            FileCounts {
+                unchanged: 1,
+                ..FileCounts::default()
+            },
+            message.to_owned(),
+        )
+    };
+    let download = match fetched {
+        Fetched::NotModified => return Ok(unchanged("the population data has not changed")),
+        Fetched::Body(download) if download.same_as(known.as_ref()) => {
+            fetch::remember(&context.db, KEY, &download).await?;
+            return Ok(unchanged("the population data has not changed"));
+        }
+        Fetched::Body(download) => download,
+    };
+    let years = analysis::parse_population(&download.body)
+        .context("the DataUSA response is not the population data expected")?;
+    context
+        .store
+        .put(&Path::from(KEY), PutPayload::from(download.body.clone()))
+        .await
+        .with_context(|| format!("storing {KEY}"))?;
+    fetch::remember(&context.db, KEY, &download).await?;
+    let files = if known.is_some() {
+        FileCounts {
+            updated: 1,
+            ..FileCounts::default()
+        }
+    } else {
+        FileCounts {
+            added: 1,
+            ..FileCounts::default()
+        }
+    };
+    Ok(Outcome::synced(
+        files,
+        format!("stored the population of {} years", years.len()),
+    ))
+}
