@@ -206,7 +206,9 @@ pub fn thousands(number: &str) -> String {
         .map_or(("", number), |rest| ("-", rest));
     let (whole, fraction) = unsigned
         .split_once('.')
-        .map_or((unsigned, None), |(whole, fraction)| (whole, Some(fraction)));
+        .map_or((unsigned, None), |(whole, fraction)| {
+            (whole, Some(fraction))
+        });
     let mut grouped = sign.to_owned();
     for (index, digit) in whole.chars().enumerate() {
         if index > 0 && (whole.len() - index) % 3 == 0 {

@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    EntityName, IntoActiveModel, IsolationLevel, PaginatorTrait, PrimaryKeyTrait, TransactionTrait,
+    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName,
+    EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait, PrimaryKeyTrait,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use serde::de::DeserializeOwned;

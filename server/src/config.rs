@@ -178,10 +178,12 @@ mod defaults {
     pub const COVID_ETL_SCHEDULE: &str = "0 6 * * *";
     pub const BLS_SYNC_SCHEDULE: &str = "15 */6 * * *";
     pub const POPULATION_SYNC_SCHEDULE: &str = "30 5 * * *";
-    pub const COVID_NYT_URL: &str = "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv";
+    pub const COVID_NYT_URL: &str =
+        "https://raw.githubusercontent.com/nytimes/covid-19-data/master/us.csv";
     pub const COVID_JHU_URL: &str = "https://raw.githubusercontent.com/datasets/covid-19/master/data/time-series-19-covid-combined.csv";
     pub const BLS_PR_URL: &str = "https://download.bls.gov/pub/time.series/pr/";
-    pub const DATAUSA_POPULATION_URL: &str = "https://datausa.io/api/data?drilldowns=Nation&measures=Population";
+    pub const DATAUSA_POPULATION_URL: &str =
+        "https://datausa.io/api/data?drilldowns=Nation&measures=Population";
     pub const FETCH_TIMEOUT_SECONDS: u64 = 60;
 }
 

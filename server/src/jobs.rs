@@ -372,10 +372,10 @@ impl Jobs {
         } else {
             tracing::info!(job = job.as_str(), status = summary.status.as_str(), outcome = %summary.message, "job finished");
         }
-        if changed_data(&summary) {
-            if let Some(next) = job.follow_up() {
-                Box::pin(self.follow_up(next)).await;
-            }
+        if changed_data(&summary)
+            && let Some(next) = job.follow_up()
+        {
+            Box::pin(self.follow_up(next)).await;
         }
         summary
     }

@@ -1,9 +1,9 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
+use app::jobs::{RunStatus, RunSummary};
 use clap::Parser;
 use server::backup;
-use app::jobs::{RunStatus, RunSummary};
 use server::config::{Cli, Command, Config, JobCommand, UsersCommand};
 use server::jobs::{JobName, Jobs, Trigger};
 use server::services::accounts;
@@ -40,10 +40,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Job(JobCommand::Run { name })) => {
-            let job: JobName = name
-                .parse()
-                .map_err(|_| anyhow::anyhow!("there is no job {name:?}; `server job list` lists them"))?;
-            let summary = match open_jobs(&cli.config).await?.run_now(job, Trigger::Command).await {
+            let job: JobName = name.parse().map_err(|_| {
+                anyhow::anyhow!("there is no job {name:?}; `server job list` lists them")
+            })?;
+            let summary = match open_jobs(&cli.config)
+                .await?
+                .run_now(job, Trigger::Command)
+                .await
+            {
                 Ok(summary) => summary,
                 Err(error) => RunSummary {
                     job: name,

@@ -107,9 +107,10 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
         .map(|line| view! { <li><span class=format!("swatch {}", line.class) aria-hidden="true"></span>{line.name}</li> })
         .collect_view();
 
+    let label = title.clone();
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone()>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label>
                 <title>{title}</title>
                 {y_ticks}
                 <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=baseline />
@@ -191,5 +192,8 @@ fn compact(value: f64) -> String {
         .find(|(unit, _)| value.abs() >= *unit)
         .map_or((value, ""), |(unit, suffix)| (value / unit, suffix));
     let text = format!("{scaled:.2}");
-    format!("{}{suffix}", text.trim_end_matches('0').trim_end_matches('.'))
+    format!(
+        "{}{suffix}",
+        text.trim_end_matches('0').trim_end_matches('.')
+    )
 }

@@ -36,7 +36,8 @@ pub fn Covid() -> impl IntoView {
     });
     let figures = LocalResource::new(move || {
         let query = applied.get();
-        let date = |day: Option<chrono::NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
+        let date =
+            |day: Option<chrono::NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
         let path = format!(
             "{}{}",
             paths::COVID_DAILY,
@@ -100,12 +101,28 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let all = vec![
-        Series { name: "Cases", class: "series-cases", values: values(|day| Some(day.cases)) },
-        Series { name: "Deaths", class: "series-deaths", values: values(|day| Some(day.deaths)) },
-        Series { name: "Recovered", class: "series-recovered", values: values(|day| day.recovered) },
+        Series {
+            name: "Cases",
+            class: "series-cases",
+            values: values(|day| Some(day.cases)),
+        },
+        Series {
+            name: "Deaths",
+            class: "series-deaths",
+            values: values(|day| Some(day.deaths)),
+        },
+        Series {
+            name: "Recovered",
+            class: "series-recovered",
+            values: values(|day| day.recovered),
+        },
     ];
     // Deaths are about a hundredth of cases, a flat line on the shared scale: they get their own.
-    let deaths = vec![Series { name: "Deaths", class: "series-deaths", values: values(|day| Some(day.deaths)) }];
+    let deaths = vec![Series {
+        name: "Deaths",
+        class: "series-deaths",
+        values: values(|day| Some(day.deaths)),
+    }];
     Some(view! {
         <section class="card" aria-labelledby="covid-latest-heading">
             <h2 id="covid-latest-heading">"Latest figures"</h2>

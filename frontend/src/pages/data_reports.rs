@@ -103,8 +103,16 @@ fn download_label(format: &str) -> String {
 fn ReportView(report: DataReport) -> impl IntoView {
     let population = report.population;
     let chart = (!population.years.is_empty()).then(|| {
-        let labels = population.years.iter().map(|year| year.year.to_string()).collect();
-        let values = population.years.iter().map(|year| Some(year.population as f64)).collect();
+        let labels = population
+            .years
+            .iter()
+            .map(|year| year.year.to_string())
+            .collect();
+        let values = population
+            .years
+            .iter()
+            .map(|year| Some(year.population as f64))
+            .collect();
         view! {
             <LineChart title="US population by year".to_owned() labels
                 series=vec![Series { name: "Population", class: "series-population", values }] />

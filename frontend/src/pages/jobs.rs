@@ -24,7 +24,11 @@ pub fn Jobs() -> impl IntoView {
     // Ask again while a run is going, so that its end shows without a reload.
     Effect::new(move || {
         let running = jobs
-            .map(|result| result.as_ref().is_ok_and(|list| list.iter().any(is_running)))
+            .map(|result| {
+                result
+                    .as_ref()
+                    .is_ok_and(|list| list.iter().any(is_running))
+            })
             .unwrap_or(false);
         if running && let Ok(handle) = set_timeout_with_handle(move || jobs.refetch(), POLL) {
             on_cleanup(move || handle.clear());
@@ -77,7 +81,8 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
         list.with(|list| list.iter().find(|job| job.name == initial.name).cloned())
             .unwrap_or_else(|| initial.clone())
     });
-    let last_run = Memo::new(move |_| job.with(|job| job.last_run.as_ref().map(|run| (run.id, run.status))));
+    let last_run =
+        Memo::new(move |_| job.with(|job| job.last_run.as_ref().map(|run| (run.id, run.status))));
     let open = RwSignal::new(false);
     let run = Action::new_local({
         let path = paths::job_run(&name);
@@ -159,7 +164,10 @@ fn StatusBadge(status: RunStatus) -> impl IntoView {
 }
 
 fn rows_changed(run: &JobRun) -> String {
-    format!("{} inserted · {} updated", run.rows_inserted, run.rows_updated)
+    format!(
+        "{} inserted · {} updated",
+        run.rows_inserted, run.rows_updated
+    )
 }
 
 fn files_compared(files: FileCounts) -> String {

@@ -56,7 +56,10 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
         if !download.same_as(previous.as_ref()) {
             context
                 .store
-                .put(&Path::from(key.as_str()), PutPayload::from(download.body.clone()))
+                .put(
+                    &Path::from(key.as_str()),
+                    PutPayload::from(download.body.clone()),
+                )
                 .await
                 .with_context(|| format!("storing {key}"))?;
             if previous.is_some() {

@@ -40,11 +40,7 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
         ("html", render::html(&report).into_bytes()),
         (
             "ipynb",
-            serde_json::to_vec_pretty(&render::notebook(
-                &report,
-                &bls_key,
-                population_sync::KEY,
-            ))?,
+            serde_json::to_vec_pretty(&render::notebook(&report, &bls_key, population_sync::KEY))?,
         ),
     ];
     for (extension, body) in documents {
@@ -78,9 +74,9 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
 async fn read(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Bytes> {
     match store.get(&Path::from(key)).await {
         Ok(object) => Ok(object.bytes().await?),
-        Err(object_store::Error::NotFound { .. }) => anyhow::bail!(
-            "{key} is not in storage yet; run bls-sync and population-sync first"
-        ),
+        Err(object_store::Error::NotFound { .. }) => {
+            anyhow::bail!("{key} is not in storage yet; run bls-sync and population-sync first")
+        }
         Err(error) => Err(error).with_context(|| format!("reading {key}")),
     }
 }

@@ -91,7 +91,10 @@ impl Fetcher {
                 request = request.header(IF_MODIFIED_SINCE, modified);
             }
         }
-        let response = request.send().await.map_err(|error| describe(url, &error))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| describe(url, &error))?;
         if response.status() == StatusCode::NOT_MODIFIED && known.is_some() {
             return Ok(Fetched::NotModified);
         }
@@ -107,7 +110,10 @@ impl Fetcher {
         };
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
-        let body = response.bytes().await.map_err(|error| describe(url, &error))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| describe(url, &error))?;
         Ok(Fetched::Body(Download {
             url: url.to_owned(),
             sha256: hex(&Sha256::digest(&body)),
@@ -131,7 +137,9 @@ pub async fn known(
     db: &impl ConnectionTrait,
     key: &str,
 ) -> Result<Option<source_version::Model>, DbErr> {
-    source_version::Entity::find_by_id(key.to_owned()).one(db).await
+    source_version::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await
 }
 
 /// Remembers `download` as the version of `key` now in use; call it in the transaction that

@@ -67,7 +67,10 @@ pub async fn finish(db: &impl ConnectionTrait, id: i32, summary: &RunSummary) ->
         .transpose()
         .map_err(|error| DbErr::Custom(error.to_string()))?;
     job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, Expr::value(summary.status.as_str()))
+        .col_expr(
+            job_run::Column::Status,
+            Expr::value(summary.status.as_str()),
+        )
         .col_expr(job_run::Column::FinishedAt, Expr::value(now()))
         .col_expr(
             job_run::Column::RowsInserted,
@@ -77,7 +80,10 @@ pub async fn finish(db: &impl ConnectionTrait, id: i32, summary: &RunSummary) ->
             job_run::Column::RowsUpdated,
             Expr::value(count(summary.rows_updated)),
         )
-        .col_expr(job_run::Column::Message, Expr::value(summary.message.as_str()))
+        .col_expr(
+            job_run::Column::Message,
+            Expr::value(summary.message.as_str()),
+        )
         .col_expr(job_run::Column::FileCounts, Expr::value(file_counts))
         .filter(job_run::Column::Id.eq(id))
         .exec(db)

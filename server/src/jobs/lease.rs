@@ -57,7 +57,10 @@ pub async fn acquire(db: &impl ConnectionTrait, job: &str, holder: &str) -> Resu
 /// Extends the lease; false when `holder` no longer has it.
 pub async fn renew(db: &impl ConnectionTrait, job: &str, holder: &str) -> Result<bool, DbErr> {
     let renewed = job_state::Entity::update_many()
-        .col_expr(job_state::Column::LeaseExpiresAt, Expr::value(expiry(now())))
+        .col_expr(
+            job_state::Column::LeaseExpiresAt,
+            Expr::value(expiry(now())),
+        )
         .filter(job_state::Column::Job.eq(job))
         .filter(job_state::Column::LeaseHolder.eq(holder))
         .exec(db)

@@ -46,15 +46,15 @@ impl Notifier {
         } else {
             tracing::info!(job = %summary.job, status = summary.status.as_str(), rows_inserted = summary.rows_inserted, rows_updated = summary.rows_updated, outcome = %summary.message, "job changed data");
         }
-        if let Some(url) = &self.webhook {
-            if let Err(error) = self.post(url, summary).await {
-                tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification webhook failed");
-            }
+        if let Some(url) = &self.webhook
+            && let Err(error) = self.post(url, summary).await
+        {
+            tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification webhook failed");
         }
-        if let Some(mail) = &self.mail {
-            if let Err(error) = mail.send(summary).await {
-                tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification e-mail failed");
-            }
+        if let Some(mail) = &self.mail
+            && let Err(error) = mail.send(summary).await
+        {
+            tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification e-mail failed");
         }
     }
 
@@ -89,10 +89,9 @@ impl Mail {
             .notify_email_to
             .iter()
             .map(|address| {
-                address
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("{address:?} in NOTIFY_EMAIL_TO is not an e-mail address"))
+                address.trim().parse().with_context(|| {
+                    format!("{address:?} in NOTIFY_EMAIL_TO is not an e-mail address")
+                })
             })
             .collect::<anyhow::Result<_>>()?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -108,7 +107,11 @@ impl Mail {
     async fn send(&self, summary: &RunSummary) -> anyhow::Result<()> {
         let mut message = Message::builder()
             .from(self.from.clone())
-            .subject(format!("[community hub] {} {}", summary.job, summary.status.as_str()))
+            .subject(format!(
+                "[community hub] {} {}",
+                summary.job,
+                summary.status.as_str()
+            ))
             .header(ContentType::TEXT_PLAIN);
         for recipient in &self.to {
             message = message.to(recipient.clone());

@@ -122,7 +122,10 @@ mod tests {
             "the slot of the day"
         );
         assert_eq!(daily.latest_until(at(6, 0)), Some(at(6, 0)));
-        assert_eq!(daily.next_after(at(6, 0)), Some(at(6, 0) + chrono::Duration::days(1)));
+        assert_eq!(
+            daily.next_after(at(6, 0)),
+            Some(at(6, 0) + chrono::Duration::days(1))
+        );
     }
 
     #[test]

@@ -52,8 +52,7 @@ async fn download(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let Some((_, content_type)) = FORMATS.iter().find(|(format, _)| *format == query.format)
-    else {
+    let Some((_, content_type)) = FORMATS.iter().find(|(format, _)| *format == query.format) else {
         let known: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
         return Err(ApiError::field(
             "format",
@@ -66,7 +65,10 @@ async fn download(
     Ok((
         [
             (CONTENT_TYPE, (*content_type).to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         body,
     )

@@ -15,9 +15,15 @@ const LISTING: &str = "/pub/time.series/pr/";
 fn listing(files: &[&str]) -> String {
     let links: String = files
         .iter()
-        .map(|name| format!("1/2/2025  8:30 AM  1234 <A HREF=\"/pub/time.series/pr/{name}\">{name}</A><br>\n"))
+        .map(|name| {
+            format!(
+                "1/2/2025  8:30 AM  1234 <A HREF=\"/pub/time.series/pr/{name}\">{name}</A><br>\n"
+            )
+        })
         .collect();
-    format!("<html><head><title>download.bls.gov - /pub/time.series/pr/</title></head><body><H1>/pub/time.series/pr/</H1><hr>\n<pre><A HREF=\"/pub/time.series/\">[To Parent Directory]</A><br><br>\n{links}</pre><hr></body></html>")
+    format!(
+        "<html><head><title>download.bls.gov - /pub/time.series/pr/</title></head><body><H1>/pub/time.series/pr/</H1><hr>\n<pre><A HREF=\"/pub/time.series/\">[To Parent Directory]</A><br><br>\n{links}</pre><hr></body></html>"
+    )
 }
 
 const BLS_DATA: &str = "series_id        \tyear\tperiod\t       value\tfootnote_codes\r\n\
@@ -43,7 +49,10 @@ async fn start_with(jobs: impl FnOnce(&Sources) -> JobsConfig) -> (TestApp, Sour
     let sources = Sources::start().await;
     sources.serve_html(LISTING, &listing(&["pr.data.0.Current", "pr.series"]));
     sources.serve("/pub/time.series/pr/pr.data.0.Current", BLS_DATA);
-    sources.serve("/pub/time.series/pr/pr.series", "series_id\tseries_title\r\n");
+    sources.serve(
+        "/pub/time.series/pr/pr.series",
+        "series_id\tseries_title\r\n",
+    );
     sources.serve("/api/population", population());
     let jobs = jobs(&sources);
     let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
@@ -170,7 +179,11 @@ async fn a_sync_that_changes_data_is_followed_by_a_report() {
     let newest = &versions[0];
     assert_eq!(newest["formats"], json!(["json", "html", "ipynb"]));
     let id = newest["id"].as_i64().unwrap();
-    let report = json_of(app.get(&format!("/api/reports/data/{id}")).await, StatusCode::OK).await;
+    let report = json_of(
+        app.get(&format!("/api/reports/data/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
 
     assert_eq!(report["population"]["first_year"], 2013);
     assert_eq!(report["population"]["last_year"], 2018);
@@ -203,7 +216,9 @@ async fn report_versions_download_in_every_format_for_signed_in_users_only() {
     run_job(&app, &admin, "population-sync").await;
     run_job(&app, &admin, "bls-sync").await;
     let id = versions(&app, 1).await[0]["id"].as_i64().unwrap();
-    let member = app.client_with_role("member@example.org", Role::Member).await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
 
     for (format, content_type) in [
         ("html", "text/html; charset=utf-8"),

@@ -147,7 +147,11 @@ async fn a_run_over_unchanged_sources_writes_nothing() {
 
     assert_eq!(run["status"], "unchanged", "run: {run}");
     assert_eq!(run["rows_inserted"], 0);
-    assert_eq!(sources.downloads_of("/nyt/us.csv"), 1, "the 304 saved a download");
+    assert_eq!(
+        sources.downloads_of("/nyt/us.csv"),
+        1,
+        "the 304 saved a download"
+    );
     let conditional = sources.requests_for("/nyt/us.csv");
     assert!(conditional[1].contains_key("if-none-match"));
 }
@@ -182,25 +186,40 @@ async fn malformed_data_fails_the_run_and_keeps_the_data_as_it_was() {
 async fn source_errors_fail_the_run_naming_the_source() {
     let (app, sources, admin) = start().await;
 
-    sources.serve_html("/jhu/combined.csv", "<!DOCTYPE html>\n<html><body>Moved</body></html>");
+    sources.serve_html(
+        "/jhu/combined.csv",
+        "<!DOCTYPE html>\n<html><body>Moved</body></html>",
+    );
     let html = run_job(&app, &admin, "covid-etl").await;
     assert_eq!(html["status"], "failed");
-    assert!(html["message"].as_str().unwrap().contains("JHU line 1"), "{html}");
+    assert!(
+        html["message"].as_str().unwrap().contains("JHU line 1"),
+        "{html}"
+    );
 
     sources.fail("/jhu/combined.csv", StatusCode::INTERNAL_SERVER_ERROR);
     let broken = run_job(&app, &admin, "covid-etl").await;
     assert!(
-        broken["message"].as_str().unwrap().starts_with("JHU source"),
+        broken["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("JHU source"),
         "{broken}"
     );
-    assert!(broken["message"].as_str().unwrap().contains("500"), "{broken}");
+    assert!(
+        broken["message"].as_str().unwrap().contains("500"),
+        "{broken}"
+    );
 
     sources.serve("/jhu/combined.csv", JHU);
     sources.slow_down("/jhu/combined.csv", Duration::from_secs(5));
     let slow = run_job(&app, &admin, "covid-etl").await;
     assert_eq!(slow["status"], "failed");
     assert!(
-        slow["message"].as_str().unwrap().contains("did not answer in time"),
+        slow["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer in time"),
         "{slow}"
     );
     assert_eq!(daily(&app, "").await, serde_json::json!([]));
@@ -216,7 +235,11 @@ async fn changes_and_failures_are_posted_to_the_webhook() {
     run_job(&app, &admin, "covid-etl").await;
 
     let posted = sources.webhooks(2).await;
-    assert_eq!(posted.len(), 2, "the unchanged run is not announced: {posted:?}");
+    assert_eq!(
+        posted.len(),
+        2,
+        "the unchanged run is not announced: {posted:?}"
+    );
     assert_eq!(
         posted[0],
         serde_json::json!({"job": "covid-etl", "status": "success", "rows_inserted": 3,
@@ -280,14 +303,24 @@ async fn only_admins_start_runs_and_only_staff_see_them() {
     )
     .await;
     error_of(
-        new_client().get(app.url("/api/jobs/covid-etl/runs")).send().await.unwrap(),
+        new_client()
+            .get(app.url("/api/jobs/covid-etl/runs"))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     )
     .await;
-    error_of(app.get("/api/jobs/no-such-job/runs").await, StatusCode::NOT_FOUND, "not_found").await;
     error_of(
-        app.get("/api/covid/daily?from=2020-03-02&to=2020-03-01").await,
+        app.get("/api/jobs/no-such-job/runs").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    error_of(
+        app.get("/api/covid/daily?from=2020-03-02&to=2020-03-01")
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
@@ -324,7 +357,10 @@ async fn run_command(sources: &Sources, job: &str) -> (std::process::ExitStatus,
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["job", "run", job])
         .env("DATABASE_URL", fresh_database(dir.path()).await)
-        .env("STORAGE_URL", format!("file://{}", dir.path().join("storage").display()))
+        .env(
+            "STORAGE_URL",
+            format!("file://{}", dir.path().join("storage").display()),
+        )
         .env("COVID_NYT_URL", sources.url("/nyt/us.csv"))
         .env("COVID_JHU_URL", sources.url("/jhu/combined.csv"))
         .env("RUST_LOG", "warn")

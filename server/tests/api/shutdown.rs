@@ -1,9 +1,9 @@
 use std::time::Duration;
 
-use reqwest::StatusCode;
-use serde_json::json;
 use app::accounts::Role;
+use reqwest::StatusCode;
 use sea_orm::EntityTrait;
+use serde_json::json;
 use server::config::{Config, SecurityConfig, ShutdownConfig};
 use server::entities::job_run;
 use server::services::accounts;

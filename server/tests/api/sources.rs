@@ -52,11 +52,21 @@ impl Sources {
 
     /// Serves `body` at `path` from now on.
     pub fn serve(&self, path: &str, body: impl Into<Vec<u8>>) {
-        self.set(path, StatusCode::OK, body.into(), "text/plain; charset=utf-8");
+        self.set(
+            path,
+            StatusCode::OK,
+            body.into(),
+            "text/plain; charset=utf-8",
+        );
     }
 
     pub fn serve_html(&self, path: &str, body: &str) {
-        self.set(path, StatusCode::OK, body.into(), "text/html; charset=utf-8");
+        self.set(
+            path,
+            StatusCode::OK,
+            body.into(),
+            "text/html; charset=utf-8",
+        );
     }
 
     /// Answers `path` with `status` and a short HTML error page.
@@ -129,7 +139,10 @@ impl Sources {
 
 fn etag(body: &[u8]) -> HeaderValue {
     let digest = Sha256::digest(body);
-    let hex: String = digest[..8].iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     HeaderValue::from_str(&format!("\"{hex}\"")).unwrap()
 }
 
