@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use app::jobs::{FileCounts, Job, JobRun, RunStatus, RunSummary};
 use object_store::ObjectStore;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -27,6 +27,10 @@ use crate::config::JobsConfig;
 use fetch::Fetcher;
 use notify::Notifier;
 use schedule::Schedule;
+
+/// How often a follow-up job whose previous run is still going is tried again, and for how long.
+const FOLLOW_UP_RETRY: Duration = Duration::from_secs(1);
+const FOLLOW_UP_PATIENCE: Duration = Duration::from_secs(300);
 
 /// Every job the server knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -356,16 +360,12 @@ impl Jobs {
                 status: RunStatus::Interrupted,
                 rows_inserted: 0,
                 rows_updated: 0,
-                message: "the server stopped before the run finished; nothing of it was kept"
-                    .to_owned(),
+                message: "the server stopped before the run finished".to_owned(),
                 files: None,
             },
         };
-        if let Err(error) = history::finish(self.db(), run.run_id, &summary).await {
-            tracing::error!(job = job.as_str(), run_id = run.run_id, error = %error, "recording the end of a run failed");
-        }
-        if let Err(error) = lease::release(self.db(), job.as_str(), &run.holder).await {
-            tracing::error!(job = job.as_str(), error = %error, "releasing a job lease failed; it expires by itself");
+        if let Err(error) = self.record_end(&run, &summary).await {
+            tracing::error!(job = job.as_str(), run_id = run.run_id, error = %error, "recording the end of a run failed; its lease expires by itself");
         }
         if summary.status == RunStatus::Failed || changed_data(&summary) {
             self.inner.notifier.send(&summary).await;
@@ -380,13 +380,33 @@ impl Jobs {
         summary
     }
 
+    /// Records how the run ended and releases the lease together, so whoever sees the run ended
+    /// can start the next one.
+    async fn record_end(&self, run: &StartedRun, summary: &RunSummary) -> Result<(), DbErr> {
+        let txn = self.db().begin().await?;
+        history::finish(&txn, run.run_id, summary).await?;
+        lease::release(&txn, run.job.as_str(), &run.holder).await?;
+        txn.commit().await
+    }
+
+    /// Runs `job` after another changed its input. A run of it already going may have read the
+    /// old input, so a busy job is waited for rather than skipped.
     async fn follow_up(&self, job: JobName) {
-        match self.start(job, Trigger::FollowUp).await {
-            Ok(run) => {
-                self.complete(run).await;
-            }
-            Err(error) => {
-                tracing::warn!(job = job.as_str(), error = %error, "the follow-up job did not start");
+        let mut waited = Duration::ZERO;
+        loop {
+            match self.start(job, Trigger::FollowUp).await {
+                Ok(run) => {
+                    self.complete(run).await;
+                    return;
+                }
+                Err(StartError::Busy(_)) if waited < FOLLOW_UP_PATIENCE => {
+                    tokio::time::sleep(FOLLOW_UP_RETRY).await;
+                    waited += FOLLOW_UP_RETRY;
+                }
+                Err(error) => {
+                    tracing::warn!(job = job.as_str(), error = %error, "the follow-up job did not start");
+                    return;
+                }
             }
         }
     }

@@ -11,7 +11,6 @@ const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 26.0;
-const X_TICKS: usize = 5;
 /// Up to this many points each gets a dot with its value as a tooltip; more would be clutter.
 const MAX_DOTS: usize = 40;
 
@@ -56,7 +55,7 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
             }
         })
         .collect_view();
-    let x_ticks = x_tick_indices(count)
+    let x_ticks = x_tick_indices(&labels)
         .into_iter()
         .map(|index| {
             let anchor = if count > 1 && index == 0 {
@@ -174,14 +173,17 @@ fn round_step(rough: f64) -> f64 {
     factor * magnitude
 }
 
-/// Which labels to print under the axis: a few, spread evenly, first and last included.
-fn x_tick_indices(count: usize) -> Vec<usize> {
-    if count <= X_TICKS {
+/// Which labels to print under the axis: as many as fit side by side, spread evenly, first and
+/// last included.
+fn x_tick_indices(labels: &[String]) -> Vec<usize> {
+    let longest = labels.iter().map(String::len).max().unwrap_or(0);
+    // About 7 units a character at the axis' font size, and a gap between labels.
+    let fit = (((WIDTH - LEFT - RIGHT) / (longest as f64 * 7.0 + 16.0)) as usize).max(2);
+    let count = labels.len();
+    if count <= fit {
         (0..count).collect()
     } else {
-        (0..X_TICKS)
-            .map(|tick| tick * (count - 1) / (X_TICKS - 1))
-            .collect()
+        (0..fit).map(|tick| tick * (count - 1) / (fit - 1)).collect()
     }
 }
 

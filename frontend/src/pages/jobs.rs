@@ -107,7 +107,7 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
         <tbody>
             <tr>
                 {move || job.with(|job| view! {
-                    <td><strong>{job.name.clone()}</strong></td>
+                    <td class="job-name"><strong>{job.name.clone()}</strong></td>
                     <td>{job.description.clone()}</td>
                     <td class="date">{job.schedule.clone().map_or_else(
                         || view! { <span class="muted">"on demand"</span> }.into_any(),

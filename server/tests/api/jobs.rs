@@ -393,3 +393,80 @@ async fn the_run_command_prints_its_summary_last_and_exits_by_outcome() {
     let (status, _) = run_command(&sources, "no-such-job").await;
     assert!(!status.success());
 }
+
+/// A minimal SMTP server that accepts one message and hands over its text.
+async fn smtp_server() -> (String, tokio::sync::oneshot::Receiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let (deliver, delivered) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (reader, mut writer) = socket.into_split();
+        let mut lines = BufReader::new(reader).lines();
+        writer.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let mut message = String::new();
+        let mut in_data = false;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    writer.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    message.push_str(&line);
+                    message.push('\n');
+                }
+                continue;
+            }
+            let verb = line
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let reply: &[u8] = match verb.as_str() {
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    writer.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 OK\r\n",
+            };
+            writer.write_all(reply).await.unwrap();
+        }
+        deliver.send(message).ok();
+    });
+    (url, delivered)
+}
+
+#[tokio::test]
+async fn failures_are_emailed_when_smtp_is_configured() {
+    let sources = Sources::start().await;
+    sources.fail("/nyt/us.csv", StatusCode::SERVICE_UNAVAILABLE);
+    sources.serve("/jhu/combined.csv", JHU);
+    let (smtp_url, delivered) = smtp_server().await;
+    let jobs = JobsConfig {
+        smtp_url: Some(smtp_url),
+        notify_email_from: Some("hub@example.org".to_owned()),
+        notify_email_to: vec!["ops@example.org".to_owned()],
+        ..jobs_config(&sources)
+    };
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+
+    run_job(&app, &admin, "covid-etl").await;
+
+    let message = tokio::time::timeout(Duration::from_secs(10), delivered)
+        .await
+        .expect("an e-mail arrives")
+        .unwrap();
+    assert!(message.contains("To: ops@example.org"), "{message}");
+    assert!(
+        message.contains("Subject: [community hub] covid-etl failed"),
+        "{message}"
+    );
+    assert!(message.contains("503"), "{message}");
+}
