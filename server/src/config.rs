@@ -97,6 +97,10 @@ pub struct Config {
         global = true
     )]
     pub storage_url: String,
+    /// Serve `/metrics` on this separate address (e.g. `127.0.0.1:9100`) instead of the main one,
+    /// to keep it off the public port.
+    #[arg(long, env = "METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
     #[command(flatten)]
     pub security: SecurityConfig,
     #[command(flatten)]

@@ -364,6 +364,12 @@ impl Jobs {
                 files: None,
             },
         };
+        crate::observability::job_finished(
+            job.as_str(),
+            summary.status.as_str(),
+            summary.rows_inserted,
+            summary.rows_updated,
+        );
         if let Err(error) = self.record_end(&run, &summary).await {
             tracing::error!(job = job.as_str(), run_id = run.run_id, error = %error, "recording the end of a run failed; its lease expires by itself");
         }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod migration;
+pub mod observability;
 pub mod routes;
 pub mod security;
 pub mod services;

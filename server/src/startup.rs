@@ -22,7 +22,7 @@ use crate::security::guards::refuse_cross_site;
 use crate::security::rate_limit::RateLimiter;
 use crate::services::archive::Archive;
 use crate::storage;
-use crate::{demo, routes, web};
+use crate::{demo, observability, routes, web};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -101,7 +101,22 @@ impl Application {
             draining: draining.clone(),
             jobs: jobs.clone(),
         };
-        let router = router(state, &config.static_dir);
+        observability::init();
+        let mut router = router(state, &config.static_dir);
+        let metrics = observability::router(db.clone());
+        match config.metrics_bind {
+            None => router = metrics.merge(router),
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("binding the metrics address {address}"))?;
+                tokio::spawn(async move {
+                    if let Err(error) = axum::serve(listener, metrics).await {
+                        tracing::error!(error = %error, "the metrics listener stopped");
+                    }
+                });
+            }
+        }
         Ok(Self {
             listener,
             router,
@@ -234,7 +249,8 @@ fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(observability::track_requests))
+        .with_state(state.clone())
         .fallback_service(web::spa(static_dir));
     let traced = web::with_common_headers(app).layer(
         TraceLayer::new_for_http()
@@ -258,7 +274,7 @@ fn router(state: AppState, static_dir: &Path) -> Router {
                     .latency_unit(tower_http::LatencyUnit::Millis),
             ),
     );
-    web::with_request_id(traced)
+    web::with_request_id(web::with_cors(traced, &state.settings.allowed_origins))
 }
 
 async fn api_not_found() -> ApiError {

@@ -4,13 +4,16 @@ use std::path::Path;
 
 use axum::Router;
 use axum::extract::Request;
+use std::time::Duration;
+
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    RETRY_AFTER, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -73,6 +76,37 @@ pub fn with_common_headers(router: Router) -> Router {
         .layer(header(REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(header(X_FRAME_OPTIONS, "DENY"))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+}
+
+/// Lets the browser app call the API from the listed other origins, with the session cookie.
+/// Only exact origins are allowed, never `*`, since credentials are involved.
+pub fn with_cors(router: Router, allowed_origins: &[String]) -> Router {
+    let origins: Vec<HeaderValue> = allowed_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+        .collect();
+    if origins.is_empty() {
+        return router;
+    }
+    router.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                CONTENT_TYPE,
+                HeaderName::from_bytes(app::shop::IDEMPOTENCY_KEY_HEADER.as_bytes())
+                    .expect("the idempotency header's name is a valid header name"),
+            ])
+            .expose_headers([REQUEST_ID, CONTENT_DISPOSITION, RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Gives each request an id before anything else sees it.

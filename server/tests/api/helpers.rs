@@ -47,6 +47,7 @@ pub async fn test_config(dir: &Path) -> Config {
         static_dir,
         demo_data: false,
         storage_url: format!("file://{}", dir.join("storage").display()),
+        metrics_bind: None,
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
         jobs: JobsConfig {

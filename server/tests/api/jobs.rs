@@ -281,6 +281,12 @@ async fn jobs_list_their_schedule_and_last_run() {
     assert_eq!(covid["schedule"], "0 6 * * *");
     assert_eq!(covid["last_run"]["status"], "success");
     assert_eq!(covid["next_run_at"], Value::Null, "the scheduler is off");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"job_runs_total{job="covid-etl",status="success"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"job_rows_written_total{job="covid-etl",operation="inserted"}"#));
 }
 
 #[tokio::test]

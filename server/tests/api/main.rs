@@ -12,6 +12,7 @@ mod hello;
 mod instances;
 mod jobs;
 mod ledger;
+mod observability;
 mod reports;
 mod shop;
 mod shutdown;

@@ -1,0 +1,117 @@
+//! Prometheus metrics: requests per route and status with their latency, job runs and the rows
+//! they wrote, the database pool, and the build. Served at `/metrics`, on the main port or on a
+//! separate one (`METRICS_BIND`).
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sea_orm::{DatabaseConnection, DbBackend};
+
+pub const METRICS_PATH: &str = "/metrics";
+
+const REQUEST_DURATION: &str = "http_request_duration_seconds";
+
+/// Latency buckets, in seconds, from a fast read to a slow report.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// The process-wide recorder, installed on first use; every server in the process shares it.
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let handle = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(REQUEST_DURATION.to_owned()), &BUCKETS)
+            .and_then(PrometheusBuilder::install_recorder)
+            .expect("the metrics recorder is installed once, with valid buckets");
+        gauge!(
+            "community_hub_build_info",
+            "version" => env!("CARGO_PKG_VERSION"),
+            "revision" => env!("GIT_REVISION"),
+        )
+        .set(1.0);
+        handle
+    })
+}
+
+/// Makes sure the recorder is installed before anything records.
+pub fn init() {
+    handle();
+}
+
+/// Counts each request and records its latency, labelled by method, route template (not the
+/// raw path, which would make a series per id) and status.
+pub async fn track_requests(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let labels = [
+        ("method", method),
+        ("route", route),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    counter!("http_requests_total", &labels).increment(1);
+    histogram!(REQUEST_DURATION, &labels).record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Records the end of a job run and the rows it wrote.
+pub fn job_finished(job: &str, status: &str, rows_inserted: u64, rows_updated: u64) {
+    counter!("job_runs_total", "job" => job.to_owned(), "status" => status.to_owned()).increment(1);
+    counter!("job_rows_written_total", "job" => job.to_owned(), "operation" => "inserted")
+        .increment(rows_inserted);
+    counter!("job_rows_written_total", "job" => job.to_owned(), "operation" => "updated")
+        .increment(rows_updated);
+}
+
+fn record_pool(db: &DatabaseConnection) {
+    let (size, idle, max) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+    };
+    let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+    gauge!("db_pool_connections", "state" => "idle").set(f64::from(idle));
+    gauge!("db_pool_connections", "state" => "in_use").set(f64::from(size.saturating_sub(idle)));
+    gauge!("db_pool_max_connections").set(f64::from(max));
+}
+
+async fn metrics(State(db): State<DatabaseConnection>) -> impl IntoResponse {
+    record_pool(&db);
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        handle().render(),
+    )
+}
+
+/// The `/metrics` route.
+pub fn router(db: DatabaseConnection) -> Router {
+    Router::new()
+        .route(METRICS_PATH, get(metrics))
+        .with_state(db)
+}

@@ -1,0 +1,123 @@
+use reqwest::StatusCode;
+use reqwest::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_METHOD,
+    ORIGIN,
+};
+use server::config::{Config, SecurityConfig};
+
+use crate::helpers::{new_client, spawn_app, spawn_app_configured, spawn_app_with};
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_and_status_with_latency() {
+    let app = spawn_app().await;
+    app.get("/api/health").await;
+    app.get("/api/donations/424242").await;
+
+    let response = new_client().get(app.url("/metrics")).send().await.unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"http_requests_total{method="GET",route="/api/health",status="200"}"#,
+        r#"http_requests_total{method="GET",route="/api/donations/{id}",status="404"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/api/health",status="200",le="0.005"}"#,
+        r#"db_pool_connections{state="idle"}"#,
+        "db_pool_max_connections",
+        r#"community_hub_build_info{version=""#,
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_move_to_a_port_of_their_own() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = spawn_app_configured(|config| Config {
+        metrics_bind: Some(format!("127.0.0.1:{port}").parse().unwrap()),
+        ..config
+    })
+    .await;
+
+    let separate = new_client()
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(separate.status(), StatusCode::OK);
+    assert!(
+        separate
+            .text()
+            .await
+            .unwrap()
+            .contains("db_pool_connections")
+    );
+    let main = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        !main.contains("db_pool_connections"),
+        "still on the main port"
+    );
+}
+
+#[tokio::test]
+async fn listed_origins_may_call_the_api_with_credentials() {
+    let app = spawn_app_with(SecurityConfig {
+        allowed_origins: vec!["http://app.example.org".to_owned()],
+        ..SecurityConfig::default()
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        new_client()
+            .request(reqwest::Method::OPTIONS, app.url("/api/auth/login"))
+            .header(ORIGIN, origin)
+            .header(ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+
+    let allowed = preflight("http://app.example.org").await.unwrap();
+    assert!(allowed.status().is_success());
+    assert_eq!(
+        allowed.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://app.example.org"
+    );
+    assert_eq!(allowed.headers()[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+
+    let other = preflight("http://evil.example.net").await.unwrap();
+    assert!(!other.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
+
+    let read = app
+        .client
+        .get(app.url("/api/auth/me"))
+        .header(ORIGIN, "http://app.example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(
+        read.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://app.example.org"
+    );
+}
+
+#[tokio::test]
+async fn without_listed_origins_no_cross_origin_access_is_granted() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/api/auth/me"))
+        .header(ORIGIN, "http://app.example.org")
+        .send()
+        .await
+        .unwrap();
+    assert!(!response.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
+}
