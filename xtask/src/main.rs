@@ -20,6 +20,7 @@ commands:
   run     build the browser app and serve everything at http://127.0.0.1:3000 with demo data
   test    format and lint checks, unit and integration tests, the wasm build, browser tests
   build   release build: the browser app into dist/ and the server binary
+  dist    the release build packed with the README and deployment files into one archive
 ";
 
 fn main() -> Result<()> {
@@ -30,6 +31,7 @@ fn main() -> Result<()> {
         "run" => run(&root),
         "test" => test(&root),
         "build" => build(&root),
+        "dist" => dist(&root),
         _ => {
             eprint!("{USAGE}");
             bail!("unknown command {command:?}")
@@ -75,7 +77,29 @@ fn build_spa(root: &Path) -> Result<()> {
     ))?;
     let dist = root.join("dist");
     externalize_boot_script(&dist)?;
+    write_runtime_config(&dist)?;
+    vendor_swagger_ui(root, &dist)?;
     precompress(&dist)
+}
+
+/// The settings the app reads at start. An empty API base means its own origin; a static host
+/// serving the app for an API elsewhere puts that API's URL here, so one build serves everywhere.
+fn write_runtime_config(dist: &Path) -> Result<()> {
+    std::fs::write(dist.join("config.json"), "{\"api_base_url\": \"\"}\n")
+        .context("writing dist/config.json")
+}
+
+/// Copies Swagger UI's script and stylesheet from its npm package into `dist/swagger/`, so the
+/// API documentation at `/api/docs` loads nothing from elsewhere.
+fn vendor_swagger_ui(root: &Path, dist: &Path) -> Result<()> {
+    let package = root.join("end2end/node_modules/swagger-ui-dist");
+    let target = dist.join("swagger");
+    std::fs::create_dir_all(&target)?;
+    for file in ["swagger-ui.css", "swagger-ui-bundle.js"] {
+        std::fs::copy(package.join(file), target.join(file))
+            .with_context(|| format!("copying {file} from {}", package.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text and wasm file, so the server
@@ -156,9 +180,47 @@ fn build(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The archive `cargo xtask dist` writes: everything one host needs to run the product.
+fn dist(root: &Path) -> Result<()> {
+    build(root)?;
+    let name = format!(
+        "community-hub-{}-{}-linux",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH
+    );
+    let archive = target_dir()?.join(format!("{name}.tar.gz"));
+    step(&format!("Packing {}", archive.display()));
+    let file = std::fs::File::create(&archive)
+        .with_context(|| format!("creating {}", archive.display()))?;
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::best(),
+    ));
+    tar.append_path_with_name(
+        target_dir()?.join("release").join("server"),
+        format!("{name}/server"),
+    )?;
+    tar.append_dir_all(format!("{name}/dist"), root.join("dist"))?;
+    tar.append_dir_all(format!("{name}/deploy"), root.join("deploy"))?;
+    tar.append_dir_all(format!("{name}/docs"), root.join("docs"))?;
+    tar.append_path_with_name(root.join("README.md"), format!("{name}/README.md"))?;
+    tar.into_inner()?.finish()?;
+    println!("\nWrote {}", archive.display());
+    Ok(())
+}
+
 fn test(root: &Path) -> Result<()> {
     step("Checking formatting");
     exec(cargo().args(["fmt", "--all", "--check"]))?;
+
+    let cfn_lint = tools::ensure_pypi_tool(
+        &target_dir()?,
+        "cfn-lint",
+        "cfn-lint",
+        "the CloudFormation linter",
+    )?;
+    step("Validating the CloudFormation template");
+    exec(Command::new(cfn_lint).arg(root.join("deploy/community-hub.yaml")))?;
 
     tools::ensure_wasm_target()?;
     step("Linting the host crates");

@@ -10,22 +10,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{exec, step};
+use crate::{step, tools};
 
 pub const BUCKET: &str = "hub-test";
 
 pub struct TempS3 {
     child: Child,
     pub endpoint: String,
-}
-
-fn ensure_installed(venv: &Path) -> Result<()> {
-    if venv.join("bin").join("moto_server").exists() {
-        return Ok(());
-    }
-    step("Installing an S3-compatible test server (moto, from PyPI)");
-    exec(Command::new("python3").args(["-m", "venv"]).arg(venv))?;
-    exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", "moto[server]"]))
 }
 
 /// One bare HTTP request; the status code of the answer.
@@ -46,11 +37,15 @@ fn http_status(port: u16, request_line: &str) -> Result<u16> {
 
 impl TempS3 {
     pub fn start(target_dir: &Path) -> Result<Self> {
-        let venv = target_dir.join("moto-venv");
-        ensure_installed(&venv)?;
+        let moto_server = tools::ensure_pypi_tool(
+            target_dir,
+            "moto[server]",
+            "moto_server",
+            "an S3-compatible test server",
+        )?;
         step("Starting a temporary S3-compatible server");
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(venv.join("bin").join("moto_server"))
+        let child = Command::new(moto_server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -2,7 +2,7 @@
 //! together: the wasm target, Trunk, the wasm-bindgen CLI matching the crate, npm packages
 //! (Playwright and the wasm optimiser), and Chromium for the browser tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -121,4 +121,23 @@ pub fn ensure_browser_test_tools(root: &Path) -> Result<()> {
             .args(["install", "-y", "--no-install-recommends", "chromium"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// Installs a Python command-line tool from PyPI into a virtualenv of its own under the target
+/// folder (once), and returns the path of its `binary`.
+pub fn ensure_pypi_tool(
+    target_dir: &Path,
+    package: &str,
+    binary: &str,
+    purpose: &str,
+) -> Result<PathBuf> {
+    let venv = target_dir.join(format!("{binary}-venv"));
+    let path = venv.join("bin").join(binary);
+    if path.exists() {
+        return Ok(path);
+    }
+    step(&format!("Installing {purpose} ({package}, from PyPI)"));
+    exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", package]))?;
+    Ok(path)
 }
