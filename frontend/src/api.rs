@@ -1,10 +1,46 @@
 //! The one HTTP client of the app. Every call returns the server's error body as an [`ApiError`]
 //! that pages can show, next to the fields it names.
 
+use std::sync::OnceLock;
+
 use app::{ErrorBody, FieldErrors};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use web_sys::RequestCredentials;
+
+/// Where the API is: empty for the app's own origin, or another origin's base URL.
+static API_BASE: OnceLock<String> = OnceLock::new();
+
+/// The app's runtime settings, read from `/config.json` beside `index.html`, so one build serves
+/// every environment.
+#[derive(Debug, Default, Deserialize)]
+struct RuntimeConfig {
+    #[serde(default)]
+    api_base_url: String,
+}
+
+/// Reads `/config.json` once at start. Without one (or with a broken one) the API is expected on
+/// the app's own origin.
+pub async fn configure() {
+    let config = match Request::get("/config.json").send().await {
+        Ok(response) if response.ok() => response.json::<RuntimeConfig>().await.unwrap_or_default(),
+        _ => RuntimeConfig::default(),
+    };
+    API_BASE
+        .set(config.api_base_url.trim_end_matches('/').to_owned())
+        .ok();
+}
+
+/// The full URL of an API path, for requests and for links such as downloads.
+pub fn url(path: &str) -> String {
+    format!("{}{path}", API_BASE.get().map_or("", String::as_str))
+}
+
+/// A request to the API; on another origin it carries the session cookie along.
+pub fn request(method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
+    method(&url(path)).credentials(RequestCredentials::Include)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -74,7 +110,7 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    json(send(Request::get(path).build()).await?).await
+    json(send(request(Request::get, path).build()).await?).await
 }
 
 async fn with_body<B: Serialize, T: DeserializeOwned>(
@@ -85,26 +121,26 @@ async fn with_body<B: Serialize, T: DeserializeOwned>(
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    with_body(Request::post(path), body).await
+    with_body(request(Request::post, path), body).await
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    with_body(Request::put(path), body).await
+    with_body(request(Request::put, path), body).await
 }
 
 /// A `PUT` whose success has no body (204).
 pub async fn put_no_content<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    send(Request::put(path).json(body)).await.map(drop)
+    send(request(Request::put, path).json(body)).await.map(drop)
 }
 
 /// A `POST` without a body that answers with one.
 pub async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    json(send(Request::post(path).build()).await?).await
+    json(send(request(Request::post, path).build()).await?).await
 }
 
 /// A `POST` without a body whose success has none either (204).
 pub async fn post_no_content(path: &str) -> Result<(), ApiError> {
-    send(Request::post(path).build()).await.map(drop)
+    send(request(Request::post, path).build()).await.map(drop)
 }
 
 /// Sends a prepared request, e.g. one with extra headers, and reads its JSON answer.
@@ -116,11 +152,11 @@ pub async fn send_json<T: DeserializeOwned>(
 
 /// A `DELETE` that answers with a body.
 pub async fn delete_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    json(send(Request::delete(path).build()).await?).await
+    json(send(request(Request::delete, path).build()).await?).await
 }
 
 pub async fn delete(path: &str) -> Result<(), ApiError> {
-    send(Request::delete(path).build()).await.map(drop)
+    send(request(Request::delete, path).build()).await.map(drop)
 }
 
 /// A query string from the pairs whose value is not empty, e.g. `?kind=food&page=2`.

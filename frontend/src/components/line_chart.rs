@@ -23,7 +23,11 @@ pub struct Series {
 }
 
 #[component]
-pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> impl IntoView {
+pub fn LineChart(
+    #[prop(into)] title: String,
+    labels: Vec<String>,
+    series: Vec<Series>,
+) -> impl IntoView {
     let values = || {
         series
             .iter()
@@ -88,7 +92,7 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
                     .filter_map(|(index, value)| {
                         value.map(|value| {
                             let tip = format!("{} {}: {}", line.name, labels[index], thousands(&value.to_string()));
-                            view! { <circle cx=x(index) cy=y(value) r="3"><title>{tip}</title></circle> }
+                            view! { <circle cx=x(index) cy=y(value) r="3">{svg_title(tip)}</circle> }
                         })
                     })
                     .collect_view()
@@ -110,7 +114,7 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label>
-                <title>{title}</title>
+                {svg_title(title)}
                 {y_ticks}
                 <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=baseline />
                 <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=baseline y2=baseline />
@@ -122,6 +126,11 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>) -> imp
             </figcaption>
         </figure>
     }
+}
+
+/// An SVG `<title>`: `view!` makes an HTML one there, which browsers ignore.
+fn svg_title(text: String) -> impl IntoView {
+    leptos::svg::title().child(text)
 }
 
 /// The value axis: from `min` to `max` in round steps.
@@ -183,7 +192,9 @@ fn x_tick_indices(labels: &[String]) -> Vec<usize> {
     if count <= fit {
         (0..count).collect()
     } else {
-        (0..fit).map(|tick| tick * (count - 1) / (fit - 1)).collect()
+        (0..fit)
+            .map(|tick| tick * (count - 1) / (fit - 1))
+            .collect()
     }
 }
 

@@ -21,7 +21,7 @@ fn new_checkout_key() -> String {
 
 async fn place_order(key: &str) -> Result<Order, ApiError> {
     api::send_json(
-        Request::post(paths::CHECKOUT)
+        api::request(Request::post, paths::CHECKOUT)
             .header(IDEMPOTENCY_KEY_HEADER, key)
             .build(),
     )

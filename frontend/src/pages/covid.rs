@@ -61,7 +61,7 @@ pub fn Covid() -> impl IntoView {
                 <input id="covid-to" type="date" prop:value=move || to.get()
                     on:input=move |event| to.set(event_target_value(&event))
                     aria-invalid=move || range_error.get().is_some().to_string()
-                    aria-describedby="covid-to-error" />
+                    aria-describedby=move || range_error.get().map(|_| "covid-to-error") />
             </div>
             <Show when=ranged>
                 <button type="button" class="secondary" on:click=move |_| { from.set(String::new()); to.set(String::new()); }>
@@ -93,7 +93,8 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
     let (Some(first), Some(latest)) = (days.first(), days.last().cloned()) else {
         return None;
     };
-    let span = format!("{} to {}", first.date, latest.date);
+    // No "to" in the charts' names: a search by the label "To" would find them too.
+    let span = format!("{} – {}", first.date, latest.date);
     let labels: Vec<String> = days.iter().map(|day| day.date.to_string()).collect();
     let values = |value: fn(&DailyFigures) -> Option<i64>| {
         days.iter()

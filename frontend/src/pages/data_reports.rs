@@ -57,7 +57,7 @@ fn ReportViewer(versions: Vec<ReportVersion>, newest: i64) -> impl IntoView {
                         .formats
                         .iter()
                         .map(|format| view! {
-                            <a class="button secondary small" href=paths::data_report_download(id, format) download>
+                            <a class="button secondary small" href=api::url(&paths::data_report_download(id, format)) download>
                                 {download_label(format)}
                             </a>
                         })
@@ -114,7 +114,7 @@ fn ReportView(report: DataReport) -> impl IntoView {
             .map(|year| Some(year.population as f64))
             .collect();
         view! {
-            <LineChart title="US population by year".to_owned() labels
+            <LineChart title="US population by year" labels
                 series=vec![Series { name: "Population", class: "series-population", values }] />
         }
     });

@@ -149,8 +149,10 @@ fn last_run_summary(run: Option<&JobRun>) -> AnyView {
         return view! { <span class="muted">"never"</span> }.into_any();
     };
     view! {
-        <StatusBadge status=run.status />" "
-        <span class="small">{utc_time(run.started_at)}</span>
+        <div class="nowrap">
+            <StatusBadge status=run.status />" "
+            <span class="small">{utc_time(run.started_at)}</span>
+        </div>
         <div class="small">{rows_changed(run)}</div>
         {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
         {(!run.message.is_empty()).then(|| view! { <div class="small">{run.message.clone()}</div> })}

@@ -30,7 +30,7 @@ fn InventoryReport() -> impl IntoView {
         <section class="card" aria-labelledby="inventory-heading">
             <div class="page-head">
                 <h2 id="inventory-heading">"Inventory"</h2>
-                <a class="button secondary small" href=move || format!("{}{}", paths::INVENTORY_REPORT_CSV, query()) download>
+                <a class="button secondary small" href=move || api::url(&format!("{}{}", paths::INVENTORY_REPORT_CSV, query())) download>
                     "Download inventory CSV"
                 </a>
             </div>
@@ -80,7 +80,7 @@ fn DonorReport() -> impl IntoView {
         <section class="card" aria-labelledby="donors-heading">
             <div class="page-head">
                 <h2 id="donors-heading">"Donors"</h2>
-                <a class="button secondary small" href=paths::DONORS_REPORT_CSV download>"Download donors CSV"</a>
+                <a class="button secondary small" href=api::url(paths::DONORS_REPORT_CSV) download>"Download donors CSV"</a>
             </div>
             <Transition fallback=|| view! { <p class="muted">"Loading donors…"</p> }>
                 {move || Suspend::new(async move {
