@@ -1,6 +1,7 @@
 import { expect, Page } from '@playwright/test';
 
 export const staff = { email: 'staff@e2e.test', password: 'staff e2e password', name: 'Erin Staff' };
+export const admin = { email: 'admin@e2e.test', password: 'admin e2e password', name: 'Ada Admin' };
 
 /// Signs in through the sign-in page and waits for the header to show the user.
 export async function signIn(page: Page, email: string, password: string, name: string) {
@@ -13,4 +14,8 @@ export async function signIn(page: Page, email: string, password: string, name: 
 
 export async function signInAsStaff(page: Page) {
   await signIn(page, staff.email, staff.password, staff.name);
+}
+
+export async function signInAsAdmin(page: Page) {
+  await signIn(page, admin.email, admin.password, admin.name);
 }

@@ -36,7 +36,7 @@ test('recording a donation updates the dashboard and the inventory report', asyn
 
   expect(units(await dashboardBalance(page, 'Hygiene'))).toBe(before + 12);
 
-  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByRole('link', { name: 'Reports', exact: true }).click();
   const inventory = page.getByRole('table', { name: 'Inventory' });
   const hygiene = inventory.getByRole('row', { name: /Hygiene/ });
   await expect(hygiene.getByRole('cell').nth(3)).toHaveText(String(before + 12));

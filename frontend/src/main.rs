@@ -1,6 +1,7 @@
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    // The runtime settings come first, so the first request already goes to the right API.
+    wasm_bindgen_futures::spawn_local(async {
         frontend::api::configure().await;
         leptos::mount::mount_to_body(frontend::App);
     });

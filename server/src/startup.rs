@@ -52,11 +52,18 @@ pub struct Settings {
 
 impl From<&SecurityConfig> for Settings {
     fn from(config: &SecurityConfig) -> Self {
+        // An empty variable (`ALLOWED_ORIGINS=`) lists nothing.
+        let allowed_origins: Vec<String> = config
+            .allowed_origins
+            .iter()
+            .map(|origin| origin.trim().to_owned())
+            .filter(|origin| !origin.is_empty())
+            .collect();
         Self {
             session_idle: chrono::Duration::days(i64::from(config.session_idle_days)),
             cookie_secure: config.cookie_secure,
-            cross_origin_cookies: !config.allowed_origins.is_empty(),
-            allowed_origins: config.allowed_origins.clone(),
+            cross_origin_cookies: !allowed_origins.is_empty(),
+            allowed_origins,
             trusted_proxies: config.trusted_proxies.clone(),
             api_limit: RateLimiter::per_minute(config.api_rate_limit),
             register_limit: RateLimiter::per_minute(config.auth_rate_limit),

@@ -34,7 +34,10 @@ impl Notifier {
             .context("building the webhook client")?;
         Ok(Self {
             client,
-            webhook: config.notify_webhook_url.clone(),
+            webhook: config
+                .notify_webhook_url
+                .clone()
+                .filter(|url| !url.trim().is_empty()),
             mail: Mail::from_config(config)?,
         })
     }
@@ -73,7 +76,7 @@ impl Notifier {
 
 impl Mail {
     fn from_config(config: &JobsConfig) -> anyhow::Result<Option<Self>> {
-        let Some(url) = &config.smtp_url else {
+        let Some(url) = config.smtp_url.as_deref().filter(|url| !url.trim().is_empty()) else {
             return Ok(None);
         };
         let from = config
