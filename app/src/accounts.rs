@@ -10,6 +10,7 @@ use crate::error::{Checker, FieldErrors, check_length};
 
 /// What an account may do. Each role includes the ones before it: member < staff < admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Role {
     Member,
@@ -64,6 +65,7 @@ impl TryFrom<String> for Role {
 
 /// An account as the API shows it: never with its password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -202,6 +204,7 @@ fn looks_like_email(email: &str) -> bool {
 
 /// Body of `POST /api/auth/register`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     pub email: String,
     pub password: String,
@@ -250,6 +253,7 @@ pub fn check_password(checker: &mut Checker, password: &str) {
 
 /// Body of `POST /api/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -266,6 +270,7 @@ impl LoginRequest {
 
 /// Body of `PATCH /api/users/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
     pub role: Role,
 }

@@ -7,6 +7,7 @@ use crate::FieldErrors;
 
 /// Cumulative US figures on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyFigures {
     pub date: NaiveDate,
     pub cases: i64,
@@ -17,6 +18,8 @@ pub struct DailyFigures {
 
 /// Query of the daily figures: an inclusive date range, open at either end.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DailyQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<NaiveDate>,

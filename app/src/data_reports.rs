@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One stored version of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportVersion {
     pub id: i64,
     pub created_at: DateTime<Utc>,
@@ -15,6 +16,7 @@ pub struct ReportVersion {
 
 /// The result of one analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataReport {
     pub generated_at: DateTime<Utc>,
     pub population: PopulationSummary,
@@ -24,6 +26,7 @@ pub struct DataReport {
 
 /// US population: every year in the source, and statistics over a range of years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PopulationSummary {
     /// Every year in the source, oldest first.
     pub years: Vec<PopulationYear>,
@@ -37,6 +40,7 @@ pub struct PopulationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PopulationYear {
     pub year: i32,
     pub population: i64,
@@ -44,6 +48,7 @@ pub struct PopulationYear {
 
 /// The year in which a series' quarterly values add up to the most.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BestYear {
     pub series_id: String,
     pub year: i32,
@@ -55,6 +60,7 @@ pub struct BestYear {
 
 /// One period of one series beside that year's population.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesPopulation {
     pub series_id: String,
     pub year: i32,

@@ -7,16 +7,19 @@ pub type FieldErrors = BTreeMap<String, String>;
 
 /// The body of every error response: `{"error": {"code", "message", "fields"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable, machine-readable code such as `validation_failed` or `insufficient_stock`.
     pub code: String,
     pub message: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub fields: FieldErrors,
 }
 

@@ -8,14 +8,17 @@ pub const MAX_USERNAME_LETTERS: usize = 64;
 /// Body of `PUT /hello/{username}`. The date stays text here so that a badly written date is
 /// reported with [`parse_date_of_birth`]'s message rather than a serde one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GreetingRequest {
     /// `YYYY-MM-DD`, before today.
     #[serde(rename = "dateOfBirth")]
+    #[cfg_attr(feature = "openapi", schema(format = Date, example = "1990-05-01"))]
     pub date_of_birth: String,
 }
 
 /// Answer of `GET /hello/{username}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Greeting {
     pub message: String,
 }

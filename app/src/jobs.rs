@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a run ended, or that it is still going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     Running,
@@ -48,6 +49,7 @@ impl std::str::FromStr for RunStatus {
 
 /// Files a sync job compared with its source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileCounts {
     pub added: u64,
     pub updated: u64,
@@ -71,6 +73,7 @@ pub struct RunSummary {
 
 /// One recorded run of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobRun {
     pub id: i64,
     pub job: String,
@@ -88,6 +91,7 @@ pub struct JobRun {
 
 /// A job, its schedule and its latest run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Job {
     pub name: String,
     pub description: String,
@@ -100,6 +104,7 @@ pub struct Job {
 
 /// Answer to starting a run on demand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunStarted {
     pub run_id: i64,
 }

@@ -11,6 +11,7 @@ use crate::quantity::{MAX_QUANTITY, Quantity};
 
 /// What was given or handed out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Kind {
     Money,
@@ -139,6 +140,7 @@ fn check_note(checker: &mut Checker, note: Option<&str>) {
 
 /// Body of `POST /api/donations` and `PUT /api/donations/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDonation {
     pub donor_name: String,
     pub kind: Kind,
@@ -170,6 +172,7 @@ impl NewDonation {
 
 /// Body of `POST /api/distributions` and `PUT /api/distributions/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDistribution {
     pub kind: Kind,
     pub quantity: Quantity,
@@ -212,6 +215,7 @@ mod optional_date_ser {
 
 /// A stored donation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Donation {
     pub id: i64,
     pub donor_name: String,
@@ -225,6 +229,7 @@ pub struct Donation {
 
 /// A stored distribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Distribution {
     pub id: i64,
     pub kind: Kind,
@@ -241,6 +246,8 @@ pub const MAX_PER_PAGE: u64 = 100;
 
 /// Query of the donation and distribution lists. Dates bound the record's own date, inclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct LedgerQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -288,6 +295,7 @@ impl LedgerQuery {
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

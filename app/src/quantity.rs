@@ -43,6 +43,27 @@ impl Quantity {
     }
 }
 
+/// The schema says what a quantity is on the wire, a decimal string, rather than describing the
+/// `Decimal` inside.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^-?[0-9]+(\.[0-9]{1,2})?$"))
+            .description(Some(
+                "An exact decimal amount with at most two decimal places, as a string such as \
+                 \"12.50\". Requests may also send a JSON number.",
+            ))
+            .examples(["12.50"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Quantity {}
+
 /// Why a text is not a quantity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuantityError(&'static str);

@@ -16,6 +16,7 @@ pub struct InventoryQuery {
 
 /// Stock of one kind: what came in, what went out, what is left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InventoryRow {
     pub kind: Kind,
     pub donated: Quantity,
@@ -25,6 +26,7 @@ pub struct InventoryRow {
 
 /// Everything one donor gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DonorRow {
     pub donor_name: String,
     pub donations: u64,
@@ -34,6 +36,7 @@ pub struct DonorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KindTotal {
     pub kind: Kind,
     pub quantity: Quantity,

@@ -21,6 +21,7 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// Body of `POST /api/products` and `PUT /api/products/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewProduct {
     pub name: String,
     #[serde(default)]
@@ -92,6 +93,7 @@ fn is_web_url(url: &str) -> bool {
 /// A product in the catalogue. Archived products were deleted after being ordered: they are
 /// hidden from the catalogue and cannot be bought, but stay readable by id for order history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: i64,
     pub name: String,
@@ -107,6 +109,8 @@ pub struct Product {
 
 /// Query of the catalogue, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ProductQuery {
     /// Part of the name or description, in any case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +146,7 @@ fn check_paging(checker: &mut Checker, page: Option<u64>, per_page: Option<u64>)
 
 /// Body of `PUT /api/cart/items/{product_id}`: the quantity wanted, 0 to remove the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetCartQuantity {
     pub quantity: i64,
 }
@@ -156,6 +161,7 @@ impl SetCartQuantity {
 
 /// One product in a cart or an order, priced in US dollars.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineItem {
     pub product_id: i64,
     pub name: String,
@@ -188,6 +194,7 @@ pub fn total(lines: &[LineItem]) -> Quantity {
 
 /// The signed-in user's cart, at today's prices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cart {
     pub items: Vec<LineItem>,
     pub total: Quantity,
@@ -201,6 +208,7 @@ impl Cart {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
     /// Paid for in stock: the units are set aside for the customer.
@@ -223,6 +231,7 @@ impl OrderStatus {
 
 /// An order, with the prices it was placed at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
     pub user_id: i64,
@@ -234,6 +243,8 @@ pub struct Order {
 
 /// Query of `GET /api/orders`: one's own orders, or with `all=true` (staff and admins) everyone's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct OrderQuery {
     #[serde(default)]
     pub all: bool,

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod jobs;
 pub mod migration;
 pub mod observability;
+pub mod openapi;
 pub mod routes;
 pub mod security;
 pub mod services;

@@ -76,7 +76,11 @@ impl Notifier {
 
 impl Mail {
     fn from_config(config: &JobsConfig) -> anyhow::Result<Option<Self>> {
-        let Some(url) = config.smtp_url.as_deref().filter(|url| !url.trim().is_empty()) else {
+        let Some(url) = config
+            .smtp_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+        else {
             return Ok(None);
         };
         let from = config

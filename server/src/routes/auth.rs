@@ -1,32 +1,34 @@
 use app::accounts::{LoginRequest, RegisterRequest, Role, User};
 use app::paths;
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::openapi::{self, tag};
 use crate::security::guards::{limit_login, limit_register};
 use crate::security::session::{CurrentUser, cleared_cookie, session_cookie, session_token};
 use crate::services::accounts::{self, AccountError};
 use crate::startup::AppState;
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route(
-            paths::REGISTER,
-            post(register).route_layer(from_fn_with_state(state.clone(), limit_register)),
-        )
-        .route(
-            paths::LOGIN,
-            post(login).route_layer(from_fn_with_state(state.clone(), limit_login)),
-        )
-        .route(paths::LOGOUT, post(logout))
-        .route(paths::ME, get(me))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let register_limit = from_fn_with_state(state.clone(), limit_register);
+    let login_limit = from_fn_with_state(state.clone(), limit_login);
+    OpenApiRouter::new()
+        .routes(routes!(register).map(|route| route.route_layer(register_limit)))
+        .routes(routes!(login).map(|route| route.route_layer(login_limit)))
+        .routes(routes!(logout))
+        // The extractor, not a guard, refuses a missing session here.
+        .merge(openapi::requires(
+            Role::Member,
+            OpenApiRouter::new().routes(routes!(me)),
+        ))
 }
 
 impl From<AccountError> for ApiError {
@@ -55,6 +57,26 @@ async fn signed_in(state: &AppState, status: StatusCode, user: User) -> Result<R
     Ok((status, AppendHeaders([(SET_COOKIE, cookie)]), Json(user)).into_response())
 }
 
+/// Creates a member account and signs it in.
+#[utoipa::path(
+    post,
+    path = paths::REGISTER,
+    tag = tag::AUTH,
+    request_body = RegisterRequest,
+    responses(
+        (
+            status = 201,
+            description = "The new account, signed in.",
+            body = User,
+            headers(("Set-Cookie" = String, description = "The session cookie."))
+        ),
+        (status = 400, response = openapi::BadRequest),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn register(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<RegisterRequest>,
@@ -71,6 +93,26 @@ async fn register(
     signed_in(&state, StatusCode::CREATED, user).await
 }
 
+/// Signs in with email and password.
+#[utoipa::path(
+    post,
+    path = paths::LOGIN,
+    tag = tag::AUTH,
+    request_body = LoginRequest,
+    responses(
+        (
+            status = 200,
+            description = "The account, signed in.",
+            body = User,
+            headers(("Set-Cookie" = String, description = "The session cookie."))
+        ),
+        (status = 400, response = openapi::BadRequest),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn login(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<LoginRequest>,
@@ -82,6 +124,20 @@ async fn login(
     signed_in(&state, StatusCode::OK, user).await
 }
 
+/// Ends the session, if there is one, and clears its cookie.
+#[utoipa::path(
+    post,
+    path = paths::LOGOUT,
+    tag = tag::AUTH,
+    responses(
+        (
+            status = 204,
+            description = "Signed out.",
+            headers(("Set-Cookie" = String, description = "The cookie, cleared."))
+        ),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
         accounts::end_session(&state.db, &token).await?;
@@ -93,6 +149,16 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
         .into_response())
 }
 
+/// The signed-in account.
+#[utoipa::path(
+    get,
+    path = paths::ME,
+    tag = tag::AUTH,
+    responses(
+        (status = 200, description = "The account.", body = User),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn me(CurrentUser(user): CurrentUser) -> Json<User> {
     Json(user)
 }

@@ -1,36 +1,63 @@
-use app::data_reports::ReportVersion;
+use app::accounts::Role;
+use app::data_reports::{DataReport, ReportVersion};
 use app::paths;
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::jobs::data_report::{self, FORMATS};
-use crate::security::session::require_member;
+use crate::openapi::{self, tag};
 use crate::startup::AppState;
 
 /// The reports are for signed-in users; the files are never public.
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route(paths::DATA_REPORTS, get(versions))
-        .route(&format!("{}/{{id}}", paths::DATA_REPORTS), get(report))
-        .route(
-            &format!("{}/{{id}}/download", paths::DATA_REPORTS),
-            get(download),
-        )
-        .route_layer(from_fn_with_state(state.clone(), require_member))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    super::guarded(
+        state,
+        Role::Member,
+        OpenApiRouter::new()
+            .routes(routes!(versions))
+            .routes(routes!(report))
+            .routes(routes!(download)),
+    )
 }
 
+/// The stored versions of the report, newest first.
+#[utoipa::path(
+    get,
+    operation_id = "list_data_reports",
+    path = paths::DATA_REPORTS,
+    tag = tag::DATA_REPORTS,
+    responses(
+        (status = 200, description = "The versions.", body = Vec<ReportVersion>),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn versions(State(state): State<AppState>) -> Result<Json<Vec<ReportVersion>>, ApiError> {
     Ok(Json(data_report::versions(&state.db).await?))
 }
 
 /// The report's data, as the JSON file stored for it.
+#[utoipa::path(
+    get,
+    operation_id = "get_data_report",
+    context_path = paths::DATA_REPORTS,
+    path = "/{id}",
+    tag = tag::DATA_REPORTS,
+    params(("id" = i64, Path, description = "The version's id.")),
+    responses(
+        (status = 200, description = "The report.", body = DataReport),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn report(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -41,12 +68,53 @@ async fn report(
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DownloadQuery {
+    /// The file's format.
+    #[param(schema_with = format_schema, required = true)]
     format: String,
 }
 
+/// The formats a report is stored in, as the schema of the `format` parameter.
+fn format_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(FORMATS.map(|(format, _)| format)))
+        .build()
+}
+
+/// One format of the report, as a file to save.
+#[utoipa::path(
+    get,
+    operation_id = "download_data_report",
+    context_path = paths::DATA_REPORTS,
+    path = "/{id}/download",
+    tag = tag::DATA_REPORTS,
+    params(
+        ("id" = i64, Path, description = "The version's id."),
+        DownloadQuery
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The file, in the format asked for.",
+            content(
+                (DataReport = "application/json"),
+                (String = "text/html"),
+                (Object = "application/x-ipynb+json"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, with the file's name."
+            ))
+        ),
+        (status = 404, response = openapi::NotFound),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn download(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,

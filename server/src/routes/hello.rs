@@ -9,20 +9,24 @@ use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{any, get};
-use axum::{Json, RequestPartsExt, Router};
+use axum::{Json, RequestPartsExt};
 use serde_json::error::Category;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
+use crate::openapi::{self, tag};
 use crate::services::{greeting, today};
 use crate::startup::AppState;
 
 const USERNAME: &str = "username";
 const DATE_OF_BIRTH: &str = "dateOfBirth";
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     let user = format!("{}/{{username}}", paths::HELLO);
-    Router::new()
-        .route(&user, get(greet).put(save))
+    OpenApiRouter::new()
+        .routes(routes!(greet, save))
         // `/hello/` names a user too, with an empty (so invalid) name; neither it nor the paths
         // below may fall through to the browser app.
         .route(&format!("{}/", paths::HELLO), get(greet).put(save))
@@ -32,7 +36,13 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The `{username}` of the path, checked against the username rules.
-struct Username(String);
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path, names("username"))]
+struct Username(
+    /// 1 to 64 ASCII letters.
+    #[param(pattern = "^[A-Za-z]{1,64}$")]
+    String,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for Username {
     type Rejection = ApiError;
@@ -56,6 +66,20 @@ fn invalid_date_of_birth(problem: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_date_of_birth", DATE_OF_BIRTH, problem)
 }
 
+/// The greeting for a saved user: how long until their birthday, or a happy birthday today.
+#[utoipa::path(
+    get,
+    context_path = paths::HELLO,
+    path = "/{username}",
+    tag = tag::GREETING,
+    params(Username),
+    responses(
+        (status = 200, description = "The greeting.", body = Greeting),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn greet(
     State(state): State<AppState>,
     Username(username): Username,
@@ -68,6 +92,31 @@ async fn greet(
     }))
 }
 
+/// Saves the user's date of birth, creating the user or replacing the date.
+#[utoipa::path(
+    put,
+    context_path = paths::HELLO,
+    path = "/{username}",
+    tag = tag::GREETING,
+    params(
+        Username,
+        (
+            "dateOfBirth" = Option<String>,
+            Query,
+            format = Date,
+            description = "The date of birth, for clients that send no body."
+        ),
+    ),
+    request_body(
+        content = Option<GreetingRequest>,
+        description = "Read as JSON whatever its content type, for older clients."
+    ),
+    responses(
+        (status = 204, description = "Saved."),
+        (status = 400, response = openapi::BadRequest),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn save(
     State(state): State<AppState>,
     Username(username): Username,

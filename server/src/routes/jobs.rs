@@ -1,28 +1,27 @@
+use app::accounts::Role;
 use app::jobs::{Job, JobRun, RunStarted};
 use app::paths;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::jobs::{JobName, StartError, Trigger};
-use crate::security::session::{require_admin, require_staff};
+use crate::openapi::{self, tag};
 use crate::startup::AppState;
 
 /// Staff may watch the jobs; only admins start them.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let staff = Router::new()
-        .route(paths::JOBS, get(list))
-        .route(&format!("{}/{{name}}/runs", paths::JOBS), get(runs))
-        .route_layer(from_fn_with_state(state.clone(), require_staff));
-    let admin = Router::new()
-        .route(&format!("{}/{{name}}/run", paths::JOBS), post(run))
-        .route_layer(from_fn_with_state(state.clone(), require_admin));
-    staff.merge(admin)
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let staff = OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(runs));
+    let admin = OpenApiRouter::new().routes(routes!(run));
+    super::guarded(state, Role::Staff, staff).merge(super::guarded(state, Role::Admin, admin))
 }
 
 impl From<StartError> for ApiError {
@@ -43,14 +42,28 @@ fn job_named(name: &str) -> Result<JobName, ApiError> {
     name.parse().map_err(|_| ApiError::NotFound("job"))
 }
 
+/// Every job, with its schedule, next run and last run.
+#[utoipa::path(
+    get,
+    operation_id = "list_jobs",
+    path = paths::JOBS,
+    tag = tag::JOBS,
+    responses(
+        (status = 200, description = "The jobs.", body = Vec<Job>),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<Job>>, ApiError> {
     Ok(Json(state.jobs.list().await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct RunsQuery {
+    /// How many runs, at most.
     #[serde(default = "default_limit")]
+    #[param(default = default_limit, minimum = 1, maximum = 500)]
     limit: u64,
 }
 
@@ -60,6 +73,29 @@ fn default_limit() -> u64 {
 
 const MAX_LIMIT: u64 = 500;
 
+/// The job's runs, newest first.
+#[utoipa::path(
+    get,
+    operation_id = "list_job_runs",
+    context_path = paths::JOBS,
+    path = "/{name}/runs",
+    tag = tag::JOBS,
+    params(
+        (
+            "name" = String,
+            Path,
+            description = "The job's name, as the list of jobs gives it.",
+            example = "covid-etl"
+        ),
+        RunsQuery
+    ),
+    responses(
+        (status = 200, description = "The runs.", body = Vec<JobRun>),
+        (status = 404, response = openapi::NotFound),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn runs(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
@@ -76,6 +112,26 @@ async fn runs(
 }
 
 /// Starts a run and answers at once; the run goes on in the background and shows in the history.
+#[utoipa::path(
+    post,
+    operation_id = "start_job_run",
+    context_path = paths::JOBS,
+    path = "/{name}/run",
+    tag = tag::JOBS,
+    params((
+        "name" = String,
+        Path,
+        description = "The job's name, as the list of jobs gives it.",
+        example = "covid-etl"
+    )),
+    responses(
+        (status = 202, description = "The run has started.", body = RunStarted),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::Unavailable),
+    )
+)]
 async fn run(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,

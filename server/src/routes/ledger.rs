@@ -1,37 +1,29 @@
 use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation, Page};
 use app::paths;
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::openapi::{self, tag};
 use crate::services::ledger::{self, LedgerError};
 use crate::services::stock::StockError;
 use crate::services::today;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(paths::DONATIONS, get(list_donations).post(create_donation))
-        .route(
-            &format!("{}/{{id}}", paths::DONATIONS),
-            get(get_donation)
-                .put(update_donation)
-                .delete(delete_donation),
-        )
-        .route(
-            paths::DISTRIBUTIONS,
-            get(list_distributions).post(create_distribution),
-        )
-        .route(
-            &format!("{}/{{id}}", paths::DISTRIBUTIONS),
-            get(get_distribution)
-                .put(update_distribution)
-                .delete(delete_distribution),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_donations, create_donation))
+        .routes(routes!(get_donation, update_donation, delete_donation))
+        .routes(routes!(list_distributions, create_distribution))
+        .routes(routes!(
+            get_distribution,
+            update_distribution,
+            delete_distribution
+        ))
 }
 
 impl From<LedgerError> for ApiError {
@@ -52,6 +44,18 @@ impl From<LedgerError> for ApiError {
     }
 }
 
+/// Donations, newest first, one page at a time.
+#[utoipa::path(
+    get,
+    path = paths::DONATIONS,
+    tag = tag::LEDGER,
+    params(LedgerQuery),
+    responses(
+        (status = 200, description = "One page of donations.", body = Page<Donation>),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list_donations(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<LedgerQuery>,
@@ -60,6 +64,20 @@ async fn list_donations(
     Ok(Json(ledger::list_donations(&state.db, &query).await?))
 }
 
+/// Records a donation, adding it to the stock.
+#[utoipa::path(
+    post,
+    path = paths::DONATIONS,
+    tag = tag::LEDGER,
+    request_body = NewDonation,
+    responses(
+        (status = 201, description = "The donation, recorded.", body = Donation),
+        (status = 400, response = openapi::BadRequest),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn create_donation(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewDonation>,
@@ -70,6 +88,19 @@ async fn create_donation(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+/// One donation.
+#[utoipa::path(
+    get,
+    context_path = paths::DONATIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 200, description = "The donation.", body = Donation),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn get_donation(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -77,6 +108,24 @@ async fn get_donation(
     Ok(Json(ledger::get_donation(&state.db, id).await?))
 }
 
+/// Corrects a donation, unless the stock it leaves would be negative.
+#[utoipa::path(
+    put,
+    context_path = paths::DONATIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    request_body = NewDonation,
+    responses(
+        (status = 200, description = "The donation, corrected.", body = Donation),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn update_donation(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -89,6 +138,20 @@ async fn update_donation(
     ))
 }
 
+/// Deletes a donation, unless the stock it leaves would be negative.
+#[utoipa::path(
+    delete,
+    context_path = paths::DONATIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn delete_donation(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -97,6 +160,18 @@ async fn delete_donation(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Distributions, newest first, one page at a time; `donor` does not apply.
+#[utoipa::path(
+    get,
+    path = paths::DISTRIBUTIONS,
+    tag = tag::LEDGER,
+    params(LedgerQuery),
+    responses(
+        (status = 200, description = "One page of distributions.", body = Page<Distribution>),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list_distributions(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<LedgerQuery>,
@@ -105,6 +180,21 @@ async fn list_distributions(
     Ok(Json(ledger::list_distributions(&state.db, &query).await?))
 }
 
+/// Records a distribution, unless it would take more than is in stock.
+#[utoipa::path(
+    post,
+    path = paths::DISTRIBUTIONS,
+    tag = tag::LEDGER,
+    request_body = NewDistribution,
+    responses(
+        (status = 201, description = "The distribution, recorded.", body = Distribution),
+        (status = 400, response = openapi::BadRequest),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn create_distribution(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewDistribution>,
@@ -115,6 +205,19 @@ async fn create_distribution(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+/// One distribution.
+#[utoipa::path(
+    get,
+    context_path = paths::DISTRIBUTIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 200, description = "The distribution.", body = Distribution),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn get_distribution(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -122,6 +225,24 @@ async fn get_distribution(
     Ok(Json(ledger::get_distribution(&state.db, id).await?))
 }
 
+/// Corrects a distribution, unless it would take more than is in stock.
+#[utoipa::path(
+    put,
+    context_path = paths::DISTRIBUTIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    request_body = NewDistribution,
+    responses(
+        (status = 200, description = "The distribution, corrected.", body = Distribution),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn update_distribution(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -134,6 +255,19 @@ async fn update_distribution(
     ))
 }
 
+/// Deletes a distribution, returning its quantity to the stock.
+#[utoipa::path(
+    delete,
+    context_path = paths::DISTRIBUTIONS,
+    path = "/{id}",
+    tag = tag::LEDGER,
+    params(("id" = i64, Path, description = "The record's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn delete_distribution(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,

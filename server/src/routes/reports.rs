@@ -1,25 +1,43 @@
 use app::ledger::Kind;
 use app::paths;
 use app::reports::{DonorRow, InventoryQuery, InventoryRow};
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::openapi::{self, tag};
 use crate::services::reports;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(paths::INVENTORY_REPORT, get(inventory))
-        .route(paths::INVENTORY_REPORT_CSV, get(inventory_csv))
-        .route(paths::DONORS_REPORT, get(donors))
-        .route(paths::DONORS_REPORT_CSV, get(donors_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inventory))
+        .routes(routes!(inventory_csv))
+        .routes(routes!(donors))
+        .routes(routes!(donors_csv))
 }
 
+/// Per kind: what was donated, what was distributed, and the balance.
+#[utoipa::path(
+    get,
+    path = paths::INVENTORY_REPORT,
+    tag = tag::REPORTS,
+    params((
+        "as_of" = Option<NaiveDate>,
+        Query,
+        description = "Count only records dated on or before this day."
+    )),
+    responses(
+        (status = 200, description = "One row per kind.", body = Vec<InventoryRow>),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn inventory(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<InventoryQuery>,
@@ -27,10 +45,46 @@ async fn inventory(
     Ok(Json(reports::inventory(&state.db, query.as_of).await?))
 }
 
+/// Per donor (case and spaces ignored): how many donations, the first and last date, and the
+/// totals per kind.
+#[utoipa::path(
+    get,
+    path = paths::DONORS_REPORT,
+    tag = tag::REPORTS,
+    responses(
+        (status = 200, description = "One row per donor.", body = Vec<DonorRow>),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn donors(State(state): State<AppState>) -> Result<Json<Vec<DonorRow>>, ApiError> {
     Ok(Json(reports::donors(&state.db).await?))
 }
 
+/// The inventory report as a CSV file.
+#[utoipa::path(
+    get,
+    path = paths::INVENTORY_REPORT_CSV,
+    tag = tag::REPORTS,
+    params((
+        "as_of" = Option<NaiveDate>,
+        Query,
+        description = "Count only records dated on or before this day."
+    )),
+    responses(
+        (
+            status = 200,
+            description = "Columns `kind`, `donated`, `distributed`, `balance`.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `inventory.csv` or `inventory-<as_of>.csv`."
+            ))
+        ),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn inventory_csv(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<InventoryQuery>,
@@ -57,7 +111,27 @@ async fn inventory_csv(
     csv_response(&file_name, records)
 }
 
-/// One row per donor, with one total column per kind so that spreadsheets can sum them.
+/// The donor report as a CSV file: one row per donor, with one total column per kind so that
+/// spreadsheets can sum them.
+#[utoipa::path(
+    get,
+    path = paths::DONORS_REPORT_CSV,
+    tag = tag::REPORTS,
+    responses(
+        (
+            status = 200,
+            description = "Columns `donor_name`, `donations`, `first_donated_on`, \
+                `last_donated_on`, then one per kind.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `donors.csv`."
+            ))
+        ),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn donors_csv(State(state): State<AppState>) -> Result<Response, ApiError> {
     let rows = reports::donors(&state.db).await?;
     let mut header: Vec<String> = [

@@ -1,42 +1,40 @@
+use app::accounts::Role;
 use app::ledger::Page;
 use app::paths;
 use app::shop::{
     Cart, IDEMPOTENCY_KEY_HEADER, NewProduct, Order, OrderQuery, Product, ProductQuery,
     SetCartQuantity, validate_idempotency_key,
 };
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::security::session::{CurrentUser, require_member, require_staff};
+use crate::openapi::{self, tag};
+use crate::security::session::CurrentUser;
 use crate::services::shop::{self, ShopError};
 use crate::startup::AppState;
 
 /// The catalogue is public; changing it takes staff; carts and orders take an account.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let product = format!("{}/{{id}}", paths::PRODUCTS);
-    let public = Router::new()
-        .route(paths::PRODUCTS, get(list_products))
-        .route(&product, get(get_product));
-    let staff = Router::new()
-        .route(paths::PRODUCTS, post(create_product))
-        .route(&product, put(update_product).delete(delete_product))
-        .route_layer(from_fn_with_state(state.clone(), require_staff));
-    let members = Router::new()
-        .route(paths::CART, get(cart))
-        .route(
-            &format!("{}/{{product_id}}", paths::CART_ITEMS),
-            put(set_cart_quantity).delete(remove_from_cart),
-        )
-        .route(paths::CHECKOUT, post(checkout))
-        .route(paths::ORDERS, get(list_orders))
-        .route(&format!("{}/{{id}}", paths::ORDERS), get(get_order))
-        .route_layer(from_fn_with_state(state.clone(), require_member));
-    public.merge(staff).merge(members)
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let public = OpenApiRouter::new()
+        .routes(routes!(list_products))
+        .routes(routes!(get_product));
+    let staff = OpenApiRouter::new()
+        .routes(routes!(create_product))
+        .routes(routes!(update_product, delete_product));
+    let members = OpenApiRouter::new()
+        .routes(routes!(cart))
+        .routes(routes!(set_cart_quantity, remove_from_cart))
+        .routes(routes!(checkout))
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order));
+    public
+        .merge(super::guarded(state, Role::Staff, staff))
+        .merge(super::guarded(state, Role::Member, members))
 }
 
 impl From<ShopError> for ApiError {
@@ -53,6 +51,18 @@ impl From<ShopError> for ApiError {
     }
 }
 
+/// The catalogue, newest first, one page at a time; archived products are left out.
+#[utoipa::path(
+    get,
+    path = paths::PRODUCTS,
+    tag = tag::SHOP,
+    params(ProductQuery),
+    responses(
+        (status = 200, description = "One page of products.", body = Page<Product>),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list_products(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ProductQuery>,
@@ -62,6 +72,18 @@ async fn list_products(
 }
 
 /// Archived products are still found here, marked `archived`, for order history.
+#[utoipa::path(
+    get,
+    context_path = paths::PRODUCTS,
+    path = "/{id}",
+    tag = tag::SHOP,
+    params(("id" = i64, Path, description = "The product's id.")),
+    responses(
+        (status = 200, description = "The product.", body = Product),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn get_product(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -69,6 +91,20 @@ async fn get_product(
     Ok(Json(shop::get_product(&state.db, id).await?))
 }
 
+/// Adds a product to the catalogue.
+#[utoipa::path(
+    post,
+    path = paths::PRODUCTS,
+    tag = tag::SHOP,
+    request_body = NewProduct,
+    responses(
+        (status = 201, description = "The product, added.", body = Product),
+        (status = 400, response = openapi::BadRequest),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn create_product(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewProduct>,
@@ -78,6 +114,23 @@ async fn create_product(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+/// Changes a product.
+#[utoipa::path(
+    put,
+    context_path = paths::PRODUCTS,
+    path = "/{id}",
+    tag = tag::SHOP,
+    params(("id" = i64, Path, description = "The product's id.")),
+    request_body = NewProduct,
+    responses(
+        (status = 200, description = "The product, changed.", body = Product),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn update_product(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -88,6 +141,18 @@ async fn update_product(
 }
 
 /// 204 whether the product was deleted or, having been ordered, archived.
+#[utoipa::path(
+    delete,
+    context_path = paths::PRODUCTS,
+    path = "/{id}",
+    tag = tag::SHOP,
+    params(("id" = i64, Path, description = "The product's id.")),
+    responses(
+        (status = 204, description = "Deleted, or archived."),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn delete_product(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -96,6 +161,16 @@ async fn delete_product(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The signed-in user's cart, at today's prices.
+#[utoipa::path(
+    get,
+    path = paths::CART,
+    tag = tag::SHOP,
+    responses(
+        (status = 200, description = "The cart.", body = Cart),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn cart(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -103,6 +178,24 @@ async fn cart(
     Ok(Json(shop::cart(&state.db, user.id).await?))
 }
 
+/// Sets how many of a product are in the cart; 0 takes it out.
+#[utoipa::path(
+    put,
+    context_path = paths::CART_ITEMS,
+    path = "/{product_id}",
+    tag = tag::SHOP,
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    request_body = SetCartQuantity,
+    responses(
+        (status = 200, description = "The cart, changed.", body = Cart),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn set_cart_quantity(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -115,6 +208,19 @@ async fn set_cart_quantity(
     ))
 }
 
+/// Takes a product out of the cart; taking out what is not there is not an error.
+#[utoipa::path(
+    delete,
+    context_path = paths::CART_ITEMS,
+    path = "/{product_id}",
+    tag = tag::SHOP,
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    responses(
+        (status = 200, description = "The cart, changed.", body = Cart),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn remove_from_cart(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -126,6 +232,23 @@ async fn remove_from_cart(
 }
 
 /// 201 with a new order; 200 with the earlier order when the `Idempotency-Key` was used before.
+#[utoipa::path(
+    post,
+    path = paths::CHECKOUT,
+    tag = tag::SHOP,
+    params((
+        "Idempotency-Key" = Option<String>,
+        Header,
+        description = "Up to 200 characters; a retry with the same key gets the same order."
+    )),
+    responses(
+        (status = 201, description = "The order, placed.", body = Order),
+        (status = 200, description = "The order placed earlier with this key.", body = Order),
+        (status = 409, response = openapi::Conflict),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn checkout(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -152,18 +275,44 @@ async fn checkout(
     }
 }
 
+/// The user's orders, newest first, one page at a time; with `all=true`, staff see everyone's.
+#[utoipa::path(
+    get,
+    path = paths::ORDERS,
+    tag = tag::SHOP,
+    params(OrderQuery),
+    responses(
+        (status = 200, description = "One page of orders.", body = Page<Order>),
+        (status = 403, response = openapi::Forbidden),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list_orders(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<Page<Order>>, ApiError> {
     query.validate()?;
-    if query.all && user.role < app::accounts::Role::Staff {
+    if query.all && user.role < Role::Staff {
         return Err(ApiError::Forbidden);
     }
     Ok(Json(shop::list_orders(&state.db, &user, &query).await?))
 }
 
+/// One of the user's orders; staff may read anyone's.
+#[utoipa::path(
+    get,
+    context_path = paths::ORDERS,
+    path = "/{id}",
+    tag = tag::SHOP,
+    params(("id" = i64, Path, description = "The order's id.")),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        (status = 404, response = openapi::NotFound),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn get_order(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -1,28 +1,61 @@
-use app::accounts::{UpdateUserRequest, User};
+use app::accounts::{Role, UpdateUserRequest, User};
 use app::paths;
+use axum::Json;
 use axum::extract::State;
-use axum::middleware::from_fn_with_state;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::security::session::require_admin;
+use crate::openapi::{self, tag};
 use crate::services::accounts;
 use crate::startup::AppState;
 
 /// Account administration, for admins only.
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route(paths::USERS, get(list))
-        .route(&format!("{}/{{id}}", paths::USERS), patch(update))
-        .route_layer(from_fn_with_state(state.clone(), require_admin))
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    super::guarded(
+        state,
+        Role::Admin,
+        OpenApiRouter::new()
+            .routes(routes!(list))
+            .routes(routes!(update)),
+    )
 }
 
+/// Every account.
+#[utoipa::path(
+    get,
+    operation_id = "list_users",
+    path = paths::USERS,
+    tag = tag::USERS,
+    responses(
+        (status = 200, description = "The accounts.", body = Vec<User>),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(accounts::list_users(&state.db).await?))
 }
 
+/// Changes an account's role; the last admin keeps theirs.
+#[utoipa::path(
+    patch,
+    operation_id = "update_user",
+    context_path = paths::USERS,
+    path = "/{id}",
+    tag = tag::USERS,
+    params(("id" = i64, Path, description = "The account's id.")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The account, changed.", body = User),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,

@@ -13,6 +13,7 @@ mod instances;
 mod jobs;
 mod ledger;
 mod observability;
+mod openapi;
 mod reports;
 mod shop;
 mod shutdown;

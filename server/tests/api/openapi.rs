@@ -1,0 +1,406 @@
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, json_of, spawn_app};
+
+/// Every route, as the README's API table lists them, plus the documentation's own.
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("get", "/api/ready"),
+    ("post", "/api/auth/register"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/logout"),
+    ("get", "/api/auth/me"),
+    ("get", "/api/users"),
+    ("patch", "/api/users/{id}"),
+    ("put", "/hello/{username}"),
+    ("get", "/hello/{username}"),
+    ("post", "/api/donations"),
+    ("get", "/api/donations"),
+    ("get", "/api/donations/{id}"),
+    ("put", "/api/donations/{id}"),
+    ("delete", "/api/donations/{id}"),
+    ("post", "/api/distributions"),
+    ("get", "/api/distributions"),
+    ("get", "/api/distributions/{id}"),
+    ("put", "/api/distributions/{id}"),
+    ("delete", "/api/distributions/{id}"),
+    ("get", "/api/reports/inventory"),
+    ("get", "/api/reports/inventory.csv"),
+    ("get", "/api/reports/donors"),
+    ("get", "/api/reports/donors.csv"),
+    ("get", "/api/products"),
+    ("get", "/api/products/{id}"),
+    ("post", "/api/products"),
+    ("put", "/api/products/{id}"),
+    ("delete", "/api/products/{id}"),
+    ("get", "/api/cart"),
+    ("put", "/api/cart/items/{product_id}"),
+    ("delete", "/api/cart/items/{product_id}"),
+    ("post", "/api/cart/checkout"),
+    ("get", "/api/orders"),
+    ("get", "/api/orders/{id}"),
+    ("get", "/api/jobs"),
+    ("get", "/api/jobs/{name}/runs"),
+    ("post", "/api/jobs/{name}/run"),
+    ("get", "/api/covid/daily"),
+    ("get", "/api/reports/data"),
+    ("get", "/api/reports/data/{id}"),
+    ("get", "/api/reports/data/{id}/download"),
+    ("get", "/api/openapi.json"),
+    ("get", "/api/docs"),
+    ("get", "/api/docs/init.js"),
+];
+
+/// Operations that cannot fail, so document no error.
+const INFALLIBLE: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("get", "/api/openapi.json"),
+    ("get", "/api/docs"),
+    ("get", "/api/docs/init.js"),
+];
+
+/// Outside the general rate limit: the probes, the greeting API and the documentation.
+const UNLIMITED: &[&str] = &[
+    "/api/health",
+    "/api/ready",
+    "/hello/{username}",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/init.js",
+];
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+async fn description(app: &TestApp) -> Value {
+    let response = app.get("/api/openapi.json").await;
+    assert_eq!(response.headers()["content-type"], "application/json");
+    json_of(response, StatusCode::OK).await
+}
+
+/// Every operation as (method, path, operation).
+fn operations(description: &Value) -> Vec<(&str, &str, &Value)> {
+    let paths = description["paths"].as_object().expect("paths");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            METHODS.into_iter().filter_map(move |method| {
+                item.get(method)
+                    .map(|operation| (method, path.as_str(), operation))
+            })
+        })
+        .collect()
+}
+
+/// The response or schema a `$ref` such as `#/components/schemas/Donation` points at.
+fn resolve<'a>(description: &'a Value, reference: &str) -> Option<&'a Value> {
+    let pointer = reference.strip_prefix('#')?;
+    description.pointer(pointer)
+}
+
+fn statuses(operation: &Value) -> Vec<u16> {
+    operation["responses"]
+        .as_object()
+        .expect("responses")
+        .keys()
+        .map(|status| status.parse().expect("a numeric status"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_description_is_openapi_3_and_has_every_route() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let version = description["openapi"].as_str().unwrap();
+    assert!(version.starts_with("3."), "version {version}");
+    assert_eq!(description["info"]["title"], "Community Hub API");
+    let missing: Vec<_> = ROUTES
+        .iter()
+        .filter(|(method, path)| description["paths"][path][method].is_null())
+        .collect();
+    assert!(missing.is_empty(), "not described: {missing:?}");
+    assert_eq!(
+        operations(&description).len(),
+        ROUTES.len(),
+        "the description has operations this list lacks"
+    );
+}
+
+#[tokio::test]
+async fn every_operation_has_an_id_a_tag_a_success_and_its_errors() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let declared: Vec<&Value> = description["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| &tag["name"])
+        .collect();
+    let mut operation_ids = HashSet::new();
+    for (method, path, operation) in operations(&description) {
+        let operation_id = operation["operationId"].as_str().expect("an operation id");
+        assert!(
+            operation_ids.insert(operation_id),
+            "{method} {path}: {operation_id} is taken"
+        );
+        let tags = operation["tags"].as_array().expect("tags");
+        assert!(!tags.is_empty(), "{method} {path} has no tag");
+        assert!(
+            tags.iter().all(|tag| declared.contains(&tag)),
+            "{method} {path}: undeclared tag in {tags:?}"
+        );
+        let statuses = statuses(operation);
+        assert!(
+            statuses.iter().any(|status| (200..300).contains(status)),
+            "{method} {path} has no success"
+        );
+        if !INFALLIBLE.contains(&(method, path)) {
+            assert!(
+                statuses.iter().any(|status| *status >= 400),
+                "{method} {path} has no error"
+            );
+        }
+        if path.starts_with("/api/") && !UNLIMITED.contains(&path) {
+            assert!(statuses.contains(&429), "{method} {path} lacks 429");
+        }
+        if matches!(method, "post" | "put" | "patch" | "delete") {
+            assert!(
+                statuses.contains(&403),
+                "{method} {path} lacks cross-site 403"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn errors_answer_with_the_error_body() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let error_body = &description["components"]["schemas"]["ErrorBody"];
+    assert_eq!(error_body["type"], "object", "{error_body}");
+    for (method, path, operation) in operations(&description) {
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            if !status.starts_with(['4', '5']) {
+                continue;
+            }
+            let reference = response["$ref"].as_str().unwrap_or_default();
+            let response = resolve(&description, reference)
+                .unwrap_or_else(|| panic!("{method} {path} {status}: {reference:?} is unknown"));
+            assert_eq!(
+                response["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{method} {path} {status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn json_bodies_reference_their_schemas_and_document_bad_bodies() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let mut bodies = 0;
+    for (method, path, operation) in operations(&description) {
+        let Some(content) = operation["requestBody"]["content"].as_object() else {
+            continue;
+        };
+        bodies += 1;
+        for (media_type, body) in content {
+            // An optional body is `oneOf` null and the schema.
+            let schema = &body["schema"];
+            let references: Vec<&Value> = std::iter::once(schema)
+                .chain(schema["oneOf"].as_array().into_iter().flatten())
+                .filter_map(|schema| schema.get("$ref"))
+                .collect();
+            assert!(
+                references.len() == 1
+                    && resolve(&description, references[0].as_str().unwrap()).is_some(),
+                "{method} {path} {media_type}: {schema} names no schema"
+            );
+        }
+        let statuses = statuses(operation);
+        assert!(statuses.contains(&400), "{method} {path} lacks 400");
+        // The greeting API reads its body whatever the content type, and answers 400 for all.
+        if !path.starts_with("/hello/") {
+            for status in [415, 422] {
+                assert!(statuses.contains(&status), "{method} {path} lacks {status}");
+            }
+        }
+    }
+    assert_eq!(bodies, 11, "operations with a body");
+}
+
+#[tokio::test]
+async fn every_reference_resolves() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let mut stack = vec![&description];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    assert!(
+                        resolve(&description, reference).is_some(),
+                        "{reference} is not in the description"
+                    );
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn guarded_operations_need_the_session_cookie() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let scheme = &description["components"]["securitySchemes"]["session"];
+    assert_eq!(scheme["type"], "apiKey");
+    assert_eq!(scheme["in"], "cookie");
+    assert_eq!(scheme["name"], "hub_session");
+    for (method, path, operation) in operations(&description) {
+        let guarded = operation["security"]
+            .as_array()
+            .is_some_and(|requirements| requirements.iter().any(|r| r.get("session").is_some()));
+        assert_eq!(
+            guarded,
+            statuses(operation).contains(&401) && path != "/api/auth/login",
+            "{method} {path}: security and 401 disagree"
+        );
+    }
+    let role_guarded = [
+        ("get", "/api/users"),
+        ("get", "/api/donations"),
+        ("get", "/api/reports/inventory.csv"),
+        ("post", "/api/products"),
+        ("get", "/api/jobs"),
+        ("post", "/api/jobs/{name}/run"),
+    ];
+    for (method, path) in role_guarded {
+        let operation = &description["paths"][path][method];
+        assert!(statuses(operation).contains(&403), "{method} {path}");
+        assert!(!operation["security"].is_null(), "{method} {path}");
+    }
+    for (method, path) in [("get", "/api/products"), ("get", "/hello/{username}")] {
+        assert!(
+            description["paths"][path][method]["security"].is_null(),
+            "{method} {path} is public"
+        );
+    }
+}
+
+#[tokio::test]
+async fn quantities_dates_and_decimals_are_described_as_sent() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let schemas = &description["components"]["schemas"];
+    assert_eq!(schemas["Quantity"]["type"], "string");
+    assert_eq!(
+        schemas["Donation"]["properties"]["quantity"]["$ref"],
+        "#/components/schemas/Quantity"
+    );
+    assert_eq!(
+        schemas["Donation"]["properties"]["donated_on"]["format"],
+        "date"
+    );
+    assert_eq!(
+        schemas["GreetingRequest"]["properties"]["dateOfBirth"]["format"],
+        "date"
+    );
+    assert_eq!(
+        schemas["PopulationSummary"]["properties"]["mean"]["type"],
+        "string"
+    );
+    let kind = &schemas["Kind"]["enum"];
+    assert!(kind.as_array().unwrap().contains(&"money".into()), "{kind}");
+}
+
+#[tokio::test]
+async fn files_are_described_with_their_content_types() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let content =
+        |path: &str| description["paths"][path]["get"]["responses"]["200"]["content"].clone();
+    for path in ["/api/reports/inventory.csv", "/api/reports/donors.csv"] {
+        assert!(content(path)["text/csv"].is_object(), "{path}");
+    }
+    let download = content("/api/reports/data/{id}/download");
+    for media_type in ["application/json", "text/html", "application/x-ipynb+json"] {
+        assert!(download[media_type].is_object(), "{media_type}");
+    }
+    let format = description["paths"]["/api/reports/data/{id}/download"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|parameter| parameter["name"] == "format")
+        .expect("the format parameter")
+        .clone();
+    assert_eq!(
+        format["schema"]["enum"],
+        serde_json::json!(["json", "html", "ipynb"])
+    );
+}
+
+#[tokio::test]
+async fn the_docs_page_loads_only_same_origin_scripts_and_styles() {
+    let app = spawn_app().await;
+    let response = app.get("/api/docs").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    let directive = |name: &str| {
+        policy
+            .split(';')
+            .map(str::trim)
+            .find(|directive| directive.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {policy}"))
+            .to_owned()
+    };
+    assert_eq!(directive("script-src"), "script-src 'self'");
+    assert!(
+        directive("style-src").contains("'unsafe-inline'"),
+        "{policy}"
+    );
+    assert!(directive("img-src").contains("data:"), "{policy}");
+    let page = response.text().await.unwrap();
+    let assets: Vec<&str> = ["src=\"", "href=\""]
+        .iter()
+        .flat_map(|attribute| page.split(attribute).skip(1))
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        assets,
+        [
+            "/swagger/swagger-ui-bundle.js",
+            "/api/docs/init.js",
+            "/swagger/swagger-ui.css"
+        ]
+    );
+    assert_eq!(
+        page.matches("<script").count(),
+        page.matches("<script src=\"/").count(),
+        "an inline script: {page}"
+    );
+    let init = app.get("/api/docs/init.js").await;
+    assert_eq!(init.status(), StatusCode::OK);
+    assert!(
+        init.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let script = init.text().await.unwrap();
+    assert!(script.contains("url: \"/api/openapi.json\""), "{script}");
+}
