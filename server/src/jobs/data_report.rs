@@ -30,8 +30,15 @@ pub const FORMATS: [(&str, &str); 3] = [
 
 pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
     let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
-    let bls = read(context.store.as_ref(), &bls_key).await?;
-    let population = read(context.store.as_ref(), population_sync::KEY).await?;
+    let (Some(bls), Some(population)) = (
+        read(context.store.as_ref(), &bls_key).await?,
+        read(context.store.as_ref(), population_sync::KEY).await?,
+    ) else {
+        // Not a failure: on a fresh install the first sync to finish gets here before the other.
+        return Ok(Outcome::unchanged(
+            "no report yet: it needs both bls-sync and population-sync to have run",
+        ));
+    };
     let created_at = unused_second(&context.db).await?;
     let report = analysis::analyse(&String::from_utf8_lossy(&bls), &population, created_at)?;
     let base_path = base_path(created_at);
@@ -71,12 +78,11 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
     ))
 }
 
-async fn read(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Bytes> {
+/// A stored file, or `None` when it is not there yet.
+async fn read(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Option<Bytes>> {
     match store.get(&Path::from(key)).await {
-        Ok(object) => Ok(object.bytes().await?),
-        Err(object_store::Error::NotFound { .. }) => {
-            anyhow::bail!("{key} is not in storage yet; run bls-sync and population-sync first")
-        }
+        Ok(object) => Ok(Some(object.bytes().await?)),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
         Err(error) => Err(error).with_context(|| format!("reading {key}")),
     }
 }

@@ -286,3 +286,14 @@ async fn an_unchanged_population_is_not_stored_again() {
     assert_eq!(run["status"], "unchanged");
     assert_eq!(files(&run), [0, 0, 0, 1]);
 }
+
+#[tokio::test]
+async fn a_report_waits_for_both_syncs_without_failing() {
+    let (app, _sources, admin) = start().await;
+
+    let run = run_job(&app, &admin, "data-report").await;
+
+    assert_eq!(run["status"], "unchanged", "{run}");
+    assert!(run["message"].as_str().unwrap().contains("bls-sync"));
+    assert_eq!(versions(&app, 0).await.len(), 0);
+}
