@@ -1,4 +1,6 @@
 use std::net::{IpAddr, SocketAddr};
+
+use ipnet::IpNet;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -155,9 +157,10 @@ pub struct SecurityConfig {
     /// API requests per minute from one client IP; 0 turns the limit off.
     #[arg(long, env = "API_RATE_LIMIT", default_value_t = 600, global = true)]
     pub api_rate_limit: u32,
-    /// Proxies (comma-separated IPs) whose `X-Forwarded-For` names the real client.
-    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Proxies whose `X-Forwarded-For` names the real client: comma-separated addresses or
+    /// networks, e.g. `127.0.0.1` or `10.0.0.0/16` for load balancers whose addresses change.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, global = true)]
+    pub trusted_proxies: Vec<IpNet>,
     /// Other origins (comma-separated, e.g. `https://app.example.org`) allowed to send
     /// state-changing requests.
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
@@ -189,6 +192,14 @@ mod defaults {
     pub const DATAUSA_POPULATION_URL: &str =
         "https://datausa.io/api/data?drilldowns=Nation&measures=Population";
     pub const FETCH_TIMEOUT_SECONDS: u64 = 60;
+}
+
+/// A trusted proxy: one address (`10.0.0.5`) or a network (`10.0.0.0/16`).
+fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a network like 10.0.0.0/16"))
 }
 
 /// The data jobs: when they run, where they read from, and whom they tell.
@@ -277,5 +288,23 @@ impl Default for JobsConfig {
             notify_email_from: None,
             notify_email_to: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        assert_eq!(
+            parse_proxy("10.0.0.5").unwrap(),
+            "10.0.0.5/32".parse::<IpNet>().unwrap()
+        );
+        assert_eq!(
+            parse_proxy(" 10.0.0.0/16").unwrap(),
+            "10.0.0.0/16".parse::<IpNet>().unwrap()
+        );
+        assert!(parse_proxy("load-balancer").is_err());
     }
 }

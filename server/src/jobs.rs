@@ -7,7 +7,7 @@ pub mod covid;
 pub mod data_report;
 pub mod fetch;
 mod history;
-mod lease;
+pub mod lease;
 pub mod notify;
 pub mod population_sync;
 mod schedule;

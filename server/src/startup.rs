@@ -1,4 +1,4 @@
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::any;
+use ipnet::IpNet;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -44,7 +45,7 @@ pub struct Settings {
     /// Other origins may call the API with the session cookie, so it must be `SameSite=None`.
     pub cross_origin_cookies: bool,
     pub allowed_origins: Vec<String>,
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<IpNet>,
     pub api_limit: RateLimiter,
     pub register_limit: RateLimiter,
     pub login_limit: RateLimiter,

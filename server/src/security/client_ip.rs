@@ -2,15 +2,17 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use axum::http::Request;
+use ipnet::IpNet;
 
 /// The client's IP: the peer address, or, when the peer is a trusted proxy, the nearest address in
 /// `X-Forwarded-For` that is not one of the trusted proxies.
-pub fn client_ip<B>(request: &Request<B>, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+pub fn client_ip<B>(request: &Request<B>, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
+    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|proxy| proxy.contains(ip));
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())?;
-    if !trusted_proxies.contains(&peer) {
+    if !trusted(&peer) {
         return Some(peer);
     }
     let forwarded = request
@@ -25,7 +27,7 @@ pub fn client_ip<B>(request: &Request<B>, trusted_proxies: &[IpAddr]) -> Option<
         forwarded
             .into_iter()
             .rev()
-            .find(|ip| !trusted_proxies.contains(ip))
+            .find(|ip| !trusted(ip))
             .unwrap_or(peer),
     )
 }
@@ -53,7 +55,7 @@ mod tests {
 
     #[test]
     fn a_trusted_proxy_names_the_client() {
-        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let proxy: IpNet = "127.0.0.1/32".parse().unwrap();
         let ip = client_ip(
             &request("127.0.0.1", Some("1.2.3.4, 198.51.100.1")),
             &[proxy],
@@ -63,10 +65,20 @@ mod tests {
 
     #[test]
     fn a_client_cannot_hide_behind_a_forged_entry() {
-        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let proxy: IpNet = "127.0.0.1/32".parse().unwrap();
         let ip = client_ip(
             &request("127.0.0.1", Some("127.0.0.1, 198.51.100.7")),
             &[proxy],
+        );
+        assert_eq!(ip, Some("198.51.100.7".parse().unwrap()));
+    }
+
+    #[test]
+    fn proxies_may_be_a_network() {
+        let balancers: IpNet = "10.0.0.0/16".parse().unwrap();
+        let ip = client_ip(
+            &request("10.0.3.17", Some("198.51.100.7, 10.0.9.4")),
+            &[balancers],
         );
         assert_eq!(ip, Some("198.51.100.7".parse().unwrap()));
     }

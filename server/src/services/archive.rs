@@ -16,8 +16,12 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
-use super::now;
+use super::{now, random_hex};
 use crate::entities::archive_outbox;
+use crate::jobs::lease;
+
+/// The lease row that lets one instance at a time write the archive.
+const LEASE: &str = "order-archive";
 
 /// How often pending entries are retried when nothing nudges the worker.
 const INTERVAL: Duration = Duration::from_secs(2);
@@ -44,17 +48,38 @@ impl Archive {
         self.wake.notify_one();
     }
 
-    /// Writes pending entries whenever nudged, and every [`INTERVAL`] regardless.
+    /// Writes pending entries whenever nudged, and every [`INTERVAL`] regardless. Each pass
+    /// holds the archive's lease, so with several instances one writes at a time.
     pub async fn run(self, db: DatabaseConnection) {
+        let holder = match random_hex() {
+            Ok(holder) => holder,
+            Err(error) => {
+                tracing::error!(error = %error, "the order archive cannot start");
+                return;
+            }
+        };
+        if let Err(error) = lease::ensure_rows(&db, &[LEASE]).await {
+            tracing::error!(error = %error, "the order archive cannot start");
+            return;
+        }
         loop {
             tokio::select! {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(INTERVAL) => {}
             }
-            if let Err(error) = process_pending(&db, self.store.as_ref()).await {
+            if let Err(error) = self.pass(&db, &holder).await {
                 tracing::error!(error = ?error, "reading the order archive outbox failed");
             }
         }
+    }
+
+    async fn pass(&self, db: &DatabaseConnection, holder: &str) -> Result<(), DbErr> {
+        if !lease::acquire(db, LEASE, holder).await? {
+            return Ok(());
+        }
+        let processed = process_pending(db, self.store.as_ref()).await;
+        lease::release(db, LEASE, holder).await?;
+        processed.map(drop)
     }
 }
 
@@ -66,8 +91,9 @@ pub struct Processed {
 }
 
 /// Writes every pending outbox entry (oldest first, up to a batch) to `store` and marks it done;
-/// a failed write stays pending with its error recorded. Two instances may write the same entry
-/// at once; the document and its path are the same, so the second write changes nothing.
+/// a failed write stays pending with its error recorded. Were an entry written twice (a pass
+/// outliving its lease), the document and its path are the same, so the second write changes
+/// nothing.
 pub async fn process_pending(
     db: &DatabaseConnection,
     store: &dyn ObjectStore,

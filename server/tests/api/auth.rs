@@ -262,7 +262,7 @@ async fn an_auth_limit_of_zero_turns_it_off() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_clients_are_limited_by_forwarded_address() {
     let security = SecurityConfig {
-        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
         ..SecurityConfig::default()
     };
     let app = spawn_app_with(security).await;
