@@ -57,6 +57,13 @@ pub struct FileCounts {
     pub unchanged: u64,
 }
 
+impl FileCounts {
+    /// Whether the sync added, replaced or deleted any file.
+    pub fn changed(self) -> bool {
+        self.added + self.updated + self.deleted > 0
+    }
+}
+
 /// What one run did: printed as the last line of `server job run`, posted to the notification
 /// webhook, and kept in the run history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +76,20 @@ pub struct RunSummary {
     /// Only for jobs that mirror files.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub files: Option<FileCounts>,
+}
+
+impl RunSummary {
+    /// A run that wrote nothing: it failed, was interrupted, or found nothing new.
+    pub fn without_changes(job: &str, status: RunStatus, message: String) -> Self {
+        Self {
+            job: job.to_owned(),
+            status,
+            rows_inserted: 0,
+            rows_updated: 0,
+            message,
+            files: None,
+        }
+    }
 }
 
 /// One recorded run of a job.

@@ -139,9 +139,8 @@ impl Outcome {
 
     /// A sync's outcome: it writes files, not rows.
     pub fn synced(files: FileCounts, message: String) -> Self {
-        let changed = files.added + files.updated + files.deleted > 0;
         Self {
-            status: if changed {
+            status: if files.changed() {
                 RunStatus::Success
             } else {
                 RunStatus::Unchanged
@@ -167,11 +166,9 @@ impl Outcome {
 
 /// Whether a run wrote anything, which is when people are told and follow-up jobs run.
 fn changed_data(summary: &RunSummary) -> bool {
-    let files = summary
-        .files
-        .is_some_and(|files| files.added + files.updated + files.deleted > 0);
     summary.status == RunStatus::Success
-        && (summary.rows_inserted + summary.rows_updated > 0 || files)
+        && (summary.rows_inserted + summary.rows_updated > 0
+            || summary.files.is_some_and(FileCounts::changed))
 }
 
 /// What a job's work may use.
@@ -251,15 +248,15 @@ impl Jobs {
         store: Arc<dyn ObjectStore>,
         config: JobsConfig,
     ) -> anyhow::Result<Self> {
-        let schedules = JobName::ALL
-            .into_iter()
-            .filter_map(|job| {
-                Schedule::parse(job.schedule_setting(&config))
-                    .with_context(|| format!("the schedule of {}", job.as_str()))
-                    .transpose()
-                    .map(|schedule| schedule.map(|schedule| (job, schedule)))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        let mut schedules = Vec::new();
+        for job in JobName::ALL {
+            let setting = job.schedule_setting(&config);
+            if let Some(schedule) = Schedule::parse(setting)
+                .with_context(|| format!("the schedule of {}", job.as_str()))?
+            {
+                schedules.push((job, schedule));
+            }
+        }
         let names: Vec<&str> = JobName::ALL.iter().map(|job| job.as_str()).collect();
         lease::ensure_rows(&db, &names).await?;
         let fetcher = Fetcher::new(
@@ -347,22 +344,14 @@ impl Jobs {
         heartbeat.abort();
         let summary = match result {
             Some(Ok(outcome)) => outcome.summary(job),
-            Some(Err(error)) => RunSummary {
-                job: job.as_str().to_owned(),
-                status: RunStatus::Failed,
-                rows_inserted: 0,
-                rows_updated: 0,
-                message: format!("{error:#}"),
-                files: None,
-            },
-            None => RunSummary {
-                job: job.as_str().to_owned(),
-                status: RunStatus::Interrupted,
-                rows_inserted: 0,
-                rows_updated: 0,
-                message: "the server stopped before the run finished".to_owned(),
-                files: None,
-            },
+            Some(Err(error)) => {
+                RunSummary::without_changes(job.as_str(), RunStatus::Failed, format!("{error:#}"))
+            }
+            None => RunSummary::without_changes(
+                job.as_str(),
+                RunStatus::Interrupted,
+                "the server stopped before the run finished".to_owned(),
+            ),
         };
         crate::observability::job_finished(
             job.as_str(),

@@ -49,14 +49,9 @@ async fn main() -> anyhow::Result<()> {
                 .await
             {
                 Ok(summary) => summary,
-                Err(error) => RunSummary {
-                    job: name,
-                    status: RunStatus::Failed,
-                    rows_inserted: 0,
-                    rows_updated: 0,
-                    message: error.to_string(),
-                    files: None,
-                },
+                Err(error) => {
+                    RunSummary::without_changes(&name, RunStatus::Failed, error.to_string())
+                }
             };
             println!("{}", serde_json::to_string(&summary)?);
             if summary.status == RunStatus::Failed {
