@@ -165,7 +165,17 @@ pub struct SecurityConfig {
     /// state-changing requests.
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
     pub allowed_origins: Vec<String>,
+    /// Password hashes (sign-ups and sign-ins) computed at once; each holds about 19 MiB.
+    /// Unset, one per CPU.
+    #[arg(long, env = "PASSWORD_HASH_LIMIT", global = true)]
+    pub password_hash_limit: Option<usize>,
+    /// Milliseconds a sign-up or sign-in waits for a free hasher before it is answered 503 with
+    /// `Retry-After`.
+    #[arg(long, env = "PASSWORD_HASH_WAIT_MS", default_value_t = DEFAULT_HASH_WAIT_MS, global = true)]
+    pub password_hash_wait_ms: u64,
 }
+
+const DEFAULT_HASH_WAIT_MS: u64 = 3_000;
 
 impl Default for SecurityConfig {
     fn default() -> Self {
@@ -176,6 +186,8 @@ impl Default for SecurityConfig {
             api_rate_limit: 600,
             trusted_proxies: Vec::new(),
             allowed_origins: Vec::new(),
+            password_hash_limit: None,
+            password_hash_wait_ms: DEFAULT_HASH_WAIT_MS,
         }
     }
 }

@@ -6,6 +6,7 @@ use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
+use crate::services::passwords::Passwords;
 use crate::services::{accounts, ledger, shop, today};
 
 /// One account per role, with the credentials the README gives: (email, name, password, role).
@@ -105,7 +106,7 @@ fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !accounts::has_users(db).await? {
         for &(email, name, password, role) in ACCOUNTS {
-            accounts::create_user(db, email, name, password, role).await?;
+            accounts::create_user(db, &Passwords::default(), email, name, password, role).await?;
         }
         tracing::info!("created the demo accounts");
     }

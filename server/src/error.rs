@@ -39,6 +39,9 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("the service is not ready")]
     Unavailable,
+    /// Overloaded for a moment: the client should try again after `retry_after` seconds.
+    #[error("the server is busy; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -98,7 +102,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let retry_after = match self {
-            ApiError::RateLimited { retry_after } => Some(retry_after),
+            ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
+                Some(retry_after)
+            }
             _ => None,
         };
         let message = match &self {

@@ -73,7 +73,8 @@ pub mod tag {
             Invalid,
             RateLimited,
             Internal,
-            Unavailable
+            Unavailable,
+            Busy
         )
     ),
     modifiers(&SessionCookie)
@@ -188,22 +189,44 @@ shared_error!(
     "The server is shutting down or its database does not answer (`unavailable`)."
 );
 
-/// Too many requests; unlike the other errors it carries a header, so it is written out.
+/// An error answer that says when to try again in `Retry-After`.
+fn retry_answer(description: &str, code: &str, message: &str) -> RefOr<Response> {
+    let retry_after = HeaderBuilder::new()
+        .schema(Object::with_type(Type::Integer))
+        .description(Some("Seconds until a request may succeed again."))
+        .build();
+    error_answer(description, code, message)
+        .header("Retry-After", retry_after)
+        .build()
+        .into()
+}
+
+/// Too many requests; unlike most errors it carries a header, so it is written out.
 pub struct RateLimited;
 
 impl<'r> ToResponse<'r> for RateLimited {
     fn response() -> (&'r str, RefOr<Response>) {
-        let retry_after = HeaderBuilder::new()
-            .schema(Object::with_type(Type::Integer))
-            .description(Some("Seconds until a request may succeed again."))
-            .build();
-        let answer = error_answer(
+        let answer = retry_answer(
             "Too many requests from this client (`rate_limited`).",
             "rate_limited",
             "too many requests; try again in 30 seconds",
-        )
-        .header("Retry-After", retry_after);
-        ("RateLimited", answer.build().into())
+        );
+        ("RateLimited", answer)
+    }
+}
+
+/// Every password hasher is in use: the server is briefly overloaded.
+pub struct Busy;
+
+impl<'r> ToResponse<'r> for Busy {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let answer = retry_answer(
+            "The server is busy checking other passwords (`busy`); try again after \
+             `Retry-After` seconds.",
+            "busy",
+            "the server is busy; try again in 2 seconds",
+        );
+        ("Busy", answer)
     }
 }
 

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod archive;
 pub mod greeting;
 pub mod ledger;
+pub mod passwords;
 pub mod reports;
 pub mod shop;
 pub mod stock;

@@ -22,6 +22,7 @@ use crate::migration;
 use crate::security::guards::refuse_cross_site;
 use crate::security::rate_limit::RateLimiter;
 use crate::services::archive::Archive;
+use crate::services::passwords::Passwords;
 use crate::storage;
 use crate::{demo, observability, routes, web};
 
@@ -35,6 +36,7 @@ pub struct AppState {
     /// Set once shutdown begins: readiness turns false so load balancers stop sending traffic.
     pub draining: Arc<AtomicBool>,
     pub jobs: Jobs,
+    pub passwords: Passwords,
 }
 
 /// The security settings in the form the request path uses them.
@@ -108,6 +110,7 @@ impl Application {
             archive,
             draining: draining.clone(),
             jobs: jobs.clone(),
+            passwords: Passwords::from(&config.security),
         };
         observability::init();
         let mut router = router(state, &config.static_dir);

@@ -44,6 +44,7 @@ impl From<AccountError> for ApiError {
                 message: "the last admin cannot lose the admin role; make someone else admin first"
                     .to_owned(),
             },
+            AccountError::Busy => ApiError::Busy { retry_after: 2 },
             AccountError::Db(error) => error.into(),
             AccountError::Other(error) => ApiError::Internal(error),
         }
@@ -75,6 +76,7 @@ async fn signed_in(state: &AppState, status: StatusCode, user: User) -> Result<R
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::Busy),
     )
 )]
 async fn register(
@@ -84,6 +86,7 @@ async fn register(
     input.validate()?;
     let user = accounts::create_user(
         &state.db,
+        &state.passwords,
         &input.email,
         &input.name,
         &input.password,
@@ -111,6 +114,7 @@ async fn register(
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::Busy),
     )
 )]
 async fn login(
@@ -118,7 +122,7 @@ async fn login(
     ApiJson(input): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     input.validate()?;
-    let user = accounts::authenticate(&state.db, &input.email, &input.password)
+    let user = accounts::authenticate(&state.db, &state.passwords, &input.email, &input.password)
         .await?
         .ok_or(ApiError::InvalidCredentials)?;
     signed_in(&state, StatusCode::OK, user).await

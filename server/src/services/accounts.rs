@@ -10,6 +10,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::entities::{session, user};
+use crate::services::passwords::{HashError, Passwords};
 use crate::services::{hex, now, random_hex};
 
 #[derive(Debug, thiserror::Error)]
@@ -20,10 +21,21 @@ pub enum AccountError {
     NotFound,
     #[error("the last admin cannot lose the admin role")]
     LastAdmin,
+    #[error("every password hasher is busy")]
+    Busy,
     #[error(transparent)]
     Db(#[from] DbErr),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<HashError> for AccountError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => AccountError::Busy,
+            HashError::Failed(cause) => AccountError::Other(cause),
+        }
+    }
 }
 
 fn parse_role(text: &str) -> Result<Role, DbErr> {
@@ -41,29 +53,16 @@ fn to_user(model: user::Model) -> Result<User, DbErr> {
     })
 }
 
-/// Argon2id is slow on purpose; it runs on the blocking pool so requests keep flowing.
-async fn hash_password(password: String) -> anyhow::Result<String> {
-    Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
-}
-
-async fn password_matches(password: String, hash: String) -> anyhow::Result<bool> {
-    Ok(
-        tokio::task::spawn_blocking(move || {
-            password_auth::verify_password(password, &hash).is_ok()
-        })
-        .await?,
-    )
-}
-
 /// Creates an account; the request must already be validated.
 pub async fn create_user(
     db: &DatabaseConnection,
+    passwords: &Passwords,
     email: &str,
     name: &str,
     password: &str,
     role: Role,
 ) -> Result<User, AccountError> {
-    let password_hash = hash_password(password.to_owned()).await?;
+    let password_hash = passwords.hash(password.to_owned()).await?;
     let now = now();
     let model = user::ActiveModel {
         email: Set(normalize_email(email)),
@@ -87,6 +86,7 @@ pub async fn create_user(
 /// password, so timing does not tell which accounts exist.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    passwords: &Passwords,
     email: &str,
     password: &str,
 ) -> Result<Option<User>, AccountError> {
@@ -98,11 +98,11 @@ pub async fn authenticate(
     let hash = match &found {
         Some(model) => model.password_hash.clone(),
         None => UNKNOWN_ACCOUNT
-            .get_or_try_init(|| hash_password("no account has this password".to_owned()))
+            .get_or_try_init(|| passwords.hash("no account has this password".to_owned()))
             .await?
             .clone(),
     };
-    let matches = password_matches(password.to_owned(), hash).await?;
+    let matches = passwords.matches(password.to_owned(), hash).await?;
     match found {
         Some(model) if matches => Ok(Some(to_user(model)?)),
         _ => Ok(None),

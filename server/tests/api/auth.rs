@@ -240,6 +240,63 @@ async fn registration_has_its_own_limit() {
     }
 }
 
+/// Each password hash holds about 19 MiB; past the cap a sign-up or sign-in is turned away with
+/// a retry hint instead of taking more memory.
+#[tokio::test]
+async fn sign_ups_and_sign_ins_past_the_hashing_cap_are_told_to_retry() {
+    let app = spawn_app_with(SecurityConfig {
+        auth_rate_limit: 0,
+        password_hash_limit: Some(1),
+        password_hash_wait_ms: 0,
+        ..SecurityConfig::default()
+    })
+    .await;
+    let mut requests = tokio::task::JoinSet::new();
+    for number in 0..8 {
+        let sign_up = json!({"email": format!("burst{number}@example.org"), "password": "correct horse battery", "name": "B"});
+        requests.spawn(
+            new_client()
+                .post(app.url("/api/auth/register"))
+                .json(&sign_up)
+                .send(),
+        );
+        let sign_in = json!({"email": "staff@example.org", "password": PASSWORD});
+        requests.spawn(
+            new_client()
+                .post(app.url("/api/auth/login"))
+                .json(&sign_in)
+                .send(),
+        );
+    }
+    let mut busy = 0;
+    while let Some(response) = requests.join_next().await {
+        let response = response.unwrap().unwrap();
+        let status = response.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            busy += 1;
+            assert_eq!(response.headers()["retry-after"], "2");
+            error_of(response, status, "busy").await;
+        } else {
+            assert!(
+                [StatusCode::CREATED, StatusCode::OK].contains(&status),
+                "{status}"
+            );
+        }
+    }
+    assert!(
+        busy > 0,
+        "16 hashes at once with room for one turned none away"
+    );
+    let after = json!({"email": "staff@example.org", "password": PASSWORD});
+    let response = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&after)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the cap frees up again");
+}
+
 #[tokio::test]
 async fn an_auth_limit_of_zero_turns_it_off() {
     let app = spawn_app_with(SecurityConfig {

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 use server::backup;
 use server::config::Config;
 use server::services::accounts;
+use server::services::passwords::Passwords;
 use server::startup::Application;
 
 use crate::helpers::{PASSWORD, json_of, new_client, test_config};
@@ -87,6 +88,7 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
     .await;
     accounts::create_user(
         &source.db,
+        &Passwords::default(),
         "admin@example.org",
         "Admin",
         PASSWORD,

@@ -9,6 +9,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use server::config::{Config, JobsConfig, SecurityConfig, ShutdownConfig};
 use server::services::accounts;
+use server::services::passwords::Passwords;
 use server::startup::Application;
 use tempfile::TempDir;
 
@@ -114,9 +115,16 @@ pub fn new_client() -> Client {
 
 impl TestApp {
     pub async fn create_user(&self, email: &str, role: Role) {
-        accounts::create_user(&self.db, email, "Test User", PASSWORD, role)
-            .await
-            .expect("user created");
+        accounts::create_user(
+            &self.db,
+            &Passwords::default(),
+            email,
+            "Test User",
+            PASSWORD,
+            role,
+        )
+        .await
+        .expect("user created");
     }
 
     pub async fn sign_in(&self, client: &Client, email: &str) {

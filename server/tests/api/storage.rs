@@ -9,6 +9,7 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::Config;
+use server::services::passwords::Passwords;
 use server::services::{accounts, archive};
 use server::startup::Application;
 use server::storage;
@@ -84,9 +85,16 @@ async fn a_checked_out_order_is_archived_to_every_kind_of_store() {
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
 
-        accounts::create_user(&db, "staff@example.org", "Staff", PASSWORD, Role::Staff)
-            .await
-            .unwrap();
+        accounts::create_user(
+            &db,
+            &Passwords::default(),
+            "staff@example.org",
+            "Staff",
+            PASSWORD,
+            Role::Staff,
+        )
+        .await
+        .unwrap();
         let client = new_client();
         let login = json!({"email": "staff@example.org", "password": PASSWORD});
         assert_eq!(
