@@ -6,8 +6,9 @@ use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
+use crate::clock::today;
 use crate::services::passwords::Passwords;
-use crate::services::{accounts, ledger, shop, today};
+use crate::services::{accounts, ledger, shop};
 
 /// One account per role, with the credentials the README gives: (email, name, password, role).
 pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[

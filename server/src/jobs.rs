@@ -7,7 +7,6 @@ pub mod covid;
 pub mod data_report;
 pub mod fetch;
 mod history;
-pub mod lease;
 pub mod notify;
 pub mod population_sync;
 mod schedule;
@@ -24,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::JobsConfig;
+use crate::lease;
 use fetch::Fetcher;
 use notify::Notifier;
 use schedule::Schedule;
@@ -295,7 +295,7 @@ impl Jobs {
         if self.inner.stopping.is_cancelled() {
             return Err(StartError::ShuttingDown);
         }
-        let holder = crate::services::random_hex()?;
+        let holder = crate::random::token()?;
         if !lease::acquire(self.db(), job.as_str(), &holder).await? {
             return Err(StartError::Busy(job.as_str()));
         }
@@ -427,7 +427,7 @@ impl Jobs {
                 schedule: schedule.map(|schedule| schedule.expression().to_owned()),
                 next_run_at: schedule
                     .filter(|_| self.inner.scheduler_enabled)
-                    .and_then(|schedule| schedule.next_after(crate::services::now())),
+                    .and_then(|schedule| schedule.next_after(crate::clock::now())),
                 last_run: history::list(self.db(), job.as_str(), 1).await?.pop(),
             });
         }

@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::openapi;
 use crate::security::guards::limit_api;
 use crate::security::session::{require_admin, require_member, require_staff};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every API route, each area behind the role it needs, and the description of them all. The
 /// probes and the public greeting API stay open and outside the general rate limit, so that

@@ -9,71 +9,21 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::any;
-use ipnet::IpNet;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::{Config, SecurityConfig, ShutdownConfig};
+use crate::config::{Config, ShutdownConfig};
 use crate::error::ApiError;
 use crate::jobs::Jobs;
 use crate::migration;
 use crate::security::guards::refuse_cross_site;
-use crate::security::rate_limit::RateLimiter;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
+use crate::state::{AppState, Settings};
 use crate::storage;
 use crate::{demo, observability, routes, web};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    /// The order archive, nudged after each checkout.
-    pub archive: Archive,
-    /// Set once shutdown begins: readiness turns false so load balancers stop sending traffic.
-    pub draining: Arc<AtomicBool>,
-    pub jobs: Jobs,
-    pub passwords: Passwords,
-}
-
-/// The security settings in the form the request path uses them.
-#[derive(Debug)]
-pub struct Settings {
-    pub session_idle: chrono::Duration,
-    pub cookie_secure: bool,
-    /// Other origins may call the API with the session cookie, so it must be `SameSite=None`.
-    pub cross_origin_cookies: bool,
-    pub allowed_origins: Vec<String>,
-    pub trusted_proxies: Vec<IpNet>,
-    pub api_limit: RateLimiter,
-    pub register_limit: RateLimiter,
-    pub login_limit: RateLimiter,
-}
-
-impl From<&SecurityConfig> for Settings {
-    fn from(config: &SecurityConfig) -> Self {
-        // An empty variable (`ALLOWED_ORIGINS=`) lists nothing.
-        let allowed_origins: Vec<String> = config
-            .allowed_origins
-            .iter()
-            .map(|origin| origin.trim().to_owned())
-            .filter(|origin| !origin.is_empty())
-            .collect();
-        Self {
-            session_idle: chrono::Duration::days(i64::from(config.session_idle_days)),
-            cookie_secure: config.cookie_secure,
-            cross_origin_cookies: !allowed_origins.is_empty(),
-            allowed_origins,
-            trusted_proxies: config.trusted_proxies.clone(),
-            api_limit: RateLimiter::per_minute(config.api_rate_limit),
-            register_limit: RateLimiter::per_minute(config.auth_rate_limit),
-            login_limit: RateLimiter::per_minute(config.auth_rate_limit),
-        }
-    }
-}
 
 /// A server whose listener is bound and whose database is migrated, ready to run.
 pub struct Application {

@@ -2,6 +2,7 @@
 //! same everywhere. Every command first installs what it needs and is missing, and skips what is
 //! already there.
 
+mod layers;
 mod postgres;
 mod s3;
 mod tools;
@@ -212,6 +213,8 @@ fn dist(root: &Path) -> Result<()> {
 fn test(root: &Path) -> Result<()> {
     step("Checking formatting");
     exec(cargo().args(["fmt", "--all", "--check"]))?;
+    step("Checking that server modules import only their own layer and the ones below");
+    layers::check(&root.join("server/src"))?;
 
     let cfn_lint = tools::ensure_pypi_tool(
         &target_dir()?,

@@ -6,11 +6,10 @@ pub mod transform;
 use std::collections::HashMap;
 
 use anyhow::Context as _;
-use app::covid::{DailyFigures, DailyQuery};
+use app::covid::DailyFigures;
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
 };
 
 use super::fetch::{self, Download, Fetched};
@@ -120,29 +119,4 @@ pub async fn load(
     }
     txn.commit().await?;
     Ok((inserted, updated))
-}
-
-/// The stored figures in date order, within the query's range.
-pub async fn daily(
-    db: &impl ConnectionTrait,
-    query: &DailyQuery,
-) -> Result<Vec<DailyFigures>, DbErr> {
-    let mut select = covid_daily::Entity::find().order_by_asc(covid_daily::Column::Date);
-    if let Some(from) = query.from {
-        select = select.filter(covid_daily::Column::Date.gte(from));
-    }
-    if let Some(to) = query.to {
-        select = select.filter(covid_daily::Column::Date.lte(to));
-    }
-    Ok(select
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| DailyFigures {
-            date: row.date,
-            cases: row.cases,
-            deaths: row.deaths,
-            recovered: row.recovered,
-        })
-        .collect())
 }

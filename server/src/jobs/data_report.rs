@@ -7,26 +7,19 @@ pub mod render;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::data_reports::ReportVersion;
 use bytes::Bytes;
 use chrono::{DateTime, SubsecRound, Utc};
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter,
 };
 
 use super::{Context, Outcome, bls_sync, population_sync};
+use crate::clock::now;
 use crate::entities::data_report;
-use crate::services::now;
-
-/// The formats every version is stored in, with their content types.
-pub const FORMATS: [(&str, &str); 3] = [
-    ("json", "application/json"),
-    ("html", "text/html; charset=utf-8"),
-    ("ipynb", "application/x-ipynb+json"),
-];
+use crate::services::data_reports::FORMATS;
 
 pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
     let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
@@ -106,52 +99,4 @@ async fn unused_second(db: &impl ConnectionTrait) -> Result<DateTime<Utc>, DbErr
 
 fn base_path(created_at: DateTime<Utc>) -> String {
     format!("reports/report-{}", created_at.format("%Y-%m-%d-%H-%M-%S"))
-}
-
-fn to_version(row: data_report::Model) -> ReportVersion {
-    ReportVersion {
-        id: i64::from(row.id),
-        created_at: row.created_at,
-        formats: row.formats.split(',').map(str::to_owned).collect(),
-    }
-}
-
-/// The versions, newest first.
-pub async fn versions(db: &impl ConnectionTrait) -> Result<Vec<ReportVersion>, DbErr> {
-    Ok(data_report::Entity::find()
-        .order_by_desc(data_report::Column::CreatedAt)
-        .order_by_desc(data_report::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_version)
-        .collect())
-}
-
-/// One stored format of version `id`: the file name to offer and the body; `None` when the
-/// version or the format does not exist.
-pub async fn document(
-    db: &impl ConnectionTrait,
-    store: &dyn ObjectStore,
-    id: i64,
-    format: &str,
-) -> anyhow::Result<Option<(String, Bytes)>> {
-    let Ok(id) = i32::try_from(id) else {
-        return Ok(None);
-    };
-    let Some(row) = data_report::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    if !row.formats.split(',').any(|stored| stored == format) {
-        return Ok(None);
-    }
-    let path = format!("{}.{format}", row.base_path);
-    let body = store
-        .get(&Path::from(path.as_str()))
-        .await
-        .with_context(|| format!("reading {path}"))?
-        .bytes()
-        .await?;
-    let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
-    Ok(Some((name, body)))
 }

@@ -12,8 +12,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
+use crate::clock::now;
 use crate::entities::source_version;
-use crate::services::{hex, now};
+use crate::random::hex;
 
 /// A downloaded body and what identifies its version.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::clock::now;
 use crate::entities::job_run;
-use crate::services::now;
 
 /// Records that a run of `job` started; returns its id.
 pub async fn start(db: &impl ConnectionTrait, job: &str, trigger: &str) -> Result<i32, DbErr> {

@@ -7,8 +7,9 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use croner::Cron;
 
-use super::{Jobs, StartError, Trigger, lease};
-use crate::services::now;
+use super::{Jobs, StartError, Trigger};
+use crate::clock::now;
+use crate::lease;
 
 /// The scheduler looks again at least this often, so a clock change or a slot claimed but not
 /// run elsewhere is noticed soon.

@@ -15,7 +15,7 @@ use crate::openapi::{self, tag};
 use crate::security::guards::{limit_login, limit_register};
 use crate::security::session::{CurrentUser, cleared_cookie, session_cookie, session_token};
 use crate::services::accounts::{self, AccountError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let register_limit = from_fn_with_state(state.clone(), limit_register);

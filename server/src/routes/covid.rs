@@ -7,9 +7,9 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::jobs::covid;
 use crate::openapi::{self, tag};
-use crate::startup::AppState;
+use crate::services::covid;
+use crate::state::AppState;
 
 /// Public figures: anyone may read them.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -13,9 +13,9 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::jobs::data_report::{self, FORMATS};
 use crate::openapi::{self, tag};
-use crate::startup::AppState;
+use crate::services::data_reports::{self, FORMATS};
+use crate::state::AppState;
 
 /// The reports are for signed-in users; the files are never public.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
@@ -41,7 +41,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     )
 )]
 async fn versions(State(state): State<AppState>) -> Result<Json<Vec<ReportVersion>>, ApiError> {
-    Ok(Json(data_report::versions(&state.db).await?))
+    Ok(Json(data_reports::versions(&state.db).await?))
 }
 
 /// The report's data, as the JSON file stored for it.
@@ -62,7 +62,7 @@ async fn report(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let (_, body) = data_report::document(&state.db, state.jobs.store(), id, "json")
+    let (_, body) = data_reports::document(&state.db, state.jobs.store(), id, "json")
         .await?
         .ok_or(ApiError::NotFound("report"))?;
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
@@ -127,7 +127,7 @@ async fn download(
             format!("must be one of {}", known.join(", ")),
         ));
     };
-    let (name, body) = data_report::document(&state.db, state.jobs.store(), id, &query.format)
+    let (name, body) = data_reports::document(&state.db, state.jobs.store(), id, &query.format)
         .await?
         .ok_or(ApiError::NotFound("report"))?;
     Ok((

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::openapi::tag;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const DESCRIPTION_PATH: &str = "/api/openapi.json";
 const PAGE_PATH: &str = "/api/docs";

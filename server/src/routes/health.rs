@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::openapi::{self, tag};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

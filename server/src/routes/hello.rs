@@ -15,10 +15,11 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::clock::today;
 use crate::error::ApiError;
 use crate::openapi::{self, tag};
-use crate::services::{greeting, today};
-use crate::startup::AppState;
+use crate::services::greeting;
+use crate::state::AppState;
 
 const USERNAME: &str = "username";
 const DATE_OF_BIRTH: &str = "dateOfBirth";

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::jobs::{JobName, StartError, Trigger};
 use crate::openapi::{self, tag};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Staff may watch the jobs; only admins start them.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {

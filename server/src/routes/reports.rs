@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
 use crate::services::reports;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -16,7 +16,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::{self, tag};
 use crate::security::session::CurrentUser;
 use crate::services::shop::{self, ShopError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The catalogue is public; changing it takes staff; carts and orders take an account.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {

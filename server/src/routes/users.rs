@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::{self, tag};
 use crate::services::accounts;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Account administration, for admins only.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {

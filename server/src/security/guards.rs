@@ -8,7 +8,7 @@ use super::client_ip::client_ip;
 use super::cross_site;
 use super::rate_limit::RateLimiter;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Refuses state-changing requests made on behalf of another site (403 `cross_site`).
 pub async fn refuse_cross_site(

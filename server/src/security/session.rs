@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::services::accounts;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const COOKIE_NAME: &str = "hub_session";
 

@@ -9,9 +9,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::clock::now;
 use crate::entities::{session, user};
+use crate::random::{self, hex};
 use crate::services::passwords::{HashError, Passwords};
-use crate::services::{hex, now, random_hex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -165,7 +166,7 @@ pub async fn start_session(
     user_id: i64,
     idle: Duration,
 ) -> Result<String, AccountError> {
-    let token = random_hex()?;
+    let token = random::token()?;
     let now = now();
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),

@@ -16,9 +16,9 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
-use super::{now, random_hex};
+use crate::clock::now;
 use crate::entities::archive_outbox;
-use crate::jobs::lease;
+use crate::{lease, random};
 
 /// The lease row that lets one instance at a time write the archive.
 const LEASE: &str = "order-archive";
@@ -51,7 +51,7 @@ impl Archive {
     /// Writes pending entries whenever nudged, and every [`INTERVAL`] regardless. Each pass
     /// holds the archive's lease, so with several instances one writes at a time.
     pub async fn run(self, db: DatabaseConnection) {
-        let holder = match random_hex() {
+        let holder = match random::token() {
             Ok(holder) => holder,
             Err(error) => {
                 tracing::error!(error = %error, "the order archive cannot start");

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Set};
 
+use crate::clock::now;
 use crate::entities::greeting_user;
-use crate::services::now;
 
 /// Saves `username`'s date of birth, replacing the one saved before. A single
 /// `INSERT ... ON CONFLICT DO UPDATE`, so two first saves racing cannot collide.

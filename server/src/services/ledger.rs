@@ -17,8 +17,8 @@ use sea_orm::{
 
 use super::parse_kind;
 use super::stock::{StockChange, StockError};
+use crate::clock::now;
 use crate::entities::{distribution, donation};
-use crate::services::now;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 
 use super::ledger::like_pattern;
-use super::now;
+use crate::clock::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product};
 
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use crate::clock::now;
 use crate::entities::job_state;
-use crate::services::now;
 
 /// How long a lease lasts unless renewed.
 pub const TTL: Duration = Duration::from_secs(60);
