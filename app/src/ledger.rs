@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Checker, FieldErrors, check_length};
+use crate::paging::{self, Paging};
 use crate::quantity::{MAX_QUANTITY, Quantity};
 
 /// What was given or handed out.
@@ -241,15 +242,14 @@ pub struct Distribution {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const DEFAULT_PER_PAGE: u64 = 20;
-pub const MAX_PER_PAGE: u64 = 100;
-
 /// Query of the donation and distribution lists. Dates bound the record's own date, inclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct LedgerQuery {
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
     pub page: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
     pub kind: Option<Kind>,
     #[serde(
@@ -271,36 +271,16 @@ pub struct LedgerQuery {
 impl LedgerQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
-        checker.check(self.page != Some(0), "page", "must be 1 or more");
-        checker.check(
-            self.per_page
-                .is_none_or(|n| (1..=MAX_PER_PAGE).contains(&n)),
-            "per_page",
-            format!("must be between 1 and {MAX_PER_PAGE}"),
-        );
+        paging::check(&mut checker, self.page, self.per_page);
         if let (Some(from), Some(to)) = (self.from, self.to) {
             checker.check(from <= to, "to", "must not be before from");
         }
         checker.finish()
     }
 
-    pub fn page(&self) -> u64 {
-        self.page.unwrap_or(1)
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
     }
-
-    pub fn per_page(&self) -> u64 {
-        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
-    }
-}
-
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod error;
 pub mod greeting;
 pub mod jobs;
 pub mod ledger;
+pub mod paging;
 pub mod paths;
 pub mod quantity;
 pub mod reports;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Checker, FieldErrors, check_length};
-use crate::ledger::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
 
 pub const MAX_PRODUCT_NAME_CHARS: usize = 200;
@@ -115,33 +115,22 @@ pub struct ProductQuery {
     /// Part of the name or description, in any case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
     pub page: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
 impl ProductQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
-        check_paging(&mut checker, self.page, self.per_page);
+        paging::check(&mut checker, self.page, self.per_page);
         checker.finish()
     }
 
-    pub fn page(&self) -> u64 {
-        self.page.unwrap_or(1)
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
     }
-
-    pub fn per_page(&self) -> u64 {
-        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
-    }
-}
-
-fn check_paging(checker: &mut Checker, page: Option<u64>, per_page: Option<u64>) {
-    checker.check(page != Some(0), "page", "must be 1 or more");
-    checker.check(
-        per_page.is_none_or(|n| (1..=MAX_PER_PAGE).contains(&n)),
-        "per_page",
-        format!("must be between 1 and {MAX_PER_PAGE}"),
-    );
 }
 
 /// Body of `PUT /api/cart/items/{product_id}`: the quantity wanted, 0 to remove the line.
@@ -248,23 +237,21 @@ pub struct Order {
 pub struct OrderQuery {
     #[serde(default)]
     pub all: bool,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
     pub page: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
 impl OrderQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
-        check_paging(&mut checker, self.page, self.per_page);
+        paging::check(&mut checker, self.page, self.per_page);
         checker.finish()
     }
 
-    pub fn page(&self) -> u64 {
-        self.page.unwrap_or(1)
-    }
-
-    pub fn per_page(&self) -> u64 {
-        self.per_page.unwrap_or(DEFAULT_PER_PAGE)
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
     }
 }
 

@@ -134,3 +134,52 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The answer when a handler panics: the panic is logged with its message, and the client gets
+/// the same generic 500 as for any other fault instead of a dropped connection.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    ApiError::Internal(anyhow::anyhow!("a handler panicked: {message}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    use super::*;
+
+    async fn overflowing() -> &'static str {
+        panic!("offset overflow")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_with_a_generic_500() {
+        let app = Router::new()
+            .route("/", get(overflowing))
+            .layer(CatchPanicLayer::custom(panic_response));
+        let response = app
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000)
+            .await
+            .unwrap();
+        let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.error.code, "internal");
+        assert!(
+            !body.error.message.contains("offset"),
+            "{}",
+            body.error.message
+        );
+    }
+}

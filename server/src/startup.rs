@@ -11,11 +11,12 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::any;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Config, ShutdownConfig};
-use crate::error::ApiError;
+use crate::error::{ApiError, panic_response};
 use crate::jobs::Jobs;
 use crate::migration;
 use crate::security::guards::refuse_cross_site;
@@ -212,7 +213,8 @@ fn router(state: AppState, static_dir: &Path) -> Router {
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(axum::middleware::from_fn(observability::track_requests))
         .with_state(state.clone())
-        .fallback_service(web::spa(static_dir));
+        .fallback_service(web::spa(static_dir))
+        .layer(CatchPanicLayer::custom(panic_response));
     let traced = web::with_common_headers(app).layer(
         TraceLayer::new_for_http()
             .make_span_with(|request: &Request| {

@@ -1,4 +1,5 @@
-use app::ledger::{Donation, Page};
+use app::ledger::Donation;
+use app::paging::Page;
 use app::paths;
 use app::reports::InventoryRow;
 use leptos::prelude::*;

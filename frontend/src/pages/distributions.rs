@@ -1,4 +1,5 @@
-use app::ledger::{Distribution, Kind, NewDistribution, Page, parse_date};
+use app::ledger::{Distribution, Kind, NewDistribution, parse_date};
+use app::paging::Page;
 use app::reports::InventoryRow;
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;

@@ -1,4 +1,5 @@
-use app::ledger::{Donation, Kind, NewDonation, Page, parse_date};
+use app::ledger::{Donation, Kind, NewDonation, parse_date};
+use app::paging::Page;
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
 

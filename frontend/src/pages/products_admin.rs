@@ -1,4 +1,4 @@
-use app::ledger::Page;
+use app::paging::Page;
 use app::shop::{NewProduct, Product};
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;

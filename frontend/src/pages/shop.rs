@@ -1,5 +1,5 @@
 use app::accounts::Role;
-use app::ledger::Page;
+use app::paging::Page;
 use app::paths;
 use app::shop::{Cart, Product, SetCartQuantity};
 use leptos::prelude::*;

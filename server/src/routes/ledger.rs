@@ -1,4 +1,5 @@
-use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation, Page};
+use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
+use app::paging::Page;
 use app::paths;
 use axum::Json;
 use axum::extract::State;

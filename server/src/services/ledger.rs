@@ -6,7 +6,8 @@
 //! write lock on SQLite), so the values read next cannot change before the transaction commits.
 
 use app::Quantity;
-use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation, Page};
+use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
+use app::paging::Page;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
@@ -15,8 +16,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::parse_kind;
 use super::stock::{StockChange, StockError};
+use super::{fetch_page, parse_kind};
 use crate::clock::now;
 use crate::entities::{distribution, donation};
 
@@ -300,23 +301,11 @@ where
     E: EntityTrait,
     E::Model: Sync,
 {
-    let paginator = select
-        .order_by_desc(date)
-        .order_by_desc(id)
-        .paginate(db, query.per_page());
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(query.page() - 1)
-        .await?
-        .into_iter()
-        .map(convert)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: query.page(),
-        per_page: query.per_page(),
-    })
+    let paging = query.paging();
+    let (rows, total) =
+        fetch_page(db, select.order_by_desc(date).order_by_desc(id), paging).await?;
+    let items = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
+    Ok(Page::new(items, total, paging))
 }
 
 /// Escapes `%`, `_` and `\` so that a search text matches only itself.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use app::Quantity;
 use app::accounts::{Role, User};
-use app::ledger::Page;
+use app::paging::Page;
 use app::shop::{
     Cart, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product, ProductQuery, total,
 };
@@ -24,6 +24,7 @@ use sea_orm::{
 use super::ledger::like_pattern;
 use crate::clock::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product};
+use crate::services::fetch_page;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopError {
@@ -92,23 +93,12 @@ pub async fn list_products(
     {
         select = select.filter(product::Column::SearchText.like(like_pattern(&text)));
     }
-    let paginator = select
+    let select = select
         .order_by_desc(product::Column::CreatedAt)
-        .order_by_desc(product::Column::Id)
-        .paginate(db, query.per_page());
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(query.page() - 1)
-        .await?
-        .into_iter()
-        .map(to_product)
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        page: query.page(),
-        per_page: query.per_page(),
-    })
+        .order_by_desc(product::Column::Id);
+    let (rows, total) = fetch_page(db, select, query.paging()).await?;
+    let items = rows.into_iter().map(to_product).collect();
+    Ok(Page::new(items, total, query.paging()))
 }
 
 /// A product by id, archived ones included, so that order history can still show them.
@@ -536,18 +526,15 @@ pub async fn list_orders(
     if !query.all {
         select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
     }
-    let paginator = select
+    let select = select
         .order_by_desc(order::Column::CreatedAt)
-        .order_by_desc(order::Column::Id)
-        .paginate(db, query.per_page());
-    let total = paginator.num_items().await?;
-    let orders = paginator.fetch_page(query.page() - 1).await?;
-    Ok(Page {
-        items: with_items(db, orders).await?,
+        .order_by_desc(order::Column::Id);
+    let (orders, total) = fetch_page(db, select, query.paging()).await?;
+    Ok(Page::new(
+        with_items(db, orders).await?,
         total,
-        page: query.page(),
-        per_page: query.per_page(),
-    })
+        query.paging(),
+    ))
 }
 
 /// One order: the viewer's own, or any order for staff and admins. Someone else's order is

@@ -2,6 +2,8 @@ use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use app::accounts::Role;
+
 use crate::helpers::{error_of, json_of, spawn_app};
 
 #[tokio::test]
@@ -439,4 +441,44 @@ async fn an_invalid_correction_is_a_422() {
         "validation_failed",
     )
     .await;
+}
+
+/// An offset past 64 bits once panicked inside the database driver and dropped the connection.
+#[tokio::test]
+async fn pages_past_the_last_are_a_422_on_every_list() {
+    let app = spawn_app().await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    for list in [
+        "/api/donations",
+        "/api/distributions",
+        "/api/products",
+        "/api/orders",
+        "/api/orders?all=true&",
+    ] {
+        let separator = if list.ends_with('&') { "" } else { "?" };
+        for page in ["4611686018427387904", "100001", "0"] {
+            let response = admin
+                .get(app.url(&format!("{list}{separator}page={page}")))
+                .send()
+                .await
+                .unwrap();
+            let body = error_of(
+                response,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
+            .await;
+            assert!(
+                body["fields"]["page"].is_string(),
+                "{list} page {page}: {body}"
+            );
+        }
+        let last = admin
+            .get(app.url(&format!("{list}{separator}page=100000&per_page=100")))
+            .send()
+            .await
+            .unwrap();
+        let body = json_of(last, StatusCode::OK).await;
+        assert_eq!(body["items"], json!([]), "{list}");
+    }
 }
