@@ -5,9 +5,9 @@ use server::config::{Cli, Command, JobCommand, UsersCommand};
 use server::startup::Application;
 use server::telemetry;
 
-/// Password hashing takes about 19 MiB a run. The system allocator keeps such blocks in per-thread
-/// arenas after they are freed, so a burst of sign-ins left hundreds of megabytes resident for
-/// good; mimalloc gives them back to the system soon after.
+/// Password hashing takes about 19 MiB a run. The system allocator keeps such blocks after they
+/// are freed, so a burst of sign-ins left hundreds of megabytes resident for good; mimalloc gives
+/// them back to the system soon after.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
