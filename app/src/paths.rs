@@ -50,3 +50,45 @@ pub const DATA_REPORTS: &str = "/api/reports/data";
 pub fn data_report_download(id: i64, format: &str) -> String {
     format!("{DATA_REPORTS}/{id}/download?format={format}")
 }
+
+/// `next` if it is a path on this site, to return to after signing in. Browsers read `\` as `/`
+/// and drop tabs and line breaks, so `/\evil.com` or `/<tab>/evil.com` would lead to another
+/// site as surely as `//evil.com`: anything but a plain absolute path is refused.
+pub fn same_site_path(next: &str) -> Option<&str> {
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    plain.then_some(next)
+}
+
+#[cfg(test)]
+mod return_path_tests {
+    use super::same_site_path;
+
+    #[test]
+    fn paths_on_this_site_are_kept() {
+        for path in ["/", "/donations", "/shop/3?q=rice#top", "/data-reports"] {
+            assert_eq!(same_site_path(path), Some(path));
+        }
+    }
+
+    #[test]
+    fn anything_that_can_lead_to_another_site_is_refused() {
+        for next in [
+            "//evil.com",
+            "/\\evil.com",
+            "\\\\evil.com",
+            "/\t/evil.com",
+            "/\n/evil.com",
+            "/ /evil.com",
+            "https://evil.com",
+            "javascript:alert(1)",
+            "evil.com",
+            "",
+        ] {
+            assert_eq!(same_site_path(next), None, "{next:?}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, staff } from './helpers';
 
 test('sign up, sign out, sign in, and a member is refused a staff page', async ({ page }) => {
   const email = `member-${Date.now()}@e2e.test`;
@@ -34,4 +34,14 @@ test('sign up, sign out, sign in, and a member is refused a staff page', async (
   await signIn(page, email, password, 'Morgan Member');
   await page.goto('/reports');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+});
+
+test('a return address that leads to another site is ignored after sign-in', async ({ page, baseURL }) => {
+  await page.goto('/login?next=/%5Cevil.example');
+  await page.getByLabel('Email').fill(staff.email);
+  await page.getByLabel('Password').fill(staff.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner')).toContainText(staff.name);
+  expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+  await expect(page).toHaveURL(/\/$/);
 });

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod csv_export;
 pub mod demo;
 pub mod entities;
 pub mod error;

@@ -29,7 +29,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "http",
         &[
-            "state", "error", "extract", "security", "openapi", "routes", "web",
+            "state",
+            "csv_export",
+            "error",
+            "extract",
+            "security",
+            "openapi",
+            "routes",
+            "web",
         ],
     ),
     ("top", &["startup", "commands"]),

@@ -15,7 +15,7 @@ fn next_path() -> Signal<String> {
     Signal::derive(move || {
         query
             .with(|query| query.get("next"))
-            .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+            .filter(|next| paths::same_site_path(next).is_some())
             .unwrap_or_else(|| "/".to_owned())
     })
 }

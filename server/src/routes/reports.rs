@@ -3,11 +3,11 @@ use app::paths;
 use app::reports::{DonorRow, InventoryQuery, InventoryRow};
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::csv_export::csv_response;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
@@ -162,25 +162,4 @@ async fn donors_csv(State(state): State<AppState>) -> Result<Response, ApiError>
         record
     }));
     csv_response("donors.csv", records)
-}
-
-fn csv_response(file_name: &str, records: Vec<Vec<String>>) -> Result<Response, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for record in records {
-        writer.write_record(&record).map_err(anyhow::Error::from)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|error| anyhow::anyhow!(error.to_string()))?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }

@@ -120,3 +120,23 @@ async fn reports_download_as_csv() {
         "\"Ada, \"\"the\"\" donor\",1,2025-01-01,2025-01-01,12.50,0.00,0.00,0.00,0.00,0.00"
     );
 }
+
+#[tokio::test]
+async fn a_donor_name_that_is_a_formula_is_exported_as_text() {
+    let app = spawn_app().await;
+    let name = "=HYPERLINK(\"http://evil.example\",\"click\")";
+    let body =
+        json!({"donor_name": name, "kind": "food", "quantity": "1", "donated_on": "2025-01-01"});
+    json_of(app.post("/api/donations", &body).await, StatusCode::CREATED).await;
+    let text = app
+        .get("/api/reports/donors.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\","),
+        "{row}"
+    );
+}
