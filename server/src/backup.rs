@@ -116,14 +116,33 @@ pub async fn take(db: &DatabaseConnection) -> anyhow::Result<Backup> {
     })
 }
 
-/// Writes a backup of `db` to `path`.
+/// Writes a backup of `db` to `path`, readable by its owner only: it holds password hashes and
+/// e-mail addresses.
 pub async fn write(db: &DatabaseConnection, path: &Path) -> anyhow::Result<Backup> {
     let backup = take(db).await?;
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file = owner_only_file(path).with_context(|| format!("creating {}", path.display()))?;
     serde_json::to_writer(std::io::BufWriter::new(file), &backup)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(backup)
+}
+
+#[cfg(unix)]
+fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    // The mode above applies only to a new file; an existing one is narrowed here.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Backup> {
@@ -236,6 +255,8 @@ pub async fn restore(db: &DatabaseConnection, backup: &Backup, force: bool) -> a
         ($($table:ident),*) => { $( load::<$table::Entity>(&txn, tables).await?; )* };
     }
     every_table!(load_each);
+    // Sessions of the backup's time must not come back to life: everyone signs in again.
+    session::Entity::delete_many().exec(&txn).await?;
     reset_sequences(&txn).await?;
     txn.commit().await?;
     Ok(())

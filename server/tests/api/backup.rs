@@ -125,6 +125,12 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
 
     let file = dir.path().join("hub-backup.json");
     backup::write(&source.db, &file).await.unwrap();
+    let mode = std::os::unix::fs::PermissionsExt::mode(&file.metadata().unwrap().permissions());
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "password hashes are for the owner's eyes only"
+    );
 
     // The other kind when PostgreSQL is configured for the tests, another SQLite file otherwise.
     let target_dir = tempfile::tempdir().unwrap();
@@ -157,7 +163,17 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         .unwrap_err();
     assert!(refused.to_string().contains("--force"), "{refused}");
     backup::restore(&target.db, &loaded, true).await.unwrap();
-    // The restore replaced the sessions too.
+    let signed_out = target
+        .client
+        .get(format!("{}/api/auth/me", target.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        signed_out.status(),
+        StatusCode::UNAUTHORIZED,
+        "a restore signs everyone out"
+    );
     target.sign_in("admin@example.org").await;
     assert_eq!(source.text(VIEWS[0]).await, target.text(VIEWS[0]).await);
 }
