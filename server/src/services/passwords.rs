@@ -3,14 +3,10 @@
 //! Each Argon2id hash or check holds about 19 MiB for its whole run. Without a cap, a burst of
 //! sign-ups or a sign-in flood from many addresses starts one hash per request and takes memory
 //! without bound; with it, memory stays near `limit × 19 MiB` and requests past the cap wait
-//! briefly, then are told to come back.
-//!
-//! The hashes run on threads of their own rather than on the shared blocking pool: the system
-//! allocator keeps freed blocks in per-thread arenas, so hashes spread over many pool threads
-//! left hundreds of megabytes resident for good, while a fixed few threads reuse their memory.
+//! briefly, then are told to come back. (That the memory also goes back to the system after a
+//! burst is the allocator's doing; see the server binary.)
 
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -25,15 +21,11 @@ pub enum HashError {
     Failed(#[from] anyhow::Error),
 }
 
-type Work = Box<dyn FnOnce() + Send>;
-
-/// The password hashers one server shares. Cloning shares them; they stop once every clone is
-/// gone.
+/// The password hashers one server shares. Cloning shares the cap.
 #[derive(Debug, Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
     wait: Duration,
-    queue: Sender<Work>,
 }
 
 impl From<&SecurityConfig> for Passwords {
@@ -59,20 +51,9 @@ impl Passwords {
         let limit = limit.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         });
-        let limit = limit.max(1);
-        let (queue, work) = mpsc::channel::<Work>();
-        let work = Arc::new(Mutex::new(work));
-        for _ in 0..limit {
-            let work = work.clone();
-            std::thread::Builder::new()
-                .name("password-hasher".to_owned())
-                .spawn(move || hasher(&work))
-                .expect("the system starts a thread");
-        }
         Self {
-            permits: Arc::new(Semaphore::new(limit)),
+            permits: Arc::new(Semaphore::new(limit.max(1))),
             wait,
-            queue,
         }
     }
 
@@ -88,23 +69,21 @@ impl Passwords {
             .await
     }
 
-    /// Runs `work` on a hasher thread once one is free. The permit travels with the work, so a
-    /// client that hangs up mid-hash does not free a slot the hash still occupies.
+    /// Runs `work` on the blocking pool once a hasher is free. The permit travels with the work,
+    /// so a client that hangs up mid-hash does not free a slot the hash still occupies.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let permit = self.permit().await?;
-        let (done, result) = tokio::sync::oneshot::channel();
-        self.queue
-            .send(Box::new(move || {
-                done.send(work()).ok();
-                drop(permit);
-            }))
-            .map_err(|_| anyhow::anyhow!("the password hashers have stopped"))?;
-        Ok(result
-            .await
-            .map_err(|_| anyhow::anyhow!("a password hasher stopped mid-hash"))?)
+        let result = tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(anyhow::Error::from)?;
+        Ok(result)
     }
 
     async fn permit(&self) -> Result<OwnedSemaphorePermit, HashError> {
@@ -112,20 +91,6 @@ impl Passwords {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(HashError::Failed(closed.into())),
             Err(_elapsed) => Err(HashError::Busy),
-        }
-    }
-}
-
-/// One hasher thread: runs work until every sender is gone.
-fn hasher(work: &Mutex<Receiver<Work>>) {
-    loop {
-        let next = match work.lock() {
-            Ok(queue) => queue.recv(),
-            Err(_) => return,
-        };
-        match next {
-            Ok(work) => work(),
-            Err(_) => return,
         }
     }
 }
