@@ -25,11 +25,6 @@ impl Paging {
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
         }
     }
-
-    /// How many rows come before this page.
-    pub fn offset(self) -> u64 {
-        (self.page - 1) * self.per_page
-    }
 }
 
 /// Checks the `page` and `per_page` of a list query.
@@ -105,8 +100,18 @@ mod tests {
 
     #[test]
     fn the_largest_offset_fits_a_signed_64_bit_integer() {
-        let last = Paging::new(Some(MAX_PAGE), Some(MAX_PER_PAGE));
-        assert!(i64::try_from(last.offset()).is_ok());
-        assert_eq!(Paging::new(None, None).offset(), 0);
+        let rows_before_the_last_page = (MAX_PAGE - 1) * MAX_PER_PAGE;
+        assert!(i64::try_from(rows_before_the_last_page).is_ok());
+    }
+
+    #[test]
+    fn an_unset_page_is_the_first_at_the_default_size() {
+        assert_eq!(
+            Paging::new(None, None),
+            Paging {
+                page: 1,
+                per_page: DEFAULT_PER_PAGE
+            }
+        );
     }
 }

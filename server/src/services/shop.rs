@@ -96,9 +96,10 @@ pub async fn list_products(
     let select = select
         .order_by_desc(product::Column::CreatedAt)
         .order_by_desc(product::Column::Id);
-    let (rows, total) = fetch_page(db, select, query.paging()).await?;
+    let paging = query.paging();
+    let (rows, total) = fetch_page(db, select, paging).await?;
     let items = rows.into_iter().map(to_product).collect();
-    Ok(Page::new(items, total, query.paging()))
+    Ok(Page::new(items, total, paging))
 }
 
 /// A product by id, archived ones included, so that order history can still show them.
@@ -529,12 +530,9 @@ pub async fn list_orders(
     let select = select
         .order_by_desc(order::Column::CreatedAt)
         .order_by_desc(order::Column::Id);
-    let (orders, total) = fetch_page(db, select, query.paging()).await?;
-    Ok(Page::new(
-        with_items(db, orders).await?,
-        total,
-        query.paging(),
-    ))
+    let paging = query.paging();
+    let (orders, total) = fetch_page(db, select, paging).await?;
+    Ok(Page::new(with_items(db, orders).await?, total, paging))
 }
 
 /// One order: the viewer's own, or any order for staff and admins. Someone else's order is
