@@ -3,11 +3,9 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use server::backup;
 use server::config::Config;
-use server::services::accounts;
-use server::services::passwords::Passwords;
 use server::startup::Application;
 
-use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
 
 struct Running {
     base: String,
@@ -86,16 +84,7 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         ..test_config(dir.path()).await
     })
     .await;
-    accounts::create_user(
-        &source.db,
-        &Passwords::default(),
-        "admin@example.org",
-        "Admin",
-        PASSWORD,
-        Role::Admin,
-    )
-    .await
-    .unwrap();
+    create_account(&source.db, "admin@example.org", Role::Admin).await;
     source.sign_in("admin@example.org").await;
     for (donor, kind, quantity, day) in [
         ("Ada", "food", "12.5", "2025-01-02"),

@@ -113,18 +113,23 @@ pub fn new_client() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
 }
 
+/// Creates an account with [`PASSWORD`] straight in the database.
+pub async fn create_account(db: &sea_orm::DatabaseConnection, email: &str, role: Role) {
+    accounts::create_user(
+        db,
+        &Passwords::default(),
+        email,
+        "Test User",
+        PASSWORD,
+        role,
+    )
+    .await
+    .expect("user created");
+}
+
 impl TestApp {
     pub async fn create_user(&self, email: &str, role: Role) {
-        accounts::create_user(
-            &self.db,
-            &Passwords::default(),
-            email,
-            "Test User",
-            PASSWORD,
-            role,
-        )
-        .await
-        .expect("user created");
+        create_account(&self.db, email, role).await;
     }
 
     pub async fn sign_in(&self, client: &Client, email: &str) {

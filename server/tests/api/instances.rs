@@ -8,11 +8,9 @@ use std::time::Duration;
 use sea_orm::EntityTrait;
 use server::config::{Config, JobsConfig, SecurityConfig};
 use server::entities::job_run;
-use server::services::accounts;
-use server::services::passwords::Passwords;
 use server::startup::Application;
 
-use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
 use crate::jobs::{JHU, NYT, jobs_config};
 use crate::sources::Sources;
 
@@ -55,16 +53,7 @@ async fn two_instances_share_migrations_sessions_and_stock() {
     tokio::spawn(second.run_until_stopped());
 
     // A session made on one instance works on the other.
-    accounts::create_user(
-        &db,
-        &Passwords::default(),
-        "staff@example.org",
-        "Staff",
-        PASSWORD,
-        Role::Staff,
-    )
-    .await
-    .unwrap();
+    create_account(&db, "staff@example.org", Role::Staff).await;
     let staff = new_client();
     sign_in(&staff, &bases[0], "staff@example.org").await;
     let me = staff
@@ -93,16 +82,7 @@ async fn two_instances_share_migrations_sessions_and_stock() {
     let mut members = Vec::new();
     for n in 0..20 {
         let email = format!("member{n}@example.org");
-        accounts::create_user(
-            &db,
-            &Passwords::default(),
-            &email,
-            "Member",
-            PASSWORD,
-            Role::Member,
-        )
-        .await
-        .unwrap();
+        create_account(&db, &email, Role::Member).await;
         let client = new_client();
         let base = bases[n % 2].clone();
         sign_in(&client, &base, &email).await;

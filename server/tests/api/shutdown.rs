@@ -6,11 +6,9 @@ use sea_orm::EntityTrait;
 use serde_json::json;
 use server::config::{Config, SecurityConfig, ShutdownConfig};
 use server::entities::job_run;
-use server::services::accounts;
-use server::services::passwords::Passwords;
 use server::startup::Application;
 
-use crate::helpers::{PASSWORD, fresh_database, new_client, test_config};
+use crate::helpers::{PASSWORD, create_account, fresh_database, new_client, test_config};
 use crate::jobs::{JHU, NYT, jobs_config};
 use crate::sources::Sources;
 
@@ -152,16 +150,7 @@ async fn shut_down_during_a_run(download: Duration, timeout: u64) -> job_run::Mo
     let app = Application::build(config).await.unwrap();
     let base = format!("http://{}", app.address());
     let db = app.db().clone();
-    accounts::create_user(
-        &db,
-        &Passwords::default(),
-        "admin@example.org",
-        "Admin",
-        PASSWORD,
-        Role::Admin,
-    )
-    .await
-    .unwrap();
+    create_account(&db, "admin@example.org", Role::Admin).await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         stopped.await.ok();

@@ -9,12 +9,11 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::Config;
-use server::services::passwords::Passwords;
-use server::services::{accounts, archive};
+use server::services::archive;
 use server::startup::Application;
 use server::storage;
 
-use crate::helpers::{PASSWORD, json_of, new_client, test_config};
+use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
 
 /// Always a local folder; also S3 when `TEST_S3_BUCKET` names a bucket on an S3-compatible server,
 /// found through the usual `AWS_*` variables (`cargo xtask test` starts one on loopback).
@@ -85,16 +84,7 @@ async fn a_checked_out_order_is_archived_to_every_kind_of_store() {
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
 
-        accounts::create_user(
-            &db,
-            &Passwords::default(),
-            "staff@example.org",
-            "Staff",
-            PASSWORD,
-            Role::Staff,
-        )
-        .await
-        .unwrap();
+        create_account(&db, "staff@example.org", Role::Staff).await;
         let client = new_client();
         let login = json!({"email": "staff@example.org", "password": PASSWORD});
         assert_eq!(
