@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_length};
+use crate::error::{Checker, FieldErrors, check_length, check_no_control};
 
 /// What an account may do. Each role includes the ones before it: member < staff < admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -224,6 +224,7 @@ impl RegisterRequest {
 fn check_email(checker: &mut Checker, email: &str) {
     let email = normalize_email(email);
     checker.check(!email.is_empty(), "email", "is required");
+    check_no_control(checker, "email", &email, &[]);
     checker.check(
         looks_like_email(&email),
         "email",
@@ -263,6 +264,7 @@ impl LoginRequest {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         checker.check(!self.email.trim().is_empty(), "email", "is required");
+        check_no_control(&mut checker, "email", &self.email, &[]);
         checker.check(!self.password.is_empty(), "password", "is required");
         checker.finish()
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_length};
+use crate::error::{Checker, FieldErrors, check_free_text, check_length, check_no_control};
 use crate::paging::{self, Paging};
 use crate::quantity::{MAX_QUANTITY, Quantity};
 
@@ -135,7 +135,7 @@ fn check_date(checker: &mut Checker, field: &str, date: Option<NaiveDate>, today
 
 fn check_note(checker: &mut Checker, note: Option<&str>) {
     if let Some(note) = note {
-        check_length(checker, "note", note, 0, MAX_NOTE_CHARS);
+        check_free_text(checker, "note", note, MAX_NOTE_CHARS);
     }
 }
 
@@ -272,6 +272,9 @@ impl LedgerQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         paging::check(&mut checker, self.page, self.per_page);
+        if let Some(donor) = &self.donor {
+            check_no_control(&mut checker, "donor", donor, &[]);
+        }
         if let (Some(from), Some(to)) = (self.from, self.to) {
             checker.check(from <= to, "to", "must not be before from");
         }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_length};
+use crate::error::{Checker, FieldErrors, check_free_text, check_length, check_no_control};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
 
@@ -37,11 +37,10 @@ impl NewProduct {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         check_length(&mut checker, "name", &self.name, 1, MAX_PRODUCT_NAME_CHARS);
-        check_length(
+        check_free_text(
             &mut checker,
             "description",
             &self.description,
-            0,
             MAX_DESCRIPTION_CHARS,
         );
         checker.check(
@@ -124,6 +123,9 @@ pub struct ProductQuery {
 impl ProductQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
+        if let Some(q) = &self.q {
+            check_no_control(&mut checker, "q", q, &[]);
+        }
         paging::check(&mut checker, self.page, self.per_page);
         checker.finish()
     }

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{error_of, spawn_app};
+use crate::helpers::{error_of, new_client, spawn_app};
 
 #[tokio::test]
 async fn unknown_api_path_is_a_json_404() {
@@ -138,4 +138,66 @@ async fn a_non_numeric_or_unknown_id_is_a_404() {
         "not_found",
     )
     .await;
+}
+
+/// A NUL byte was a 500 on PostgreSQL and was stored as given on SQLite.
+#[tokio::test]
+async fn control_characters_are_a_422_naming_the_field() {
+    let app = spawn_app().await;
+    let anonymous = new_client();
+    let cases = [
+        (
+            app.client
+                .post(app.url("/api/donations"))
+                .json(&json!({"donor_name": "Ada\u{0}", "kind": "food", "quantity": "1"})),
+            "donor_name",
+        ),
+        (
+            app.client.post(app.url("/api/donations")).json(
+                &json!({"donor_name": "Ada", "kind": "food", "quantity": "1", "note": "bell\u{7}"}),
+            ),
+            "note",
+        ),
+        (app.client.get(app.url("/api/products?q=a%00b")), "q"),
+        (
+            app.client.get(app.url("/api/donations?donor=a%00b")),
+            "donor",
+        ),
+        (
+            anonymous.post(app.url("/api/auth/register")).json(
+                &json!({"email": "x\u{0}@y.z", "password": "correct horse battery", "name": "X"}),
+            ),
+            "email",
+        ),
+        (
+            anonymous
+                .post(app.url("/api/auth/login"))
+                .json(&json!({"email": "x\u{0}@y.z", "password": "correct horse battery"})),
+            "email",
+        ),
+    ];
+    for (request, field) in cases {
+        let body = error_of(
+            request.send().await.unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            body["fields"][field], "must not contain control characters",
+            "{body}"
+        );
+    }
+    let page = app
+        .get("/api/donations")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 0, "nothing was written");
+    let note = json!({"donor_name": "Ada", "kind": "food", "quantity": "1", "note": "line one\nline\ttwo"});
+    assert_eq!(
+        app.post("/api/donations", &note).await.status(),
+        StatusCode::CREATED
+    );
 }
