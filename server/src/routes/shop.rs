@@ -45,7 +45,10 @@ impl From<ShopError> for ApiError {
                 code: "insufficient_stock",
                 message,
             },
-            ShopError::EmptyCart => ApiError::field("cart", "is empty"),
+            ShopError::EmptyCart => ApiError::Conflict {
+                code: "cart_empty",
+                message: "the cart is empty; add something before checking out".to_owned(),
+            },
             ShopError::Db(error) => error.into(),
         }
     }

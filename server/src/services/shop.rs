@@ -321,6 +321,21 @@ pub fn archive_path(order: &Order) -> String {
     )
 }
 
+/// The checkout this user already made with `key`, if any.
+async fn placed_with_key(
+    db: &DatabaseConnection,
+    user: i32,
+    key: Option<&str>,
+) -> Result<Option<Checkout>, DbErr> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    Ok(order_by_key(db, user, key).await?.map(|order| Checkout {
+        order,
+        created: false,
+    }))
+}
+
 /// Turns the user's cart into an order, or refuses with nothing changed. With an idempotency key
 /// that this user already checked out with, returns that order instead.
 pub async fn checkout(
@@ -329,13 +344,8 @@ pub async fn checkout(
     idempotency_key: Option<String>,
 ) -> Result<Checkout, ShopError> {
     let user = record_id(user_id, "user")?;
-    if let Some(key) = &idempotency_key
-        && let Some(order) = order_by_key(db, user, key).await?
-    {
-        return Ok(Checkout {
-            order,
-            created: false,
-        });
+    if let Some(earlier) = placed_with_key(db, user, idempotency_key.as_deref()).await? {
+        return Ok(earlier);
     }
     let txn = db.begin().await?;
     let mut lines = cart_item::Entity::delete_many()
@@ -343,7 +353,12 @@ pub async fn checkout(
         .exec_with_returning(&txn)
         .await?;
     if lines.is_empty() {
-        return Err(ShopError::EmptyCart);
+        txn.rollback().await?;
+        // A retry that arrived while its first attempt ran waited here for that attempt's lock;
+        // the first attempt took the cart and has committed its order, which is the answer.
+        return placed_with_key(db, user, idempotency_key.as_deref())
+            .await?
+            .ok_or(ShopError::EmptyCart);
     }
     lines.sort_by_key(|line| line.product_id);
     let mut short = Vec::new();
@@ -399,12 +414,9 @@ pub async fn checkout(
         // A concurrent retry with the same key committed first: its order is the answer.
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
-            let key = idempotency_key.as_deref().unwrap_or_default();
-            let order = order_by_key(db, user, key).await?.ok_or(error)?;
-            return Ok(Checkout {
-                order,
-                created: false,
-            });
+            return Ok(placed_with_key(db, user, idempotency_key.as_deref())
+                .await?
+                .ok_or(error)?);
         }
         Err(error) => return Err(error.into()),
     };
