@@ -99,10 +99,13 @@ pub struct Config {
         global = true
     )]
     pub storage_url: String,
-    /// Serve `/metrics` on this separate address (e.g. `127.0.0.1:9100`) instead of the main one,
-    /// to keep it off the public port.
+    /// Serve `/metrics` on this separate address (e.g. `127.0.0.1:9100`), off the public port.
     #[arg(long, env = "METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Serve `/metrics` on the main address to requests with `Authorization: Bearer <token>`.
+    /// Without this or `METRICS_BIND`, metrics are not served.
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub security: SecurityConfig,
     #[command(flatten)]

@@ -1,19 +1,21 @@
 //! Prometheus metrics: requests per route and status with their latency, job runs and the rows
-//! they wrote, the database pool, and the build. Served at `/metrics`, on the main port or on a
-//! separate one (`METRICS_BIND`).
+//! they wrote, the database pool, and the build. Served at `/metrics` on a separate port
+//! (`METRICS_BIND`), or on the main port to holders of a bearer token (`METRICS_TOKEN`).
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sea_orm::{DatabaseConnection, DbBackend};
+use sha2::{Digest, Sha256};
 
 pub const METRICS_PATH: &str = "/metrics";
 
@@ -114,4 +116,31 @@ pub fn router(db: DatabaseConnection) -> Router {
     Router::new()
         .route(METRICS_PATH, get(metrics))
         .with_state(db)
+}
+
+/// `router` for the main port: only requests with `Authorization: Bearer <token>` see it.
+pub fn behind_token(router: Router, token: &str) -> Router {
+    let expected = Sha256::digest(token.as_bytes());
+    router.layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| async move {
+            let presented = request
+                .headers()
+                .get(AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "));
+            // Digests, not the tokens, are compared, so the time taken says nothing about how
+            // much of a guess was right.
+            match presented {
+                Some(token) if Sha256::digest(token.as_bytes()) == expected => {
+                    next.run(request).await
+                }
+                _ => (
+                    StatusCode::UNAUTHORIZED,
+                    [(WWW_AUTHENTICATE, "Bearer")],
+                    "a bearer token is needed for /metrics\n",
+                )
+                    .into_response(),
+            }
+        },
+    ))
 }

@@ -66,9 +66,15 @@ impl Application {
         observability::init();
         let mut router = router(state, &config.static_dir);
         let metrics = observability::router(db.clone());
-        match config.metrics_bind {
-            None => router = metrics.merge(router),
-            Some(address) => {
+        // An empty variable (`METRICS_TOKEN=`) sets no token.
+        let token = config.metrics_token.filter(|token| !token.is_empty());
+        match (config.metrics_bind, token) {
+            (None, Some(token)) => {
+                router = observability::behind_token(metrics, &token).merge(router);
+            }
+            // Metrics name routes, jobs and the build: nothing for the public port to show.
+            (None, None) => {}
+            (Some(address), _) => {
                 let listener = TcpListener::bind(address)
                     .await
                     .with_context(|| format!("binding the metrics address {address}"))?;

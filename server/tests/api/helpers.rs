@@ -49,6 +49,7 @@ pub async fn test_config(dir: &Path) -> Config {
         demo_data: false,
         storage_url: format!("file://{}", dir.join("storage").display()),
         metrics_bind: None,
+        metrics_token: None,
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
         jobs: JobsConfig {

@@ -46,10 +46,17 @@ async fn start() -> (TestApp, Sources, Client) {
     sources.serve("/nyt/us.csv", NYT);
     sources.serve("/jhu/combined.csv", JHU);
     let jobs = jobs_config(&sources);
-    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let app = spawn_app_configured(|config| Config {
+        jobs,
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
+        ..config
+    })
+    .await;
     let admin = app.client_with_role("admin@example.org", Role::Admin).await;
     (app, sources, admin)
 }
+
+const METRICS_TOKEN: &str = "jobs-metrics-token";
 
 /// Starts a run of `job` through the API and waits for it to end; returns the run.
 pub async fn run_job(app: &TestApp, admin: &Client, job: &str) -> Value {
@@ -281,7 +288,15 @@ async fn jobs_list_their_schedule_and_last_run() {
     assert_eq!(covid["schedule"], "0 6 * * *");
     assert_eq!(covid["last_run"]["status"], "success");
     assert_eq!(covid["next_run_at"], Value::Null, "the scheduler is off");
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = new_client()
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         metrics.contains(r#"job_runs_total{job="covid-etl",status="success"}"#),
         "{metrics}"

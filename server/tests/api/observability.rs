@@ -5,15 +5,30 @@ use reqwest::header::{
 };
 use server::config::{Config, SecurityConfig};
 
-use crate::helpers::{new_client, spawn_app, spawn_app_configured, spawn_app_with};
+use crate::helpers::{TestApp, new_client, spawn_app, spawn_app_configured, spawn_app_with};
+
+const METRICS_TOKEN: &str = "scraper-secret-7d1e";
+
+async fn spawn_app_with_metrics_token() -> TestApp {
+    spawn_app_configured(|config| Config {
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
+        ..config
+    })
+    .await
+}
 
 #[tokio::test]
 async fn metrics_count_requests_per_route_and_status_with_latency() {
-    let app = spawn_app().await;
+    let app = spawn_app_with_metrics_token().await;
     app.get("/api/health").await;
     app.get("/api/donations/424242").await;
 
-    let response = new_client().get(app.url("/metrics")).send().await.unwrap();
+    let response = new_client()
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
@@ -32,6 +47,42 @@ async fn metrics_count_requests_per_route_and_status_with_latency() {
         r#"community_hub_build_info{version=""#,
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_on_the_main_port_need_the_token() {
+    let app = spawn_app_with_metrics_token().await;
+    let anonymous = new_client().get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    let wrong = new_client()
+        .get(app.url("/metrics"))
+        .bearer_auth("scraper-secret-7d1f")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(!wrong.text().await.unwrap().contains("http_requests_total"));
+}
+
+#[tokio::test]
+async fn without_a_token_or_a_port_of_their_own_metrics_are_not_served() {
+    for token in [None, Some(String::new())] {
+        let app = spawn_app_configured(|config| Config {
+            metrics_token: token,
+            ..config
+        })
+        .await;
+        let response = new_client().get(app.url("/metrics")).send().await.unwrap();
+        assert!(
+            !response
+                .text()
+                .await
+                .unwrap()
+                .contains("http_requests_total"),
+            "metrics are public"
+        );
     }
 }
 
