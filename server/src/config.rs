@@ -157,6 +157,10 @@ pub struct SecurityConfig {
     /// Register and login requests per minute from one client IP, each; 0 turns the limit off.
     #[arg(long, env = "AUTH_RATE_LIMIT", default_value_t = 5, global = true)]
     pub auth_rate_limit: u32,
+    /// Dates of birth saved through the public `PUT /hello/{username}` per minute from one client
+    /// IP, so nobody can fill the table; 0 turns the limit off.
+    #[arg(long, env = "GREETING_RATE_LIMIT", default_value_t = 30, global = true)]
+    pub greeting_rate_limit: u32,
     /// API requests per minute from one client IP; 0 turns the limit off.
     #[arg(long, env = "API_RATE_LIMIT", default_value_t = 600, global = true)]
     pub api_rate_limit: u32,
@@ -186,6 +190,7 @@ impl Default for SecurityConfig {
             cookie_secure: false,
             session_idle_days: 7,
             auth_rate_limit: 5,
+            greeting_rate_limit: 30,
             api_rate_limit: 600,
             trusted_proxies: Vec::new(),
             allowed_origins: Vec::new(),

@@ -48,7 +48,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
     );
     let (router, mut description) = openapi::router()
         .merge(health::router())
-        .merge(hello::router())
+        .merge(hello::router(state))
         .merge(limited)
         .split_for_parts();
     openapi::refuses_cross_site_writes(&mut description);

@@ -37,6 +37,7 @@ pub struct Settings {
     pub api_limit: RateLimiter,
     pub register_limit: RateLimiter,
     pub login_limit: RateLimiter,
+    pub greeting_limit: RateLimiter,
 }
 
 impl From<&SecurityConfig> for Settings {
@@ -57,6 +58,7 @@ impl From<&SecurityConfig> for Settings {
             api_limit: RateLimiter::per_minute(config.api_rate_limit),
             register_limit: RateLimiter::per_minute(config.auth_rate_limit),
             login_limit: RateLimiter::per_minute(config.auth_rate_limit),
+            greeting_limit: RateLimiter::per_minute(config.greeting_rate_limit),
         }
     }
 }

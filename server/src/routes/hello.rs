@@ -8,6 +8,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get};
 use axum::{Json, RequestPartsExt};
 use serde_json::error::Category;
@@ -18,14 +19,16 @@ use utoipa_axum::routes;
 use crate::clock::today;
 use crate::error::ApiError;
 use crate::openapi::{self, tag};
+use crate::security::guards::limit_greeting_saves;
 use crate::services::greeting;
 use crate::state::AppState;
 
 const USERNAME: &str = "username";
 const DATE_OF_BIRTH: &str = "dateOfBirth";
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let user = format!("{}/{{username}}", paths::HELLO);
+    let save_limit = from_fn_with_state(state.clone(), limit_greeting_saves);
     OpenApiRouter::new()
         .routes(routes!(greet, save))
         // `/hello/` names a user too, with an empty (so invalid) name; neither it nor the paths
@@ -34,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route(paths::HELLO, any(not_found))
         .route(&format!("{user}/"), any(not_found))
         .route(&format!("{user}/{{*rest}}"), any(not_found))
+        .route_layer(save_limit)
 }
 
 /// The `{username}` of the path, checked against the username rules.
@@ -115,6 +119,7 @@ async fn greet(
     responses(
         (status = 204, description = "Saved."),
         (status = 400, response = openapi::BadRequest),
+        (status = 429, response = openapi::RateLimited),
         (status = 500, response = openapi::Internal),
     )
 )]

@@ -1,6 +1,7 @@
 //! Middleware that refuses requests before they reach a handler.
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -62,5 +63,17 @@ pub async fn limit_login(
     next: Next,
 ) -> Result<Response, ApiError> {
     limit(&state.settings.login_limit, &state, &request)?;
+    Ok(next.run(request).await)
+}
+
+/// The limit on saving dates of birth through the public greeting API; reading is not limited.
+pub async fn limit_greeting_saves(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if request.method() == Method::PUT {
+        limit(&state.settings.greeting_limit, &state, &request)?;
+    }
     Ok(next.run(request).await)
 }

@@ -3,7 +3,9 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_of, json_of, spawn_app};
+use server::config::SecurityConfig;
+
+use crate::helpers::{TestApp, error_of, json_of, spawn_app, spawn_app_with};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -344,4 +346,35 @@ async fn other_methods_are_a_json_405() {
             .await;
         }
     }
+}
+
+/// `PUT /hello` is public, so without a limit of its own anyone could fill the table.
+#[tokio::test]
+async fn saving_dates_of_birth_has_its_own_limit_and_reading_has_none() {
+    let app = spawn_app_with(SecurityConfig {
+        greeting_rate_limit: 3,
+        ..SecurityConfig::default()
+    })
+    .await;
+    for number in 0..3 {
+        save(
+            &app,
+            &format!("user{}", ["a", "b", "c"][number]),
+            in_1992(today()),
+        )
+        .await;
+    }
+    let refused = app
+        .put("/hello/userd", &json!({"dateOfBirth": "1990-01-01"}))
+        .await;
+    assert!(refused.headers().contains_key("retry-after"));
+    error_of(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    for _ in 0..5 {
+        message_for(&app, "usera").await;
+    }
+    assert_eq!(
+        app.get("/hello/userd").await.status(),
+        StatusCode::NOT_FOUND,
+        "the refused save wrote nothing"
+    );
 }
