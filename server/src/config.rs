@@ -154,6 +154,9 @@ pub struct SecurityConfig {
     /// Days a session lasts without being used.
     #[arg(long, env = "SESSION_IDLE_DAYS", default_value_t = 7, global = true)]
     pub session_idle_days: u32,
+    /// Days a session lasts at most, however much it is used; then its user signs in again.
+    #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = 30, global = true)]
+    pub session_max_days: u32,
     /// Register and login requests per minute from one client IP, each; 0 turns the limit off.
     #[arg(long, env = "AUTH_RATE_LIMIT", default_value_t = 5, global = true)]
     pub auth_rate_limit: u32,
@@ -189,6 +192,7 @@ impl Default for SecurityConfig {
         Self {
             cookie_secure: false,
             session_idle_days: 7,
+            session_max_days: 30,
             auth_rate_limit: 5,
             greeting_rate_limit: 30,
             api_rate_limit: 600,

@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::SecurityConfig;
 use crate::jobs::Jobs;
 use crate::security::rate_limit::RateLimiter;
+use crate::services::accounts::SessionLifetime;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
 
@@ -28,7 +29,7 @@ pub struct AppState {
 /// The security settings in the form the request path uses them.
 #[derive(Debug)]
 pub struct Settings {
-    pub session_idle: chrono::Duration,
+    pub session: SessionLifetime,
     pub cookie_secure: bool,
     /// Other origins may call the API with the session cookie, so it must be `SameSite=None`.
     pub cross_origin_cookies: bool,
@@ -50,7 +51,10 @@ impl From<&SecurityConfig> for Settings {
             .filter(|origin| !origin.is_empty())
             .collect();
         Self {
-            session_idle: chrono::Duration::days(i64::from(config.session_idle_days)),
+            session: SessionLifetime {
+                idle: chrono::Duration::days(i64::from(config.session_idle_days)),
+                max: chrono::Duration::days(i64::from(config.session_max_days)),
+            },
             cookie_secure: config.cookie_secure,
             cross_origin_cookies: !allowed_origins.is_empty(),
             allowed_origins,

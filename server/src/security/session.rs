@@ -24,12 +24,13 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// `Set-Cookie` for a session: readable by no script, sent on same-site navigation, `Secure`
+/// `Set-Cookie` for a new session: readable by no script, sent on same-site navigation, `Secure`
 /// when served over HTTPS. With cross-origin clients allowed, `SameSite=None` (which browsers only
-/// accept with `Secure`) lets their requests carry it.
+/// accept with `Secure`) lets their requests carry it. The browser keeps it for the session's
+/// absolute lifetime, so a session in use never loses its cookie; the server ends idle ones.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
     let settings = &state.settings;
-    let max_age = settings.session_idle.num_seconds();
+    let max_age = settings.session.max.num_seconds();
     format!(
         "{COOKIE_NAME}={token}; {}; Max-Age={max_age}",
         cookie_attributes(state)
@@ -71,7 +72,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let user = accounts::session_user(&state.db, &token, state.settings.session_idle)
+        let user = accounts::session_user(&state.db, &token, state.settings.session)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let user = CurrentUser(user);

@@ -1,7 +1,7 @@
 //! Accounts and sessions.
 
 use app::accounts::{Role, User, normalize_email};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -159,20 +159,43 @@ fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// How long a session lasts: `idle` without use, and `max` at most however much it is used.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLifetime {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl SessionLifetime {
+    /// When a session started at `created_at` and used at `now` expires.
+    fn expiry(self, created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        (now + self.idle).min(created_at + self.max)
+    }
+}
+
 /// Starts a session for `user_id` and returns the token for the cookie. Every sign-in gets a new
-/// token, so a token planted before sign-in is worthless after it.
+/// token, so a token planted before sign-in is worthless after it. Sessions that have ended are
+/// deleted here, on the way, so the table holds live ones only.
 pub async fn start_session(
     db: &impl ConnectionTrait,
     user_id: i64,
-    idle: Duration,
+    lifetime: SessionLifetime,
 ) -> Result<String, AccountError> {
     let token = random::token()?;
     let now = now();
+    session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::CreatedAt.lte(now - lifetime.max)),
+        )
+        .exec(db)
+        .await?;
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(i32::try_from(user_id).map_err(|_| AccountError::NotFound)?),
         created_at: Set(now),
-        expires_at: Set(now + idle),
+        expires_at: Set(lifetime.expiry(now, now)),
     }
     .insert(db)
     .await?;
@@ -180,24 +203,26 @@ pub async fn start_session(
 }
 
 /// The user a session token belongs to, if the session is live. Use moves the expiry forward,
-/// at most once a minute to keep reads cheap.
+/// at most once a minute to keep reads cheap, and never past the session's absolute end.
 pub async fn session_user(
     db: &DatabaseConnection,
     token: &str,
-    idle: Duration,
+    lifetime: SessionLifetime,
 ) -> Result<Option<User>, DbErr> {
     let now = now();
     let hash = token_hash(token);
     let Some(live) = session::Entity::find_by_id(hash.clone())
         .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::CreatedAt.gt(now - lifetime.max))
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    if live.expires_at - now < idle - Duration::minutes(1) {
+    let extended = lifetime.expiry(live.created_at, now);
+    if extended - live.expires_at > Duration::minutes(1) {
         session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, Expr::value(now + idle))
+            .col_expr(session::Column::ExpiresAt, Expr::value(extended))
             .filter(session::Column::TokenHash.eq(hash))
             .exec(db)
             .await?;

@@ -1,7 +1,11 @@
 use app::accounts::Role;
+use chrono::{Duration, Utc};
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use sea_orm::sea_query::Expr;
 use serde_json::json;
 use server::config::SecurityConfig;
+use server::entities::session;
 
 use crate::helpers::{PASSWORD, error_of, json_of, new_client, spawn_app, spawn_app_with};
 
@@ -184,6 +188,82 @@ async fn a_logged_out_cookie_is_refused() {
         "unauthorized",
     )
     .await;
+}
+
+/// Signs in as the helper's staff account on a client of its own; returns its `Cookie` header.
+async fn fresh_session(app: &crate::helpers::TestApp) -> String {
+    let body = json!({"email": "staff@example.org", "password": PASSWORD});
+    let login = new_client()
+        .post(app.url("/api/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&login);
+    assert!(
+        cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)),
+        "the cookie lasts as long as the session may: {cookie}"
+    );
+    token_of(&cookie)
+}
+
+async fn me_status(app: &crate::helpers::TestApp, cookie: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(app.url("/api/auth/me"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Dates every session as begun `started` ago and ending `expires_in` from now.
+async fn age_sessions(app: &crate::helpers::TestApp, started: Duration, expires_in: Duration) {
+    let now = Utc::now();
+    session::Entity::update_many()
+        .col_expr(session::Column::CreatedAt, Expr::value(now - started))
+        .col_expr(session::Column::ExpiresAt, Expr::value(now + expires_in))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_in_use_still_ends_at_its_absolute_lifetime() {
+    let app = spawn_app().await;
+    let cookie = fresh_session(&app).await;
+    age_sessions(
+        &app,
+        Duration::days(29) + Duration::hours(23),
+        Duration::minutes(30),
+    )
+    .await;
+    assert_eq!(me_status(&app, &cookie).await, StatusCode::OK);
+    let rows = session::Entity::find().all(&app.db).await.unwrap();
+    let at_the_end = |row: &session::Model| row.expires_at == row.created_at + Duration::days(30);
+    assert_eq!(
+        rows.iter().filter(|row| at_the_end(row)).count(),
+        1,
+        "use moves the expiry up to the absolute end, not a week on: {rows:?}"
+    );
+    age_sessions(
+        &app,
+        Duration::days(30) + Duration::minutes(1),
+        Duration::days(6),
+    )
+    .await;
+    assert_eq!(me_status(&app, &cookie).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ended_sessions_are_purged_at_the_next_sign_in() {
+    let app = spawn_app().await;
+    fresh_session(&app).await;
+    age_sessions(&app, Duration::days(8), -Duration::days(1)).await;
+    let live = fresh_session(&app).await;
+    let rows = session::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 1, "only the new session is left");
+    assert_eq!(me_status(&app, &live).await, StatusCode::OK);
 }
 
 #[tokio::test]
