@@ -216,6 +216,8 @@ mod defaults {
     pub const DATAUSA_POPULATION_URL: &str =
         "https://datausa.io/api/data?drilldowns=Nation&measures=Population";
     pub const FETCH_TIMEOUT_SECONDS: u64 = 60;
+    /// 256 MiB: many times the largest source file, small enough for any instance's memory.
+    pub const MAX_DOWNLOAD_BYTES: u64 = 256 * 1024 * 1024;
 }
 
 /// A trusted proxy: one address (`10.0.0.5`) or a network (`10.0.0.0/16`).
@@ -279,6 +281,9 @@ pub struct JobsConfig {
     /// Seconds a download may take before the run fails.
     #[arg(long, env = "FETCH_TIMEOUT_SECONDS", default_value_t = defaults::FETCH_TIMEOUT_SECONDS, global = true)]
     pub fetch_timeout_seconds: u64,
+    /// Bytes one download may take before the run fails.
+    #[arg(long, env = "MAX_DOWNLOAD_BYTES", default_value_t = defaults::MAX_DOWNLOAD_BYTES, global = true)]
+    pub max_download_bytes: u64,
     /// Where each run's JSON summary is posted, after a run that changed data and after a failure.
     #[arg(long, env = "NOTIFY_WEBHOOK_URL", global = true)]
     pub notify_webhook_url: Option<String>,
@@ -307,6 +312,7 @@ impl Default for JobsConfig {
             datausa_population_url: defaults::DATAUSA_POPULATION_URL.to_owned(),
             contact_email: None,
             fetch_timeout_seconds: defaults::FETCH_TIMEOUT_SECONDS,
+            max_download_bytes: defaults::MAX_DOWNLOAD_BYTES,
             notify_webhook_url: None,
             smtp_url: None,
             notify_email_from: None,

@@ -262,6 +262,7 @@ impl Jobs {
         let fetcher = Fetcher::new(
             Duration::from_secs(config.fetch_timeout_seconds),
             config.contact_email.clone(),
+            config.max_download_bytes,
         )?;
         Ok(Self {
             inner: Arc::new(Inner {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use sea_orm::sea_query::OnConflict;
@@ -45,10 +45,12 @@ pub enum Fetched {
 pub struct Fetcher {
     client: reqwest::Client,
     contact: Option<String>,
+    max_bytes: u64,
 }
 
 impl Fetcher {
-    pub fn new(timeout: Duration, contact: Option<String>) -> anyhow::Result<Self> {
+    /// A client whose downloads fail after `timeout` or past `max_bytes`.
+    pub fn new(timeout: Duration, contact: Option<String>, max_bytes: u64) -> anyhow::Result<Self> {
         let agent = match &contact {
             Some(email) => format!(
                 "community-hub/{} (+mailto:{email})",
@@ -61,7 +63,11 @@ impl Fetcher {
             .user_agent(agent)
             .build()
             .context("building the download client")?;
-        Ok(Self { client, contact })
+        Ok(Self {
+            client,
+            contact,
+            max_bytes,
+        })
     }
 
     /// The contact address, for sources that refuse anonymous requests.
@@ -111,10 +117,7 @@ impl Fetcher {
         };
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| describe(url, &error))?;
+        let body = self.read_capped(url, response).await?;
         Ok(Fetched::Body(Download {
             url: url.to_owned(),
             sha256: hex(&Sha256::digest(&body)),
@@ -122,6 +125,32 @@ impl Fetcher {
             etag,
             last_modified,
         }))
+    }
+}
+
+impl Fetcher {
+    /// The body, read as it arrives, so that a broken or hostile source cannot stream more than
+    /// `max_bytes` into memory whatever length it announces.
+    async fn read_capped(
+        &self,
+        url: &str,
+        mut response: reqwest::Response,
+    ) -> anyhow::Result<Bytes> {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| describe(url, &error))?
+        {
+            if (body.len() + chunk.len()) as u64 > self.max_bytes {
+                bail!(
+                    "{url} is larger than the {} bytes a download may take (MAX_DOWNLOAD_BYTES)",
+                    self.max_bytes
+                );
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 }
 

@@ -232,6 +232,26 @@ async fn source_errors_fail_the_run_naming_the_source() {
     assert_eq!(daily(&app, "").await, serde_json::json!([]));
 }
 
+/// A broken or hostile source could otherwise stream gigabytes into memory.
+#[tokio::test]
+async fn a_download_past_the_size_cap_fails_the_run() {
+    let sources = Sources::start().await;
+    sources.serve("/nyt/us.csv", NYT);
+    sources.serve("/jhu/combined.csv", JHU.repeat(50));
+    let jobs = JobsConfig {
+        max_download_bytes: u64::try_from(JHU.len() * 10).unwrap(),
+        ..jobs_config(&sources)
+    };
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    let run = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(run["status"], "failed");
+    let message = run["message"].as_str().unwrap();
+    assert!(message.contains("MAX_DOWNLOAD_BYTES"), "{message}");
+    assert!(message.contains("/jhu/combined.csv"), "{message}");
+    assert_eq!(daily(&app, "").await, serde_json::json!([]));
+}
+
 #[tokio::test]
 async fn changes_and_failures_are_posted_to_the_webhook() {
     let (app, sources, admin) = start().await;
