@@ -111,7 +111,39 @@ pub struct Config {
     #[command(flatten)]
     pub shutdown: ShutdownConfig,
     #[command(flatten)]
+    pub timeouts: TimeoutsConfig,
+    #[command(flatten)]
     pub jobs: JobsConfig,
+}
+
+/// How long a client may take, so slow or stalled clients cannot hold connections.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TimeoutsConfig {
+    /// Seconds a client may take to send a request's headers before the connection is closed.
+    #[arg(
+        long,
+        env = "HEADER_READ_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_read_timeout_seconds: u64,
+    /// Seconds a request may take, its body included, before it is answered 408.
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for TimeoutsConfig {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_seconds: 10,
+            request_timeout_seconds: 60,
+        }
+    }
 }
 
 /// How the server stops on SIGTERM or Ctrl-C.

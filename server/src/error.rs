@@ -39,6 +39,8 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("the service is not ready")]
     Unavailable,
+    #[error("the request took too long; try again")]
+    RequestTimeout,
     /// Overloaded for a moment: the client should try again after `retry_after` seconds.
     #[error("the server is busy; try again in {retry_after} seconds")]
     Busy { retry_after: u64 },
@@ -80,6 +82,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

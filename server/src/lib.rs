@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod random;
 pub mod routes;
 pub mod security;
+pub mod serve;
 pub mod services;
 pub mod startup;
 pub mod state;

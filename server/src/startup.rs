@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::Request;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::IntoResponse;
 use axum::routing::any;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use tokio::net::TcpListener;
@@ -20,6 +21,7 @@ use crate::error::{ApiError, panic_response};
 use crate::jobs::Jobs;
 use crate::migration;
 use crate::security::guards::refuse_cross_site;
+use crate::serve::serve;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
 use crate::state::{AppState, Settings};
@@ -34,6 +36,7 @@ pub struct Application {
     draining: Arc<AtomicBool>,
     jobs: Jobs,
     shutdown: ShutdownConfig,
+    header_read_timeout: Duration,
 }
 
 impl Application {
@@ -64,7 +67,8 @@ impl Application {
             passwords: Passwords::from(&config.security),
         };
         observability::init();
-        let mut router = router(state, &config.static_dir);
+        let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
+        let mut router = router(state, &config.static_dir, request_timeout);
         let metrics = observability::router(db.clone());
         // An empty variable (`METRICS_TOKEN=`) sets no token.
         let token = config.metrics_token.filter(|token| !token.is_empty());
@@ -92,6 +96,7 @@ impl Application {
             draining,
             jobs,
             shutdown: config.shutdown,
+            header_read_timeout: Duration::from_secs(config.timeouts.header_read_timeout_seconds),
         })
     }
 
@@ -141,13 +146,12 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             closing.send(()).ok();
         };
-        let server = axum::serve(
+        let server = serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(begin_shutdown)
-        .into_future();
+            self.router,
+            self.header_read_timeout,
+            begin_shutdown,
+        );
         let deadline = async move {
             if closed.await.is_ok() {
                 tokio::time::sleep(Duration::from_secs(shutdown_timeout_seconds)).await;
@@ -156,7 +160,7 @@ impl Application {
             }
         };
         tokio::select! {
-            result = server => result.context("serving")?,
+            () = server => {},
             () = deadline => tracing::warn!(timeout_seconds = shutdown_timeout_seconds, "requests still running at the shutdown timeout; stopping anyway"),
         }
         jobs.shut_down(Duration::from_secs(shutdown_timeout_seconds))
@@ -210,13 +214,21 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn router(state: AppState, static_dir: &Path) -> Router {
+fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Router {
     let app = Router::new()
         .merge(routes::api(&state))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| async move {
+                match tokio::time::timeout(request_timeout, next.run(request)).await {
+                    Ok(response) => response,
+                    Err(_) => ApiError::RequestTimeout.into_response(),
+                }
+            },
+        ))
         .layer(axum::middleware::from_fn(observability::track_requests))
         .with_state(state.clone())
         .fallback_service(web::spa(static_dir))

@@ -39,7 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "web",
         ],
     ),
-    ("top", &["startup", "commands"]),
+    ("top", &["startup", "commands", "serve"]),
 ];
 
 /// Fails, naming each file and line, when a file under `server_src` imports a higher layer.

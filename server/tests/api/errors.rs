@@ -1,7 +1,12 @@
+use std::time::Duration;
+
 use reqwest::StatusCode;
 use serde_json::json;
+use server::config::{Config, TimeoutsConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
-use crate::helpers::{error_of, new_client, spawn_app};
+use crate::helpers::{error_of, new_client, spawn_app, spawn_app_configured};
 
 #[tokio::test]
 async fn unknown_api_path_is_a_json_404() {
@@ -200,4 +205,57 @@ async fn control_characters_are_a_422_naming_the_field() {
         app.post("/api/donations", &note).await.status(),
         StatusCode::CREATED
     );
+}
+
+/// A client that sends its headers a little at a time (slowloris) is cut off at the deadline
+/// instead of holding the connection.
+#[tokio::test]
+async fn a_client_too_slow_with_its_headers_is_disconnected() {
+    let app = spawn_app_configured(|config| Config {
+        timeouts: TimeoutsConfig {
+            header_read_timeout_seconds: 1,
+            ..TimeoutsConfig::default()
+        },
+        ..config
+    })
+    .await;
+    let mut stream = TcpStream::connect(app.address).await.unwrap();
+    stream
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: hub\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let closed =
+        tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    assert!(closed.is_ok(), "the connection is still open after 5 s");
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+}
+
+/// A request whose body trickles in is answered 408 at the deadline, with the error body.
+#[tokio::test]
+async fn a_request_slower_than_the_deadline_is_a_408() {
+    let app = spawn_app_configured(|config| Config {
+        timeouts: TimeoutsConfig {
+            request_timeout_seconds: 1,
+            ..TimeoutsConfig::default()
+        },
+        ..config
+    })
+    .await;
+    let mut stream = TcpStream::connect(app.address).await.unwrap();
+    stream
+        .write_all(
+            b"PUT /hello/Ada HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n\
+              Content-Length: 40\r\nConnection: close\r\n\r\n{\"dateOf",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("an answer within 5 s")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"request_timeout\""), "{answer}");
 }

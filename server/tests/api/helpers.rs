@@ -7,7 +7,7 @@ use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use server::config::{Config, JobsConfig, SecurityConfig, ShutdownConfig};
+use server::config::{Config, JobsConfig, SecurityConfig, ShutdownConfig, TimeoutsConfig};
 use server::services::accounts;
 use server::services::passwords::Passwords;
 use server::startup::Application;
@@ -52,6 +52,7 @@ pub async fn test_config(dir: &Path) -> Config {
         metrics_token: None,
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
+        timeouts: TimeoutsConfig::default(),
         jobs: JobsConfig {
             disable_scheduler: true,
             ..JobsConfig::default()
