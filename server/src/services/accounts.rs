@@ -4,8 +4,9 @@ use app::accounts::{Role, User, normalize_email};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -142,7 +143,21 @@ pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<Us
                 .add(Expr::exists(another_admin)),
         );
     }
-    if update.exec(db).await?.rows_affected == 0 {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Under READ COMMITTED two admins demoting each other at once would each see the other
+        // still in place and both succeed. Locking the admin rows first makes the second wait,
+        // and its update then sees the first one's change. SQLite runs one writer at a time, so
+        // there the update alone is enough (and a read first could deadlock two writers).
+        user::Entity::find()
+            .filter(user::Column::Role.eq(admin))
+            .lock_exclusive()
+            .all(&txn)
+            .await?;
+    }
+    let changed = update.exec(&txn).await?.rows_affected;
+    txn.commit().await?;
+    if changed == 0 {
         return match user::Entity::find_by_id(id).one(db).await? {
             Some(_) => Err(AccountError::LastAdmin),
             None => Err(AccountError::NotFound),
