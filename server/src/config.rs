@@ -3,7 +3,7 @@ use std::net::{IpAddr, SocketAddr};
 use ipnet::IpNet;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// The community hub server.
 #[derive(Debug, Parser)]
@@ -13,6 +13,22 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub config: Config,
+}
+
+impl Cli {
+    /// Reads the command line and the environment. One rule covers every setting: a variable
+    /// set to nothing (or to spaces only), as `FOO=` in an env file, counts as not set, so the
+    /// default applies instead of an empty value or a refusal to start.
+    pub fn parse_settings() -> Self {
+        let command = Self::command().mut_args(|arg| {
+            let empty = arg
+                .get_env()
+                .and_then(std::env::var_os)
+                .is_some_and(|value| value.to_string_lossy().trim().is_empty());
+            if empty { arg.env(None) } else { arg }
+        });
+        Self::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,4 @@
 use app::jobs::RunStatus;
-use clap::Parser;
 use server::commands;
 use server::config::{Cli, Command, JobCommand, UsersCommand};
 use server::startup::Application;
@@ -13,7 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_settings();
     telemetry::init();
     let config = &cli.config;
     match cli.command {

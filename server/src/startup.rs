@@ -70,9 +70,7 @@ impl Application {
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
         let mut router = router(state, &config.static_dir, request_timeout);
         let metrics = observability::router(db.clone());
-        // An empty variable (`METRICS_TOKEN=`) sets no token.
-        let token = config.metrics_token.filter(|token| !token.is_empty());
-        match (config.metrics_bind, token) {
+        match (config.metrics_bind, config.metrics_token) {
             (None, Some(token)) => {
                 router = observability::behind_token(metrics, &token).merge(router);
             }

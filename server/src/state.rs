@@ -43,7 +43,7 @@ pub struct Settings {
 
 impl From<&SecurityConfig> for Settings {
     fn from(config: &SecurityConfig) -> Self {
-        // An empty variable (`ALLOWED_ORIGINS=`) lists nothing.
+        // A stray comma (`a,,b` or `a,`) lists no empty origin.
         let allowed_origins: Vec<String> = config
             .allowed_origins
             .iter()

@@ -34,10 +34,7 @@ impl Notifier {
             .context("building the webhook client")?;
         Ok(Self {
             client,
-            webhook: config
-                .notify_webhook_url
-                .clone()
-                .filter(|url| !url.trim().is_empty()),
+            webhook: config.notify_webhook_url.clone(),
             mail: Mail::from_config(config)?,
         })
     }
@@ -76,11 +73,7 @@ impl Notifier {
 
 impl Mail {
     fn from_config(config: &JobsConfig) -> anyhow::Result<Option<Self>> {
-        let Some(url) = config
-            .smtp_url
-            .as_deref()
-            .filter(|url| !url.trim().is_empty())
-        else {
+        let Some(url) = config.smtp_url.as_deref() else {
             return Ok(None);
         };
         let from = config

@@ -1,9 +1,10 @@
 use std::time::Duration;
 
 use app::accounts::Role;
+use clap::CommandFactory;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use server::config::{Config, JobsConfig};
+use server::config::{Cli, Config, JobsConfig};
 
 use crate::helpers::{
     TestApp, error_of, fresh_database, json_of, new_client, spawn_app_configured,
@@ -510,4 +511,46 @@ async fn failures_are_emailed_when_smtp_is_configured() {
         "{message}"
     );
     assert!(message.contains("503"), "{message}");
+}
+
+/// `FOO=` in an env file means "not set" for every setting alike. `CONTACT_EMAIL=` once made
+/// `bls-sync` download with the User-Agent `(+mailto:)` instead of refusing as when unset.
+#[tokio::test]
+async fn every_setting_left_empty_counts_as_unset() {
+    let sources = Sources::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    for argument in Cli::command().get_arguments() {
+        if let Some(variable) = argument.get_env() {
+            command.env(variable, "");
+        }
+    }
+    let output = command
+        .args(["job", "run", "bls-sync"])
+        .env("BLS_PR_URL", sources.url("/pub/time.series/pr/"))
+        .env("RUST_LOG", "warn")
+        .current_dir(dir.path())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| panic!("no summary; stderr: {stderr}"));
+    assert_eq!(summary["status"], "failed", "{summary}");
+    assert!(
+        summary["message"]
+            .as_str()
+            .unwrap()
+            .contains("CONTACT_EMAIL is not set"),
+        "{summary}"
+    );
+    assert!(
+        sources.requests_for("/pub/time.series/pr/").is_empty(),
+        "nothing was fetched"
+    );
+    assert!(
+        dir.path().join("data").join("hub.db").exists(),
+        "the default database was used"
+    );
 }
