@@ -15,6 +15,7 @@ pub mod migration;
 pub mod observability;
 pub mod openapi;
 pub mod random;
+pub mod redact;
 pub mod routes;
 pub mod security;
 pub mod serve;

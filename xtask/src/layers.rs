@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "telemetry",
             "observability",
             "lease",
+            "redact",
         ],
     ),
     ("services", &["services"]),

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::now;
 use crate::entities::source_version;
 use crate::random::hex;
+use crate::redact::without_secrets;
 
 /// A downloaded body and what identifies its version.
 #[derive(Debug, Clone)]
@@ -79,7 +80,10 @@ impl Fetcher {
     pub async fn get(&self, url: &str) -> anyhow::Result<Download> {
         match self.get_if_changed(url, None).await? {
             Fetched::Body(download) => Ok(download),
-            Fetched::NotModified => bail!("{url} answered 304 Not Modified to a plain request"),
+            Fetched::NotModified => bail!(
+                "{} answered 304 Not Modified to a plain request",
+                without_secrets(url)
+            ),
         }
     }
 
@@ -98,15 +102,16 @@ impl Fetcher {
                 request = request.header(IF_MODIFIED_SINCE, modified);
             }
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| describe(url, &error))?;
+        let response = request.send().await.map_err(|error| describe(url, error))?;
         if response.status() == StatusCode::NOT_MODIFIED && known.is_some() {
             return Ok(Fetched::NotModified);
         }
         if !response.status().is_success() {
-            bail!("{url} answered HTTP {}", response.status());
+            bail!(
+                "{} answered HTTP {}",
+                without_secrets(url),
+                response.status()
+            );
         }
         let header = |name| {
             response
@@ -140,11 +145,12 @@ impl Fetcher {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|error| describe(url, &error))?
+            .map_err(|error| describe(url, error))?
         {
             if (body.len() + chunk.len()) as u64 > self.max_bytes {
                 bail!(
-                    "{url} is larger than the {} bytes a download may take (MAX_DOWNLOAD_BYTES)",
+                    "{} is larger than the {} bytes a download may take (MAX_DOWNLOAD_BYTES)",
+                    without_secrets(url),
                     self.max_bytes
                 );
             }
@@ -154,11 +160,14 @@ impl Fetcher {
     }
 }
 
-fn describe(url: &str, error: &reqwest::Error) -> anyhow::Error {
+/// What went wrong with `url`, in words fit for a log: the client's own message names the full
+/// URL, secrets and all, so it is left out.
+fn describe(url: &str, error: reqwest::Error) -> anyhow::Error {
+    let url = without_secrets(url);
     if error.is_timeout() {
         anyhow::anyhow!("{url} did not answer in time")
     } else {
-        anyhow::anyhow!("{url} could not be read: {error}")
+        anyhow::anyhow!("{url} could not be read: {}", error.without_url())
     }
 }
 
@@ -222,4 +231,26 @@ pub async fn known_under(
         .filter(source_version::Column::Key.starts_with(prefix))
         .all(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_download_names_the_file_but_no_credentials_or_query() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let fetcher = Fetcher::new(Duration::from_secs(5), None, 1024).unwrap();
+        let url = format!("http://ann:PASSW0RD@127.0.0.1:{port}/pub/pr.csv?key=T0KEN");
+        let message = format!("{:#}", fetcher.get(&url).await.unwrap_err());
+        assert!(message.contains("/pub/pr.csv"), "{message}");
+        assert!(
+            !message.contains("PASSW0RD") && !message.contains("T0KEN"),
+            "{message}"
+        );
+    }
 }

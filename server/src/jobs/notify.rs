@@ -10,6 +10,7 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::JobsConfig;
+use crate::redact::origin_only;
 
 /// How long a webhook may take to answer.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -58,15 +59,20 @@ impl Notifier {
         }
     }
 
+    /// Posts `summary` to the webhook at `url`. Errors name only the webhook's host: its path
+    /// and query are its credentials, and the client's own messages would repeat them.
     async fn post(&self, url: &str, summary: &RunSummary) -> anyhow::Result<()> {
+        let shown = || format!("posting to {}", origin_only(url));
         self.client
             .post(url)
             .json(summary)
             .send()
             .await
-            .with_context(|| format!("posting to {url}"))?
+            .map_err(reqwest::Error::without_url)
+            .with_context(shown)?
             .error_for_status()
-            .with_context(|| format!("posting to {url}"))?;
+            .map_err(reqwest::Error::without_url)
+            .with_context(shown)?;
         Ok(())
     }
 }
@@ -126,5 +132,38 @@ impl Mail {
             .await
             .context("sending through SMTP")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port on this machine that nothing listens on.
+    fn closed_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    #[tokio::test]
+    async fn a_failed_webhook_is_reported_without_its_secret_path_or_query() {
+        let port = closed_port();
+        let url = format!("http://127.0.0.1:{port}/services/T00/XXSECRETXX?sig=T0KEN");
+        let notifier = Notifier::new(&JobsConfig {
+            notify_webhook_url: Some(url.clone()),
+            ..JobsConfig::default()
+        })
+        .unwrap();
+        let summary = RunSummary::without_changes("covid-etl", RunStatus::Failed, "x".to_owned());
+        let error = notifier.post(&url, &summary).await.unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+        assert!(
+            !message.contains("SECRET") && !message.contains("T0KEN"),
+            "{message}"
+        );
     }
 }
