@@ -98,7 +98,8 @@ impl RunSummary {
 pub struct JobRun {
     pub id: i64,
     pub job: String,
-    /// `schedule`, `manual` (the API) or `command` (`server job run`).
+    /// `schedule`, `retry` (the scheduler trying a failing job again), `follow-up` (after another
+    /// job changed its input), `manual` (the API) or `command` (`server job run`).
     pub trigger: String,
     pub status: RunStatus,
     pub started_at: DateTime<Utc>,

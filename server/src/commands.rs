@@ -56,9 +56,14 @@ pub async fn run_job(config: &Config, name: &str) -> anyhow::Result<RunSummary> 
     Ok(summary)
 }
 
-/// Prints each job with its schedule and last run.
+/// Prints each job with its schedule, its next attempt (a retry, when it is failing) and its last
+/// run.
 pub async fn list_jobs(config: &Config) -> anyhow::Result<()> {
     for job in open_jobs(config).await?.list().await? {
+        let next = job.next_run_at.map_or_else(
+            || "next —".to_owned(),
+            |next| format!("next {}", next.format("%Y-%m-%d %H:%M UTC")),
+        );
         let last = job.last_run.map_or_else(
             || "never run".to_owned(),
             |run| {
@@ -71,7 +76,7 @@ pub async fn list_jobs(config: &Config) -> anyhow::Result<()> {
             },
         );
         let schedule = job.schedule.unwrap_or_else(|| "on demand".to_owned());
-        println!("{:<16} {:<16} {last}", job.name, schedule);
+        println!("{:<16} {:<16} {next:<27} {last}", job.name, schedule);
     }
     Ok(())
 }

@@ -200,6 +200,8 @@ pub enum Trigger {
     Command,
     /// Another job changed the data this one reads.
     FollowUp,
+    /// The scheduler tries a failing job again.
+    Retry,
 }
 
 impl Trigger {
@@ -209,6 +211,7 @@ impl Trigger {
             Trigger::Manual => "manual",
             Trigger::Command => "command",
             Trigger::FollowUp => "follow-up",
+            Trigger::Retry => "retry",
         }
     }
 }
@@ -354,6 +357,13 @@ impl Jobs {
                 "the server stopped before the run finished".to_owned(),
             ),
         };
+        let previous_failed = match self.previous_failed(&run).await {
+            Ok(failed) => failed,
+            Err(error) => {
+                tracing::error!(job = job.as_str(), error = %error, "reading the run history failed");
+                false
+            }
+        };
         crate::observability::job_finished(
             job.as_str(),
             summary.status.as_str(),
@@ -363,7 +373,13 @@ impl Jobs {
         if let Err(error) = self.record_end(&run, &summary).await {
             tracing::error!(job = job.as_str(), run_id = run.run_id, error = %error, "recording the end of a run failed; its lease expires by itself");
         }
-        if summary.status == RunStatus::Failed || changed_data(&summary) {
+        // A failing job is retried; people hear of its first failure and of its recovery, not of
+        // every attempt in between.
+        let tell = match summary.status {
+            RunStatus::Failed => !previous_failed,
+            _ => changed_data(&summary) || previous_failed,
+        };
+        if tell {
             self.inner.notifier.send(&summary).await;
         } else {
             tracing::info!(job = job.as_str(), status = summary.status.as_str(), outcome = %summary.message, "job finished");
@@ -374,6 +390,15 @@ impl Jobs {
             Box::pin(self.follow_up(next)).await;
         }
         summary
+    }
+
+    /// Whether the run of this job before `run` failed.
+    async fn previous_failed(&self, run: &StartedRun) -> Result<bool, DbErr> {
+        let runs = history::list(self.db(), run.job.as_str(), 2).await?;
+        Ok(runs
+            .iter()
+            .find(|earlier| earlier.id != i64::from(run.run_id))
+            .is_some_and(|earlier| earlier.status == RunStatus::Failed))
     }
 
     /// Records how the run ended and releases the lease together, so whoever sees the run ended
@@ -426,9 +451,10 @@ impl Jobs {
                 name: job.as_str().to_owned(),
                 description: job.description().to_owned(),
                 schedule: schedule.map(|schedule| schedule.expression().to_owned()),
-                next_run_at: schedule
-                    .filter(|_| self.inner.scheduler_enabled)
-                    .and_then(|schedule| schedule.next_after(crate::clock::now())),
+                next_run_at: match schedule.filter(|_| self.inner.scheduler_enabled) {
+                    Some(schedule) => schedule::next_attempt(self.db(), job, schedule).await?,
+                    None => None,
+                },
                 last_run: history::list(self.db(), job.as_str(), 1).await?.pop(),
             });
         }

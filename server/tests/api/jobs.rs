@@ -554,3 +554,73 @@ async fn every_setting_left_empty_counts_as_unset() {
         "the default database was used"
     );
 }
+
+fn time_of(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+async fn covid_job(app: &TestApp) -> Value {
+    let jobs = json_of(app.get("/api/jobs").await, StatusCode::OK).await;
+    jobs.as_array()
+        .unwrap()
+        .iter()
+        .find(|job| job["name"] == "covid-etl")
+        .unwrap()
+        .clone()
+}
+
+/// A failing job is tried again 1, 2, 4 … minutes later rather than every minute, the Jobs list
+/// shows when, and people hear of the first failure and of the recovery only.
+#[tokio::test]
+async fn a_failing_job_is_retried_with_backoff_and_announced_once() {
+    let sources = Sources::start().await;
+    sources.fail("/nyt/us.csv", StatusCode::NOT_FOUND);
+    sources.serve("/jhu/combined.csv", JHU);
+    let jobs = JobsConfig {
+        disable_scheduler: false,
+        bls_sync_schedule: "off".to_owned(),
+        population_sync_schedule: "off".to_owned(),
+        ..jobs_config(&sources)
+    };
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+
+    // At start the scheduler runs the slot it missed; it fails.
+    let mut first = Value::Null;
+    for _ in 0..200 {
+        let last = &covid_job(&app).await["last_run"];
+        if last["status"] == "failed" {
+            first = last.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(first["trigger"], "schedule", "{first}");
+    let retry = time_of(&covid_job(&app).await["next_run_at"]);
+    assert_eq!(
+        retry - time_of(&first["finished_at"]),
+        chrono::Duration::minutes(1)
+    );
+
+    let second = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(second["status"], "failed");
+    let retry = time_of(&covid_job(&app).await["next_run_at"]);
+    assert_eq!(
+        retry - time_of(&second["finished_at"]),
+        chrono::Duration::minutes(2)
+    );
+
+    sources.serve("/nyt/us.csv", NYT);
+    let recovered = run_job(&app, &admin, "covid-etl").await;
+    assert_eq!(recovered["status"], "success");
+    let next = time_of(&covid_job(&app).await["next_run_at"]);
+    assert_eq!(
+        next.format("%H:%M:%S").to_string(),
+        "06:00:00",
+        "back on schedule"
+    );
+
+    let posted = sources.webhooks(3).await;
+    let statuses: Vec<&Value> = posted.iter().map(|post| &post["status"]).collect();
+    assert_eq!(statuses, ["failed", "success"], "{posted:?}");
+}
