@@ -381,6 +381,8 @@ impl Jobs {
         };
         if tell {
             self.inner.notifier.send(&summary).await;
+        } else if summary.status == RunStatus::Failed {
+            tracing::warn!(job = job.as_str(), outcome = %summary.message, "job failed again");
         } else {
             tracing::info!(job = job.as_str(), status = summary.status.as_str(), outcome = %summary.message, "job finished");
         }
