@@ -341,8 +341,9 @@ impl Jobs {
     async fn complete(&self, run: StartedRun) -> RunSummary {
         let job = run.job;
         let heartbeat = tokio::spawn(keep_lease(self.db().clone(), job, run.holder.clone()));
+        let fence = lease::Fence::new(job.as_str(), &run.holder);
         let result = tokio::select! {
-            result = self.work(job) => Some(result),
+            result = self.work(job, &fence) => Some(result),
             () = self.inner.interrupt.cancelled() => None,
         };
         heartbeat.abort();
@@ -434,13 +435,13 @@ impl Jobs {
         }
     }
 
-    async fn work(&self, job: JobName) -> anyhow::Result<Outcome> {
+    async fn work(&self, job: JobName, fence: &lease::Fence) -> anyhow::Result<Outcome> {
         let context = &self.inner.context;
         match job {
-            JobName::CovidEtl => covid::run(context).await,
-            JobName::BlsSync => bls_sync::run(context).await,
-            JobName::PopulationSync => population_sync::run(context).await,
-            JobName::DataReport => data_report::run(context).await,
+            JobName::CovidEtl => covid::run(context, fence).await,
+            JobName::BlsSync => bls_sync::run(context, fence).await,
+            JobName::PopulationSync => population_sync::run(context, fence).await,
+            JobName::DataReport => data_report::run(context, fence).await,
         }
     }
 

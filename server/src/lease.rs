@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::clock::now;
 use crate::entities::job_state;
@@ -83,6 +86,35 @@ pub async fn release(db: &impl ConnectionTrait, job: &str, holder: &str) -> Resu
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The lease one run holds. Every write a run makes to the database goes through
+/// [`Fence::begin`], so a run that lost its lease (it stalled past the expiry and another
+/// instance took over) saves nothing.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    job: String,
+    holder: String,
+}
+
+impl Fence {
+    pub fn new(job: &str, holder: &str) -> Self {
+        Self {
+            job: job.to_owned(),
+            holder: holder.to_owned(),
+        }
+    }
+
+    /// A transaction whose first statement renews the lease. Being a write, it takes SQLite's
+    /// write lock at once, so the transaction never reads first and then finds another writer in
+    /// the way; on either database it fails when someone else holds the lease.
+    pub async fn begin(&self, db: &DatabaseConnection) -> anyhow::Result<DatabaseTransaction> {
+        let txn = db.begin().await?;
+        if !renew(&txn, &self.job, &self.holder).await? {
+            anyhow::bail!("this run lost its lease to another instance, so it saved nothing");
+        }
+        Ok(txn)
+    }
 }
 
 /// Claims the scheduled time `slot` of `job` for this instance. Every instance computes the same

@@ -12,11 +12,12 @@ use reqwest::Url;
 use super::fetch::{self, Fetched};
 use super::{Context, Outcome};
 use crate::entities::source_version;
+use crate::lease::Fence;
 
 /// Where the mirrored files go, in object storage and as source keys.
 pub const PREFIX: &str = "bls/pr/";
 
-pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     if context.fetcher.contact().is_none() {
         bail!(
             "CONTACT_EMAIL is not set: the BLS server refuses downloads whose User-Agent names no contact address"
@@ -70,7 +71,9 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
         } else {
             counts.unchanged += 1;
         }
-        fetch::remember(&context.db, &key, &download).await?;
+        let txn = fence.begin(&context.db).await?;
+        fetch::remember(&txn, &key, &download).await?;
+        txn.commit().await?;
     }
     for key in known.keys() {
         context
@@ -82,7 +85,9 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
                 error => Err(error),
             })
             .with_context(|| format!("deleting {key}"))?;
-        fetch::forget(&context.db, key).await?;
+        let txn = fence.begin(&context.db).await?;
+        fetch::forget(&txn, key).await?;
+        txn.commit().await?;
         counts.deleted += 1;
     }
     Ok(Outcome::synced(

@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use anyhow::Context as _;
 use app::covid::DailyFigures;
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use super::fetch::{self, Download, Fetched};
 use super::{Context, Outcome};
 use crate::entities::{covid_daily, source_version};
+use crate::lease::Fence;
 
 const NYT_KEY: &str = "covid/nyt";
 const JHU_KEY: &str = "covid/jhu";
@@ -22,7 +21,7 @@ const JHU_KEY: &str = "covid/jhu";
 /// Rows per `INSERT`, well under SQLite's limit on bound parameters.
 const CHUNK: usize = 200;
 
-pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let known_nyt = fetch::known(&context.db, NYT_KEY).await?;
     let known_jhu = fetch::known(&context.db, JHU_KEY).await?;
     let urls = (&context.config.covid_nyt_url, &context.config.covid_jhu_url);
@@ -44,7 +43,8 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
     let nyt = body(context, nyt, urls.0).await.context("NYT source")?;
     let jhu = body(context, jhu, urls.1).await.context("JHU source")?;
     let figures = transform::transform(&nyt.body, &jhu.body)?;
-    let (inserted, updated) = load(&context.db, &figures, &[(NYT_KEY, &nyt), (JHU_KEY, &jhu)])
+    let sources = [(NYT_KEY, &nyt), (JHU_KEY, &jhu)];
+    let (inserted, updated) = load(&context.db, fence, &figures, &sources)
         .await
         .context("loading the figures")?;
     Ok(Outcome::success(
@@ -72,14 +72,16 @@ async fn body(context: &Context, fetched: Fetched, url: &str) -> anyhow::Result<
     }
 }
 
-/// Inserts the days not yet stored and updates those whose figures changed, in one transaction
-/// that also records the source versions; returns how many rows it inserted and updated.
+/// Inserts the days not yet stored and updates those whose figures changed, in one fenced
+/// transaction that also records the source versions; returns how many rows it inserted and
+/// updated.
 pub async fn load(
     db: &DatabaseConnection,
+    fence: &Fence,
     figures: &[DailyFigures],
     sources: &[(&str, &Download)],
-) -> Result<(u64, u64), DbErr> {
-    let txn = db.begin().await?;
+) -> anyhow::Result<(u64, u64)> {
+    let txn = fence.begin(db).await?;
     let stored: HashMap<NaiveDate, covid_daily::Model> = covid_daily::Entity::find()
         .all(&txn)
         .await?

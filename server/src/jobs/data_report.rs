@@ -19,9 +19,10 @@ use sea_orm::{
 use super::{Context, Outcome, bls_sync, population_sync};
 use crate::clock::now;
 use crate::entities::data_report;
+use crate::lease::Fence;
 use crate::services::data_reports::FORMATS;
 
-pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
     let (Some(bls), Some(population)) = (
         read(context.store.as_ref(), &bls_key).await?,
@@ -52,14 +53,16 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
             .with_context(|| format!("storing {path}"))?;
     }
     let formats: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
+    let txn = fence.begin(&context.db).await?;
     data_report::ActiveModel {
         created_at: Set(created_at),
         base_path: Set(base_path.clone()),
         formats: Set(formats.join(",")),
         ..Default::default()
     }
-    .insert(&context.db)
+    .insert(&txn)
     .await?;
+    txn.commit().await?;
     Ok(Outcome::success(
         1,
         0,

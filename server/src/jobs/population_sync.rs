@@ -8,11 +8,12 @@ use object_store::{ObjectStoreExt, PutPayload};
 use super::data_report::analysis;
 use super::fetch::{self, Fetched};
 use super::{Context, Outcome};
+use crate::lease::Fence;
 
 /// Where the response is stored, in object storage and as its source key.
 pub const KEY: &str = "datausa/population.json";
 
-pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
+pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let url = &context.config.datausa_population_url;
     let known = fetch::known(&context.db, KEY).await?;
     let fetched = context
@@ -32,7 +33,9 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
     let download = match fetched {
         Fetched::NotModified => return Ok(unchanged("the population data has not changed")),
         Fetched::Body(download) if download.same_as(known.as_ref()) => {
-            fetch::remember(&context.db, KEY, &download).await?;
+            let txn = fence.begin(&context.db).await?;
+            fetch::remember(&txn, KEY, &download).await?;
+            txn.commit().await?;
             return Ok(unchanged("the population data has not changed"));
         }
         Fetched::Body(download) => download,
@@ -44,7 +47,9 @@ pub async fn run(context: &Context) -> anyhow::Result<Outcome> {
         .put(&Path::from(KEY), PutPayload::from(download.body.clone()))
         .await
         .with_context(|| format!("storing {KEY}"))?;
-    fetch::remember(&context.db, KEY, &download).await?;
+    let txn = fence.begin(&context.db).await?;
+    fetch::remember(&txn, KEY, &download).await?;
+    txn.commit().await?;
     let files = if known.is_some() {
         FileCounts {
             updated: 1,

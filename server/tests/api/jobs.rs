@@ -3,8 +3,11 @@ use std::time::Duration;
 use app::accounts::Role;
 use clap::CommandFactory;
 use reqwest::{Client, StatusCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use server::config::{Cli, Config, JobsConfig};
+use server::entities::job_state;
 
 use crate::helpers::{
     TestApp, error_of, fresh_database, json_of, new_client, spawn_app_configured,
@@ -623,4 +626,37 @@ async fn a_failing_job_is_retried_with_backoff_and_announced_once() {
     let posted = sources.webhooks(3).await;
     let statuses: Vec<&Value> = posted.iter().map(|post| &post["status"]).collect();
     assert_eq!(statuses, ["failed", "success"], "{posted:?}");
+}
+
+/// A run that stalls past its lease, while another instance takes the job over, must not write
+/// over that instance's work: its final write is fenced by the lease.
+#[tokio::test]
+async fn a_run_that_lost_its_lease_saves_nothing() {
+    let (app, sources, admin) = start().await;
+    sources.slow_down("/nyt/us.csv", Duration::from_millis(800));
+    let started = admin
+        .post(app.url("/api/jobs/covid-etl/run"))
+        .send()
+        .await
+        .unwrap();
+    let run_id = json_of(started, StatusCode::ACCEPTED).await["run_id"]
+        .as_i64()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    job_state::Entity::update_many()
+        .col_expr(
+            job_state::Column::LeaseHolder,
+            Expr::value("another-instance"),
+        )
+        .filter(job_state::Column::Job.eq("covid-etl"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let run = wait_for_run(&app, "covid-etl", run_id).await;
+    assert_eq!(run["status"], "failed");
+    assert!(
+        run["message"].as_str().unwrap().contains("lost its lease"),
+        "{run}"
+    );
+    assert_eq!(daily(&app, "").await, serde_json::json!([]));
 }
