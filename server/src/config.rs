@@ -1,5 +1,6 @@
 use std::net::{IpAddr, SocketAddr};
 
+use axum::http::HeaderName;
 use ipnet::IpNet;
 use std::path::PathBuf;
 
@@ -219,6 +220,14 @@ pub struct SecurityConfig {
     /// networks, e.g. `127.0.0.1` or `10.0.0.0/16` for load balancers whose addresses change.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, global = true)]
     pub trusted_proxies: Vec<IpNet>,
+    /// A header in which a trusted proxy names the client, e.g. `CloudFront-Viewer-Address`;
+    /// believed only from `TRUSTED_PROXIES`, and read before `X-Forwarded-For`.
+    #[arg(long, env = "CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<HeaderName>,
+    /// The rate limits count an IPv6 client by its network of this prefix length, since one
+    /// subscriber usually has a whole /64 to rotate addresses in.
+    #[arg(long, env = "IPV6_RATE_LIMIT_PREFIX", default_value_t = 64, value_parser = clap::value_parser!(u8).range(1..=128), global = true)]
+    pub ipv6_rate_limit_prefix: u8,
     /// Other origins (comma-separated, e.g. `https://app.example.org`) allowed to send
     /// state-changing requests.
     #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
@@ -245,6 +254,8 @@ impl Default for SecurityConfig {
             greeting_rate_limit: 30,
             api_rate_limit: 600,
             trusted_proxies: Vec::new(),
+            client_ip_header: None,
+            ipv6_rate_limit_prefix: 64,
             allowed_origins: Vec::new(),
             password_hash_limit: None,
             password_hash_wait_ms: DEFAULT_HASH_WAIT_MS,

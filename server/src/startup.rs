@@ -58,9 +58,11 @@ impl Application {
         let jobs = Jobs::new(db.clone(), store, config.jobs).await?;
         jobs.start_scheduler();
         let draining = Arc::new(AtomicBool::new(false));
+        let settings = Arc::new(Settings::from(&config.security));
+        tokio::spawn(forget_idle_clients(Arc::downgrade(&settings)));
         let state = AppState {
             db: db.clone(),
-            settings: Arc::new(Settings::from(&config.security)),
+            settings,
             archive,
             draining: draining.clone(),
             jobs: jobs.clone(),
@@ -254,6 +256,20 @@ fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Rout
             ),
     );
     web::with_request_id(web::with_cors(traced, &state.settings.allowed_origins))
+}
+
+/// Every minute, lets the rate limiters forget clients that have been quiet, until the server
+/// that owns them is gone.
+async fn forget_idle_clients(settings: std::sync::Weak<Settings>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let Some(settings) = settings.upgrade() else {
+            return;
+        };
+        for limiter in settings.rate_limiters() {
+            limiter.forget_idle_clients();
+        }
+    }
 }
 
 async fn api_not_found() -> ApiError {

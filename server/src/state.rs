@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use axum::http::HeaderName;
 use ipnet::IpNet;
 use sea_orm::DatabaseConnection;
 
@@ -35,10 +36,23 @@ pub struct Settings {
     pub cross_origin_cookies: bool,
     pub allowed_origins: Vec<String>,
     pub trusted_proxies: Vec<IpNet>,
+    pub client_ip_header: Option<HeaderName>,
     pub api_limit: RateLimiter,
     pub register_limit: RateLimiter,
     pub login_limit: RateLimiter,
     pub greeting_limit: RateLimiter,
+}
+
+impl Settings {
+    /// Every rate limiter, for the task that forgets idle clients.
+    pub fn rate_limiters(&self) -> [&RateLimiter; 4] {
+        [
+            &self.api_limit,
+            &self.register_limit,
+            &self.login_limit,
+            &self.greeting_limit,
+        ]
+    }
 }
 
 impl From<&SecurityConfig> for Settings {
@@ -50,6 +64,7 @@ impl From<&SecurityConfig> for Settings {
             .map(|origin| origin.trim().to_owned())
             .filter(|origin| !origin.is_empty())
             .collect();
+        let ipv6_prefix = config.ipv6_rate_limit_prefix;
         Self {
             session: SessionLifetime {
                 idle: chrono::Duration::days(i64::from(config.session_idle_days)),
@@ -59,10 +74,11 @@ impl From<&SecurityConfig> for Settings {
             cross_origin_cookies: !allowed_origins.is_empty(),
             allowed_origins,
             trusted_proxies: config.trusted_proxies.clone(),
-            api_limit: RateLimiter::per_minute(config.api_rate_limit),
-            register_limit: RateLimiter::per_minute(config.auth_rate_limit),
-            login_limit: RateLimiter::per_minute(config.auth_rate_limit),
-            greeting_limit: RateLimiter::per_minute(config.greeting_rate_limit),
+            client_ip_header: config.client_ip_header.clone(),
+            api_limit: RateLimiter::per_minute(config.api_rate_limit, ipv6_prefix),
+            register_limit: RateLimiter::per_minute(config.auth_rate_limit, ipv6_prefix),
+            login_limit: RateLimiter::per_minute(config.auth_rate_limit, ipv6_prefix),
+            greeting_limit: RateLimiter::per_minute(config.greeting_rate_limit, ipv6_prefix),
         }
     }
 }

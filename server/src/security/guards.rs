@@ -28,7 +28,12 @@ pub async fn refuse_cross_site(
 }
 
 fn limit(limiter: &RateLimiter, state: &AppState, request: &Request) -> Result<(), ApiError> {
-    match client_ip(request, &state.settings.trusted_proxies) {
+    let settings = &state.settings;
+    match client_ip(
+        request,
+        &settings.trusted_proxies,
+        settings.client_ip_header.as_ref(),
+    ) {
         Some(ip) => limiter
             .check(ip)
             .map_err(|retry_after| ApiError::RateLimited { retry_after }),

@@ -427,6 +427,40 @@ async fn behind_a_trusted_proxy_clients_are_limited_by_forwarded_address() {
     );
 }
 
+/// Rotating addresses inside one IPv6 /64 used to get a fresh login budget each time; behind a
+/// CDN, the client is named by the CDN's own header.
+#[tokio::test]
+async fn a_clients_ipv6_network_and_a_proxys_client_header_decide_the_login_budget() {
+    let security = SecurityConfig {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        client_ip_header: Some("cloudfront-viewer-address".parse().unwrap()),
+        ..SecurityConfig::default()
+    };
+    let app = spawn_app_with(security).await;
+    let body = json!({"email": "staff@example.org", "password": "wrong password!"});
+    let login = |viewer: String| {
+        new_client()
+            .post(app.url("/api/auth/login"))
+            .header("cloudfront-viewer-address", viewer)
+            .header("x-forwarded-for", "192.0.2.200")
+            .json(&body)
+            .send()
+    };
+    for host in 1..=5 {
+        let viewer = format!("2001:db8:7:7::{host}:443");
+        assert_eq!(
+            login(viewer).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let same_network = login("2001:db8:7:7:abcd::9:443".to_owned()).await.unwrap();
+    assert_eq!(same_network.status(), StatusCode::TOO_MANY_REQUESTS);
+    let other_network = login("2001:db8:7:8::1:443".to_owned()).await.unwrap();
+    assert_eq!(other_network.status(), StatusCode::UNAUTHORIZED);
+    let ipv4 = login("198.51.100.1:51000".to_owned()).await.unwrap();
+    assert_eq!(ipv4.status(), StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn forwarded_addresses_are_ignored_without_a_trusted_proxy() {
     let app = spawn_app().await;
