@@ -226,6 +226,9 @@ pub struct Donation {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
+    /// change made from an outdated copy is refused (412) rather than undoing what came since.
+    pub version: i64,
 }
 
 /// A stored distribution.
@@ -240,6 +243,9 @@ pub struct Distribution {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
+    /// change made from an outdated copy is refused (412) rather than undoing what came since.
+    pub version: i64,
 }
 
 /// Query of the donation and distribution lists. Dates bound the record's own date, inclusive.

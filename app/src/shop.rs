@@ -104,6 +104,9 @@ pub struct Product {
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
+    /// change made from an outdated copy is refused (412) rather than undoing what came since.
+    pub version: i64,
 }
 
 /// Query of the catalogue, newest first.

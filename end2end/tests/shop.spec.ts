@@ -71,3 +71,27 @@ test('a member fills a cart, checks out, and sees the order and the lower stock'
   await expect(products.getByRole('listitem').filter({ hasText: mug })).toContainText('7 in stock');
   await expect(products.getByRole('listitem').filter({ hasText: tote })).toContainText('3 in stock');
 });
+
+test('a product edited from an outdated form is refused and the list shows it as it is', async ({ page }) => {
+  await signInAsStaff(page);
+  const name = `Kettle ${Date.now()}`;
+  const id = await createProduct(page, name, '20.00', 5);
+  await page.goto('/products');
+  await page.getByRole('button', { name: `Edit ${name}` }).click();
+  await expect(page.getByLabel('Stock')).toHaveValue('5');
+
+  // Meanwhile someone else changes the stock.
+  const current = await (await page.request.get(`/api/products/${id}`)).json();
+  const changed = await page.request.put(`/api/products/${id}`, {
+    headers: { 'If-Match': `"${current.version}"` },
+    data: { name, description: current.description, price: '20.00', stock: 2 },
+  });
+  expect(changed.status()).toBe(200);
+
+  await page.getByLabel('Stock').fill('9');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('alert')).toContainText('Someone changed this record');
+  const catalogue = page.getByRole('table', { name: 'Catalogue' });
+  await expect(catalogue.getByRole('row').filter({ hasText: name })).toContainText('2');
+  expect((await (await page.request.get(`/api/products/${id}`)).json()).stock).toBe(2);
+});

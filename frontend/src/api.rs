@@ -51,6 +51,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The record changed since it was loaded (412 `stale_version`).
+    pub fn is_stale(&self) -> bool {
+        self.code == "stale_version"
+    }
+
     fn network(error: &gloo_net::Error) -> Self {
         ApiError {
             status: 0,
@@ -126,6 +131,17 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     with_body(request(Request::put, path), body).await
+}
+
+/// Changes the record at `path` only if it is still at `version` (`If-Match`), so an edit made
+/// from an outdated copy cannot undo what happened since; see [`ApiError::is_stale`].
+pub async fn update<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    version: i64,
+    body: &B,
+) -> Result<T, ApiError> {
+    let builder = request(Request::put, path).header("If-Match", &format!("\"{version}\""));
+    with_body(builder, body).await
 }
 
 /// A `PUT` whose success has no body (204).

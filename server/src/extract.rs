@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
@@ -109,6 +109,36 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .await
             .map(|axum::extract::Path(value)| ApiPath(value))
             .map_err(|_| ApiError::NotFound("resource"))
+    }
+}
+
+/// The version a change was made from, from `If-Match: "3"`; `None` without the header (or with
+/// `*`), which changes whatever is there.
+pub struct IfMatch(pub Option<i32>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let text = value.to_str().unwrap_or_default().trim();
+        if text == "*" {
+            return Ok(IfMatch(None));
+        }
+        text.trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<i32>()
+            .ok()
+            .filter(|version| *version > 0)
+            .map(|version| IfMatch(Some(version)))
+            .ok_or_else(|| {
+                ApiError::field(
+                    "If-Match",
+                    "must be the record's version in quotes, such as \"3\"",
+                )
+            })
     }
 }
 

@@ -9,6 +9,7 @@ mod m0002_birthdays;
 mod m0003_accounts;
 mod m0004_shop;
 mod m0005_pipeline;
+mod m0006_versions;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_accounts::Migration),
             Box::new(m0004_shop::Migration),
             Box::new(m0005_pipeline::Migration),
+            Box::new(m0006_versions::Migration),
         ]
     }
 }

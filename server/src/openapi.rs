@@ -74,7 +74,8 @@ pub mod tag {
             RateLimited,
             Internal,
             Unavailable,
-            Busy
+            Busy,
+            StaleVersion
         )
     ),
     modifiers(&SessionCookie)
@@ -134,6 +135,13 @@ shared_error!(
     "the request body is not valid JSON: EOF while parsing an object at line 1 column 15",
     "The body is not valid JSON (`malformed_json`), or input to the greeting API is not valid \
      (`invalid_username`, `invalid_date_of_birth`)."
+);
+shared_error!(
+    StaleVersion,
+    "stale_version",
+    "this record was changed since you loaded it; reload it and make your change again",
+    "The record has changed since the version named in `If-Match` (`stale_version`): reload it \
+     and make the change again."
 );
 shared_error!(
     Unauthorized,

@@ -2,6 +2,11 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 
+/// Said when a change was refused because someone else changed the record first; the list has
+/// been reloaded by then, so the current values are on screen.
+pub const STALE_RECORD: &str = "Someone changed this record since you opened it, so your change was \
+     not saved. The list now shows it as it is: choose Edit to make your change again.";
+
 /// A failure to load something, announced to screen readers.
 #[component]
 pub fn LoadError(error: ApiError) -> impl IntoView {

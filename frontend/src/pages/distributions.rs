@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::{self, query_string};
 use crate::components::form::{Field, FormErrors};
 use crate::components::kind_select::KindSelect;
-use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
 use crate::components::pager::Pager;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, today_utc};
@@ -122,38 +122,50 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
         }
     });
 
-    let save = Action::new_local(move |(id, input): &(Option<i64>, NewDistribution)| {
-        let (id, input) = (*id, input.clone());
-        async move {
-            let saved = match id {
-                Some(id) => {
-                    api::put::<_, Distribution>(&paths::item(paths::DISTRIBUTIONS, id), &input)
+    let save = Action::new_local(
+        move |(record, input): &(Option<(i64, i64)>, NewDistribution)| {
+            let (record, input) = (*record, input.clone());
+            async move {
+                let saved = match record {
+                    Some((id, at)) => {
+                        api::update::<_, Distribution>(
+                            &paths::item(paths::DISTRIBUTIONS, id),
+                            at,
+                            &input,
+                        )
                         .await
-                }
-                None => api::post::<_, Distribution>(paths::DISTRIBUTIONS, &input).await,
-            };
-            match saved {
-                Ok(saved) => {
-                    let verb = if id.is_some() {
-                        "Corrected to"
-                    } else {
-                        "Recorded"
-                    };
-                    result.set(Some(Ok(format!(
-                        "{verb} {} of {} handed out.",
-                        display_amount(saved.kind, saved.quantity),
-                        saved.kind.label().to_lowercase()
-                    ))));
-                    clear();
-                    version.bump();
-                }
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
+                    }
+                    None => api::post::<_, Distribution>(paths::DISTRIBUTIONS, &input).await,
+                };
+                let id = record.map(|(id, _)| id);
+                match saved {
+                    Ok(saved) => {
+                        let verb = if id.is_some() {
+                            "Corrected to"
+                        } else {
+                            "Recorded"
+                        };
+                        result.set(Some(Ok(format!(
+                            "{verb} {} of {} handed out.",
+                            display_amount(saved.kind, saved.quantity),
+                            saved.kind.label().to_lowercase()
+                        ))));
+                        clear();
+                        version.bump();
+                    }
+                    Err(error) if error.is_stale() => {
+                        clear();
+                        version.bump();
+                        result.set(Some(Err(STALE_RECORD.to_owned())));
+                    }
+                    Err(error) => {
+                        form.show_server(error.fields);
+                        result.set(Some(Err(error.message)));
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         result.set(None);
@@ -161,7 +173,9 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             && let Ok(input) = parsed()
         {
             save.dispatch((
-                editing.with_untracked(|record| record.as_ref().map(|record| record.id)),
+                editing.with_untracked(|record| {
+                    record.as_ref().map(|record| (record.id, record.version))
+                }),
                 input,
             ));
         }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{self, query_string};
 use crate::components::form::{Field, FormErrors};
 use crate::components::kind_select::KindSelect;
-use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
 use crate::components::pager::Pager;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, today_utc};
@@ -109,15 +109,16 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
         }
     });
 
-    let save = Action::new_local(move |(id, input): &(Option<i64>, NewDonation)| {
-        let (id, input) = (*id, input.clone());
+    let save = Action::new_local(move |(record, input): &(Option<(i64, i64)>, NewDonation)| {
+        let (record, input) = (*record, input.clone());
         async move {
-            let saved = match id {
-                Some(id) => {
-                    api::put::<_, Donation>(&paths::item(paths::DONATIONS, id), &input).await
+            let saved = match record {
+                Some((id, at)) => {
+                    api::update::<_, Donation>(&paths::item(paths::DONATIONS, id), at, &input).await
                 }
                 None => api::post::<_, Donation>(paths::DONATIONS, &input).await,
             };
+            let id = record.map(|(id, _)| id);
             match saved {
                 Ok(saved) => {
                     let verb = if id.is_some() {
@@ -134,6 +135,11 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     clear();
                     version.bump();
                 }
+                Err(error) if error.is_stale() => {
+                    clear();
+                    version.bump();
+                    result.set(Some(Err(STALE_RECORD.to_owned())));
+                }
                 Err(error) => {
                     form.show_server(error.fields);
                     result.set(Some(Err(error.message)));
@@ -148,7 +154,9 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             && let Ok(input) = parsed()
         {
             save.dispatch((
-                editing.with_untracked(|record| record.as_ref().map(|record| record.id)),
+                editing.with_untracked(|record| {
+                    record.as_ref().map(|record| (record.id, record.version))
+                }),
                 input,
             ));
         }

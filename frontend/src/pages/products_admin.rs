@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, query_string};
 use crate::components::form::{Field, FormErrors};
-use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
 use crate::components::pager::Pager;
 use crate::{cart_version, money};
 
@@ -50,7 +50,7 @@ fn parse(
 /// The product form's fields, and which product it edits (none: a new one).
 #[derive(Clone, Copy)]
 struct Draft {
-    editing: RwSignal<Option<i64>>,
+    editing: RwSignal<Option<(i64, i64)>>,
     name: RwSignal<String>,
     description: RwSignal<String>,
     price: RwSignal<String>,
@@ -71,7 +71,7 @@ impl Draft {
     }
 
     fn load(self, product: &Product) {
-        self.editing.set(Some(product.id));
+        self.editing.set(Some((product.id, product.version)));
         self.name.set(product.name.clone());
         self.description.set(product.description.clone());
         self.price.set(product.price.to_string());
@@ -126,12 +126,13 @@ fn ProductForm(draft: Draft) -> impl IntoView {
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
     let result = RwSignal::new(None::<Result<String, String>>);
-    let save = Action::new_local(move |(editing, input): &(Option<i64>, NewProduct)| {
+    let save = Action::new_local(move |(editing, input): &(Option<(i64, i64)>, NewProduct)| {
         let (editing, input) = (*editing, input.clone());
         async move {
             let saved = match editing {
-                Some(id) => {
-                    api::put::<_, Product>(&format!("{}/{id}", paths::PRODUCTS), &input).await
+                Some((id, at)) => {
+                    api::update::<_, Product>(&format!("{}/{id}", paths::PRODUCTS), at, &input)
+                        .await
                 }
                 None => api::post::<_, Product>(paths::PRODUCTS, &input).await,
             };
@@ -141,6 +142,12 @@ fn ProductForm(draft: Draft) -> impl IntoView {
                     draft.clear();
                     form.reset();
                     version.bump();
+                }
+                Err(error) if error.is_stale() => {
+                    draft.clear();
+                    form.reset();
+                    version.bump();
+                    result.set(Some(Err(STALE_RECORD.to_owned())));
                 }
                 Err(error) => {
                     form.show_server(error.fields);

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use crate::clock::today;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
 use crate::services::ledger::{self, LedgerError};
 use crate::services::stock::StockError;
@@ -31,6 +31,7 @@ impl From<LedgerError> for ApiError {
     fn from(error: LedgerError) -> Self {
         match error {
             LedgerError::NotFound => ApiError::NotFound("record"),
+            LedgerError::Stale => ApiError::StaleVersion,
             LedgerError::Stock(StockError::Insufficient { kind, available }) => {
                 ApiError::Conflict {
                     code: "insufficient_stock",
@@ -115,13 +116,18 @@ async fn get_donation(
     context_path = paths::DONATIONS,
     path = "/{id}",
     tag = tag::LEDGER,
-    params(("id" = i64, Path, description = "The record's id.")),
+    params(
+        ("id" = i64, Path, description = "The record's id."),
+        ("If-Match" = Option<String>, Header, description = "The record's `version` in quotes, \
+            such as `\"3\"`: the change is made only if the record is still at that version."),
+    ),
     request_body = NewDonation,
     responses(
         (status = 200, description = "The donation, corrected.", body = Donation),
         (status = 400, response = openapi::BadRequest),
         (status = 404, response = openapi::NotFound),
         (status = 409, response = openapi::Conflict),
+        (status = 412, response = openapi::StaleVersion),
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
@@ -130,12 +136,13 @@ async fn get_donation(
 async fn update_donation(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewDonation>,
 ) -> Result<Json<Donation>, ApiError> {
     let today = today();
     input.validate(today)?;
     Ok(Json(
-        ledger::update_donation(&state.db, id, input, today).await?,
+        ledger::update_donation(&state.db, id, expected, input, today).await?,
     ))
 }
 
@@ -232,13 +239,18 @@ async fn get_distribution(
     context_path = paths::DISTRIBUTIONS,
     path = "/{id}",
     tag = tag::LEDGER,
-    params(("id" = i64, Path, description = "The record's id.")),
+    params(
+        ("id" = i64, Path, description = "The record's id."),
+        ("If-Match" = Option<String>, Header, description = "The record's `version` in quotes, \
+            such as `\"3\"`: the change is made only if the record is still at that version."),
+    ),
     request_body = NewDistribution,
     responses(
         (status = 200, description = "The distribution, corrected.", body = Distribution),
         (status = 400, response = openapi::BadRequest),
         (status = 404, response = openapi::NotFound),
         (status = 409, response = openapi::Conflict),
+        (status = 412, response = openapi::StaleVersion),
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
@@ -247,12 +259,13 @@ async fn get_distribution(
 async fn update_distribution(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewDistribution>,
 ) -> Result<Json<Distribution>, ApiError> {
     let today = today();
     input.validate(today)?;
     Ok(Json(
-        ledger::update_distribution(&state.db, id, input, today).await?,
+        ledger::update_distribution(&state.db, id, expected, input, today).await?,
     ))
 }
 

@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
 use crate::security::session::CurrentUser;
 use crate::services::shop::{self, ShopError};
@@ -45,6 +45,7 @@ impl From<ShopError> for ApiError {
                 code: "insufficient_stock",
                 message,
             },
+            ShopError::Stale => ApiError::StaleVersion,
             ShopError::EmptyCart => ApiError::Conflict {
                 code: "cart_empty",
                 message: "the cart is empty; add something before checking out".to_owned(),
@@ -123,12 +124,17 @@ async fn create_product(
     context_path = paths::PRODUCTS,
     path = "/{id}",
     tag = tag::SHOP,
-    params(("id" = i64, Path, description = "The product's id.")),
+    params(
+        ("id" = i64, Path, description = "The product's id."),
+        ("If-Match" = Option<String>, Header, description = "The product's `version` in quotes, \
+            such as `\"3\"`: the change is made only if the product is still at that version."),
+    ),
     request_body = NewProduct,
     responses(
         (status = 200, description = "The product, changed.", body = Product),
         (status = 400, response = openapi::BadRequest),
         (status = 404, response = openapi::NotFound),
+        (status = 412, response = openapi::StaleVersion),
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
@@ -137,10 +143,13 @@ async fn create_product(
 async fn update_product(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewProduct>,
 ) -> Result<Json<Product>, ApiError> {
     input.validate()?;
-    Ok(Json(shop::update_product(&state.db, id, input).await?))
+    Ok(Json(
+        shop::update_product(&state.db, id, expected, input).await?,
+    ))
 }
 
 /// 204 whether the product was deleted or, having been ordered, archived.

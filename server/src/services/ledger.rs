@@ -9,7 +9,7 @@ use app::Quantity;
 use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
 use app::paging::Page;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, Select, Set,
@@ -25,6 +25,8 @@ use crate::entities::{distribution, donation};
 pub enum LedgerError {
     #[error("record not found")]
     NotFound,
+    #[error("the record has changed since the version the change was made from")]
+    Stale,
     #[error(transparent)]
     Stock(#[from] StockError),
 }
@@ -54,6 +56,7 @@ fn to_donation(model: donation::Model) -> Result<Donation, DbErr> {
         note: model.note,
         created_at: model.created_at,
         updated_at: model.updated_at,
+        version: i64::from(model.version),
     })
 }
 
@@ -67,6 +70,7 @@ fn to_distribution(model: distribution::Model) -> Result<Distribution, DbErr> {
         note: model.note,
         created_at: model.created_at,
         updated_at: model.updated_at,
+        version: i64::from(model.version),
     })
 }
 
@@ -144,23 +148,49 @@ pub async fn record_distribution(
 }
 
 /// Takes the lock of one record by touching its `updated_at` (see the module docs), then reads it.
+/// The columns [`claim`] works on.
+struct Claimed<C> {
+    id: C,
+    updated_at: C,
+    version: C,
+}
+
+const DONATION: Claimed<donation::Column> = Claimed {
+    id: donation::Column::Id,
+    updated_at: donation::Column::UpdatedAt,
+    version: donation::Column::Version,
+};
+
+const DISTRIBUTION: Claimed<distribution::Column> = Claimed {
+    id: distribution::Column::Id,
+    updated_at: distribution::Column::UpdatedAt,
+    version: distribution::Column::Version,
+};
+
 async fn claim<E>(
     txn: &impl ConnectionTrait,
     id: i32,
-    updated_at: E::Column,
-    pk: E::Column,
+    columns: Claimed<E::Column>,
+    expected: Option<i32>,
 ) -> Result<E::Model, LedgerError>
 where
     E: EntityTrait,
     E::PrimaryKey: PrimaryKeyTrait<ValueType = i32>,
 {
-    let touched = E::update_many()
-        .col_expr(updated_at, Expr::value(now()))
-        .filter(pk.eq(id))
-        .exec(txn)
-        .await?;
-    if touched.rows_affected == 0 {
-        return Err(LedgerError::NotFound);
+    // The version check is part of the same conditional update: of two changes made from one
+    // version, only the first gets through.
+    let mut update = E::update_many()
+        .col_expr(columns.updated_at, Expr::value(now()))
+        .col_expr(columns.version, Expr::col(columns.version).add(1))
+        .filter(columns.id.eq(id));
+    if let Some(version) = expected {
+        update = update.filter(columns.version.eq(version));
+    }
+    if update.exec(txn).await?.rows_affected == 0 {
+        return match E::find_by_id(id).one(txn).await? {
+            Some(_) => Err(LedgerError::Stale),
+            None => Err(LedgerError::NotFound),
+        };
     }
     E::find_by_id(id)
         .one(txn)
@@ -169,17 +199,17 @@ where
 }
 
 /// Replaces a donation; refused when the stock it added has already been handed out.
+/// With `expected`, only when the donation is still at that version.
 pub async fn update_donation(
     db: &DatabaseConnection,
     id: i64,
+    expected: Option<i32>,
     input: NewDonation,
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    let old =
-        claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
-            .await?;
+    let old = claim::<donation::Entity>(&txn, id, DONATION, expected).await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .add(input.kind, input.quantity.hundredths())
@@ -197,9 +227,7 @@ pub async fn update_donation(
 pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    let old =
-        claim::<donation::Entity>(&txn, id, donation::Column::UpdatedAt, donation::Column::Id)
-            .await?;
+    let old = claim::<donation::Entity>(&txn, id, DONATION, None).await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .apply(&txn)
@@ -210,21 +238,17 @@ pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), Led
 }
 
 /// Replaces a distribution; refused when the new one takes more than is in stock.
+/// With `expected`, only when the distribution is still at that version.
 pub async fn update_distribution(
     db: &DatabaseConnection,
     id: i64,
+    expected: Option<i32>,
     input: NewDistribution,
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    let old = claim::<distribution::Entity>(
-        &txn,
-        id,
-        distribution::Column::UpdatedAt,
-        distribution::Column::Id,
-    )
-    .await?;
+    let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, expected).await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .add(input.kind, -input.quantity.hundredths())
@@ -242,13 +266,7 @@ pub async fn update_distribution(
 pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
     let id = record_id(id)?;
     let txn = db.begin().await?;
-    let old = claim::<distribution::Entity>(
-        &txn,
-        id,
-        distribution::Column::UpdatedAt,
-        distribution::Column::Id,
-    )
-    .await?;
+    let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, None).await?;
     StockChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .apply(&txn)

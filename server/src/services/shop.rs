@@ -34,6 +34,8 @@ pub enum ShopError {
     InsufficientStock(String),
     #[error("the cart is empty")]
     EmptyCart,
+    #[error("the product has changed since the version the change was made from")]
+    Stale,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -54,6 +56,7 @@ fn to_product(model: product::Model) -> Product {
         archived: model.archived,
         created_at: model.created_at,
         updated_at: model.updated_at,
+        version: i64::from(model.version),
     }
 }
 
@@ -129,29 +132,51 @@ pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Resul
     Ok(to_product(model.insert(db).await?))
 }
 
-/// Touches `updated_at` of a product still in the catalogue, taking its row lock (the write lock
-/// on SQLite) for the rest of the transaction; `false` when there is no such product.
-async fn claim_product(txn: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
-    let result = product::Entity::update_many()
+/// Touches `updated_at` and raises the version of a product still in the catalogue, taking its
+/// row lock (the write lock on SQLite) for the rest of the transaction. With `expected`, only when
+/// the product is still at that version: of two changes made from one version, the second is
+/// refused as stale.
+async fn claim_product(
+    txn: &impl ConnectionTrait,
+    id: i32,
+    expected: Option<i32>,
+) -> Result<(), ShopError> {
+    let mut update = product::Entity::update_many()
         .col_expr(product::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(
+            product::Column::Version,
+            Expr::col(product::Column::Version).add(1),
+        )
         .filter(product::Column::Id.eq(id))
+        .filter(product::Column::Archived.eq(false));
+    if let Some(version) = expected {
+        update = update.filter(product::Column::Version.eq(version));
+    }
+    if update.exec(txn).await?.rows_affected == 1 {
+        return Ok(());
+    }
+    let live = product::Entity::find_by_id(id)
         .filter(product::Column::Archived.eq(false))
-        .exec(txn)
+        .one(txn)
         .await?;
-    Ok(result.rows_affected == 1)
+    Err(match live {
+        Some(_) => ShopError::Stale,
+        None => ShopError::NotFound("product"),
+    })
 }
 
-/// Replaces a product's details and stock; archived products cannot be changed.
+/// Replaces a product's details and stock; archived products cannot be changed. With `expected`,
+/// only when the product is still at that version, so a form loaded before a sale cannot put
+/// back the stock the sale took.
 pub async fn update_product(
     db: &DatabaseConnection,
     id: i64,
+    expected: Option<i32>,
     input: NewProduct,
 ) -> Result<Product, ShopError> {
     let id = record_id(id, "product")?;
     let txn = db.begin().await?;
-    if !claim_product(&txn, id).await? {
-        return Err(ShopError::NotFound("product"));
-    }
+    claim_product(&txn, id, expected).await?;
     let old = product::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -176,9 +201,7 @@ pub enum Removal {
 pub async fn delete_product(db: &DatabaseConnection, id: i64) -> Result<Removal, ShopError> {
     let id = record_id(id, "product")?;
     let txn = db.begin().await?;
-    if !claim_product(&txn, id).await? {
-        return Err(ShopError::NotFound("product"));
-    }
+    claim_product(&txn, id, None).await?;
     let ordered = order_item::Entity::find()
         .filter(order_item::Column::ProductId.eq(id))
         .count(&txn)
@@ -367,6 +390,11 @@ pub async fn checkout(
             .col_expr(
                 product::Column::Stock,
                 Expr::col(product::Column::Stock).sub(line.quantity),
+            )
+            // A sale is a change too: a product form loaded before it is now stale.
+            .col_expr(
+                product::Column::Version,
+                Expr::col(product::Column::Version).add(1),
             )
             .filter(product::Column::Id.eq(line.product_id))
             .filter(product::Column::Archived.eq(false))

@@ -482,3 +482,52 @@ async fn pages_past_the_last_are_a_422_on_every_list() {
         assert_eq!(body["items"], json!([]), "{list}");
     }
 }
+
+/// Two people correcting the same donation from one copy: the second is told it changed.
+#[tokio::test]
+async fn a_correction_made_from_an_outdated_copy_is_refused() {
+    let app = spawn_app().await;
+    let id = record(
+        &app,
+        "/api/donations",
+        json!({"donor_name": "Ada", "kind": "food", "quantity": 5}),
+    )
+    .await;
+    let correct = |version: &str, quantity: i64| {
+        app.client
+            .put(app.url(&format!("/api/donations/{id}")))
+            .header("If-Match", format!("\"{version}\""))
+            .json(&json!({"donor_name": "Ada", "kind": "food", "quantity": quantity}))
+            .send()
+    };
+    let first = json_of(correct("1", 6).await.unwrap(), StatusCode::OK).await;
+    assert_eq!(first["version"], 2);
+    error_of(
+        correct("1", 9).await.unwrap(),
+        StatusCode::PRECONDITION_FAILED,
+        "stale_version",
+    )
+    .await;
+    assert_eq!(
+        app.balance("food").await,
+        "6.00",
+        "the second change wrote nothing"
+    );
+
+    let distribution = record(
+        &app,
+        "/api/distributions",
+        json!({"kind": "food", "quantity": 1}),
+    )
+    .await;
+    let stale = app
+        .client
+        .put(app.url(&format!("/api/distributions/{distribution}")))
+        .header("If-Match", "\"7\"")
+        .json(&json!({"kind": "food", "quantity": 2}))
+        .send()
+        .await
+        .unwrap();
+    error_of(stale, StatusCode::PRECONDITION_FAILED, "stale_version").await;
+    assert_eq!(app.balance("food").await, "5.00");
+}

@@ -778,3 +778,59 @@ async fn a_storage_outage_keeps_the_order_and_archives_it_later() {
     assert!(entry.done_at.is_some());
     assert_eq!(entry.last_error, None);
 }
+
+/// A product form loaded before a sale used to put back the stock the sale took when saved.
+#[tokio::test]
+async fn a_product_change_made_from_before_a_sale_is_refused() {
+    let app = spawn_shop().await;
+    let id = create_product(&app, "Mug", "8", 3).await;
+    let loaded = product(&app, id).await;
+    assert_eq!(loaded["version"], 1);
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+    json_of(put_cart(&app, &member, id, 2).await, StatusCode::OK).await;
+    json_of(checkout(&app, &member).await, StatusCode::CREATED).await;
+
+    let form = json!({"name": "Mug", "description": "", "price": "8", "stock": 3});
+    let stale = app
+        .client
+        .put(app.url(&format!("/api/products/{id}")))
+        .header("If-Match", "\"1\"")
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    error_of(stale, StatusCode::PRECONDITION_FAILED, "stale_version").await;
+    let current = product(&app, id).await;
+    assert_eq!(current["stock"], 1, "the sale stands");
+    assert_eq!(current["version"], 2);
+
+    let fresh = app
+        .client
+        .put(app.url(&format!("/api/products/{id}")))
+        .header("If-Match", format!("\"{}\"", current["version"]))
+        .json(&json!({"name": "Mug", "description": "", "price": "8", "stock": 10}))
+        .send()
+        .await
+        .unwrap();
+    let saved = json_of(fresh, StatusCode::OK).await;
+    assert_eq!(saved["stock"], 10);
+    assert_eq!(saved["version"], 3);
+
+    let garbled = app
+        .client
+        .put(app.url(&format!("/api/products/{id}")))
+        .header("If-Match", "yesterday")
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    let body = error_of(
+        garbled,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(body["fields"]["If-Match"].is_string(), "{body}");
+}
