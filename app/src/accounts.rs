@@ -6,7 +6,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_length, check_no_control};
+use crate::error::{Checker, FieldErrors};
+use crate::text::{check_length, check_no_control};
 
 /// What an account may do. Each role includes the ones before it: member < staff < admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -188,6 +189,21 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// [`looks_like_email`] as a pattern (the address is trimmed first), within [`MAX_EMAIL_CHARS`].
+#[cfg(feature = "openapi")]
+fn email_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(EMAIL_PATTERN))
+        .max_length(Some(MAX_EMAIL_CHARS))
+        .examples(["name@example.org"])
+        .build()
+}
+
+#[cfg(feature = "openapi")]
+const EMAIL_PATTERN: &str = r"^[^@\s\x00-\x1F\x7F-\x9F]+@[^@.\s\x00-\x1F\x7F-\x9F][^@\s\x00-\x1F\x7F-\x9F]*\.[^@\s\x00-\x1F\x7F-\x9F]*[^@.\s\x00-\x1F\x7F-\x9F]$";
+
 /// A plain shape check: one `@`, something before it, a dotted domain after it, no spaces.
 fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
@@ -206,8 +222,15 @@ fn looks_like_email(email: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = email_schema))]
     pub email: String,
+    /// Not one of the most common passwords.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 8, max_length = 128, format = Password)
+    )]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::required_line::<MAX_USER_NAME_CHARS>))]
     pub name: String,
 }
 
@@ -256,15 +279,16 @@ pub fn check_password(checker: &mut Checker, password: &str) {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::required_line::<MAX_EMAIL_CHARS>))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, format = Password))]
     pub password: String,
 }
 
 impl LoginRequest {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
-        checker.check(!self.email.trim().is_empty(), "email", "is required");
-        check_no_control(&mut checker, "email", &self.email, &[]);
+        check_length(&mut checker, "email", &self.email, 1, MAX_EMAIL_CHARS);
         checker.check(!self.password.is_empty(), "password", "is required");
         checker.finish()
     }
@@ -280,6 +304,35 @@ pub struct UpdateUserRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_email_pattern_accepts_what_the_check_accepts() {
+        let pattern = regex::Regex::new(EMAIL_PATTERN).unwrap();
+        for email in [
+            "a@b.co",
+            "x@a..b",
+            "ä@ö.de",
+            "a@b",
+            "a@.b",
+            "a@b.",
+            "@b.co",
+            "a@@b.co",
+            "a@b@c.de",
+            "a b@c.de",
+            "a\u{85}@b.co",
+            "a@b.c\u{0}",
+            "a@b.\u{2003}c",
+        ] {
+            let mut checker = Checker::default();
+            check_email(&mut checker, email);
+            assert_eq!(
+                pattern.is_match(email),
+                checker.finish().is_ok(),
+                "{email:?}"
+            );
+        }
+    }
 
     fn register(email: &str, password: &str, name: &str) -> RegisterRequest {
         RegisterRequest {

@@ -21,9 +21,20 @@ pub struct DailyFigures {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DailyQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub from: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// On or after `from`.
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub to: Option<NaiveDate>,
 }
 

@@ -12,7 +12,10 @@ pub const MAX_USERNAME_LETTERS: usize = 64;
 pub struct GreetingRequest {
     /// `YYYY-MM-DD`, before today.
     #[serde(rename = "dateOfBirth")]
-    #[cfg_attr(feature = "openapi", schema(format = Date, example = "1990-05-01"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "1990-05-01")
+    )]
     pub date_of_birth: String,
 }
 
@@ -41,17 +44,7 @@ pub fn validate_username(username: &str) -> Result<(), String> {
 /// Parses a date of birth written exactly as `YYYY-MM-DD`, which must be a real calendar date
 /// before `today`.
 pub fn parse_date_of_birth(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    // chrono alone would also take `1990-5-1` or a signed, five-digit year.
-    let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(index, byte)| match index {
-            4 | 7 => byte == b'-',
-            _ => byte.is_ascii_digit(),
-        });
-    if !well_formed {
-        return Err("must be a date in the form YYYY-MM-DD".to_owned());
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| "is not a real calendar date".to_owned())?;
+    let date = crate::date::parse_date(text)?;
     if date >= today {
         return Err("must be before today (UTC)".to_owned());
     }

@@ -6,9 +6,10 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_free_text, check_length, check_no_control};
+use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::{MAX_QUANTITY, Quantity};
+use crate::text::{check_free_text, check_length, check_no_control};
 
 /// What was given or handed out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -96,28 +97,6 @@ impl TryFrom<String> for Kind {
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 1000;
 
-/// Parses a `YYYY-MM-DD` date, with the message shown when it is not one.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| "must be a date in the form YYYY-MM-DD".to_owned())
-}
-
-/// Serde helpers for optional `YYYY-MM-DD` dates with a readable error.
-pub mod optional_date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) if text.trim().is_empty() => Ok(None),
-            Some(text) => super::parse_date(&text)
-                .map(Some)
-                .map_err(serde::de::Error::custom),
-        }
-    }
-}
-
 fn check_quantity(checker: &mut Checker, quantity: Quantity) {
     checker.check(quantity.is_positive(), "quantity", "must be greater than 0");
     checker.check(
@@ -143,13 +122,17 @@ fn check_note(checker: &mut Checker, note: Option<&str>) {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDonation {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::required_line::<MAX_NAME_CHARS>))]
     pub donor_name: String,
     pub kind: Kind,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::quantity::schema::positive))]
     pub quantity: Quantity,
-    /// Defaults to today (UTC).
-    #[serde(default, with = "optional_date_ser")]
+    /// Defaults to today (UTC); not in the future.
+    #[serde(default, with = "crate::date::optional")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub donated_on: Option<NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::nullable_free_text::<MAX_NOTE_CHARS>))]
     pub note: Option<String>,
 }
 
@@ -176,13 +159,17 @@ impl NewDonation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDistribution {
     pub kind: Kind,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::quantity::schema::positive))]
     pub quantity: Quantity,
-    /// Defaults to today (UTC).
-    #[serde(default, with = "optional_date_ser")]
+    /// Defaults to today (UTC); not in the future.
+    #[serde(default, with = "crate::date::optional")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub distributed_on: Option<NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::nullable_line::<MAX_NAME_CHARS>))]
     pub recipient: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::nullable_free_text::<MAX_NOTE_CHARS>))]
     pub note: Option<String>,
 }
 
@@ -197,20 +184,6 @@ impl NewDistribution {
         }
         check_note(&mut checker, self.note.as_deref());
         checker.finish()
-    }
-}
-
-/// Optional dates: read leniently with a clear message, written as `YYYY-MM-DD` or left out.
-mod optional_date_ser {
-    use chrono::NaiveDate;
-    use serde::{Deserializer, Serialize, Serializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        super::optional_date::deserialize(d)
-    }
-
-    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
-        date.serialize(s)
     }
 }
 
@@ -260,17 +233,21 @@ pub struct LedgerQuery {
     pub kind: Option<Kind>,
     #[serde(
         default,
-        with = "optional_date_ser",
+        with = "crate::date::optional",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub from: Option<NaiveDate>,
+    /// On or after `from`.
     #[serde(
         default,
-        with = "optional_date_ser",
+        with = "crate::date::optional",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub to: Option<NaiveDate>,
     /// Part of the donor's name, in any case (donations only).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub donor: Option<String>,
 }
 
@@ -332,14 +309,14 @@ mod tests {
     }
 
     #[test]
-    fn donor_name_length_counts_characters_after_trimming() {
+    fn donor_name_length_counts_characters_as_sent() {
         let ok = NewDonation {
-            donor_name: format!("  {}  ", "é".repeat(200)),
+            donor_name: "é".repeat(200),
             ..donation()
         };
         assert_eq!(ok.validate(today()), Ok(()));
         let long = NewDonation {
-            donor_name: "é".repeat(201),
+            donor_name: format!("{} ", "é".repeat(200)),
             ..donation()
         };
         assert!(

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod covid;
 pub mod data_reports;
+pub mod date;
 pub mod error;
 pub mod greeting;
 pub mod jobs;
@@ -15,6 +16,7 @@ pub mod quantity;
 pub mod reports;
 pub mod shop;
 pub mod system;
+pub mod text;
 
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};
 pub use quantity::Quantity;

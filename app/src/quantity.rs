@@ -64,6 +64,55 @@ impl utoipa::PartialSchema for Quantity {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Quantity {}
 
+/// Quantities within the bounds the checks enforce, as schemas for `#[schema(schema_with = ...)]`.
+#[cfg(feature = "openapi")]
+pub mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+
+    /// More than 0 and at most [`super::MAX_QUANTITY`], as a string.
+    pub(crate) const POSITIVE_PATTERN: &str =
+        r"^(0*[1-9][0-9]{0,8}(\.[0-9]{1,2})?|0+\.(0[1-9]|[1-9][0-9]?)|0*1000000000(\.00?)?)$";
+    /// From 0 to [`crate::shop::MAX_PRICE`], as a string.
+    pub(crate) const PRICE_PATTERN: &str = r"^(0*[0-9]{1,6}(\.[0-9]{1,2})?|0*1000000(\.00?)?)$";
+
+    /// A donation's or distribution's quantity.
+    pub fn positive() -> Schema {
+        amount(
+            POSITIVE_PATTERN,
+            ObjectBuilder::new().exclusive_minimum(Some(0)),
+            1_000_000_000,
+        )
+    }
+
+    /// A product's price.
+    pub fn price() -> Schema {
+        amount(
+            PRICE_PATTERN,
+            ObjectBuilder::new().minimum(Some(0)),
+            1_000_000,
+        )
+    }
+
+    fn amount(pattern: &str, number: ObjectBuilder, max: u32) -> Schema {
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(pattern))
+            .examples(["12.50"]);
+        let number = number
+            .schema_type(Type::Number)
+            .maximum(Some(max))
+            .multiple_of(Some(0.01));
+        OneOfBuilder::new()
+            .item(text)
+            .item(number)
+            .description(Some(
+                "An exact decimal amount with at most two decimal places: a string such as \
+                 \"12.50\", or a JSON number.",
+            ))
+            .into()
+    }
+}
+
 /// Why a text is not a quantity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuantityError(&'static str);
@@ -79,26 +128,34 @@ impl std::error::Error for QuantityError {}
 impl FromStr for Quantity {
     type Err = QuantityError;
 
+    /// Reads digits with at most two decimals (`12`, `12.5`, `0.25`), as written: no sign, no
+    /// spaces, no exponent. Nothing a request carries is ever negative.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let text = text.trim();
-        let plain = !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
-        if !plain {
-            return Err(QuantityError("must be a number such as 12 or 12.50"));
+        const NOT_A_NUMBER: QuantityError = QuantityError("must be a number such as 12 or 12.50");
+        if text.starts_with('-') {
+            return Err(QuantityError("must not be negative"));
         }
-        let value = Decimal::from_str_exact(text)
-            .map_err(|_| QuantityError("must be a number such as 12 or 12.50"))?
-            .normalize();
-        if value.scale() > 2 {
+        let (whole, fraction) = match text.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (text, None),
+        };
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || fraction.is_some_and(|fraction| !digits(fraction)) {
+            return Err(NOT_A_NUMBER);
+        }
+        if fraction.is_some_and(|fraction| fraction.len() > 2) {
             return Err(QuantityError("must have at most 2 decimal places"));
         }
         // Anything beyond this can never be valid, and keeping it out keeps `hundredths` total.
-        if value.abs() > Decimal::from(1_000_000_000_000_i64) {
-            return Err(QuantityError("is too large"));
+        let too_large = QuantityError("is too large");
+        if whole.trim_start_matches('0').len() > 13 {
+            return Err(too_large);
         }
-        Ok(Self(value))
+        let value = Decimal::from_str_exact(text).map_err(|_| NOT_A_NUMBER)?;
+        if value > Decimal::from(1_000_000_000_000_i64) {
+            return Err(too_large);
+        }
+        Ok(Self(value.normalize()))
     }
 }
 
@@ -166,7 +223,6 @@ mod tests {
         assert_eq!(q("12.5").to_string(), "12.50");
         assert_eq!(q("7").to_string(), "7.00");
         assert_eq!(q("0.01").to_string(), "0.01");
-        assert_eq!(q("12.500").to_string(), "12.50");
     }
 
     #[test]
@@ -180,7 +236,8 @@ mod tests {
     #[test]
     fn non_numbers_are_rejected() {
         for text in [
-            "", "abc", "1e3", "1,5", "0x10", " ", "--1", "1.2.3", "NaN", "inf",
+            "", "abc", "1e3", "1,5", "0x10", " ", "--1", "1.2.3", "NaN", "inf", " 1", "1 ", "+1",
+            "1.", ".5", "-", "12.500",
         ] {
             assert!(text.parse::<Quantity>().is_err(), "{text:?} was accepted");
         }
@@ -209,9 +266,37 @@ mod tests {
         assert_eq!(MAX_QUANTITY, q("1000000000"));
     }
 
+    #[test]
+    fn a_negative_amount_is_named_as_such() {
+        assert_eq!(
+            "-0.5".parse::<Quantity>().unwrap_err().to_string(),
+            "must not be negative"
+        );
+    }
+
+    #[cfg(feature = "openapi")]
     proptest! {
         #[test]
-        fn hundredths_round_trip(hundredths in -100_000_000_000_i64..100_000_000_000) {
+        fn the_patterns_accept_exactly_the_amounts_within_bounds(
+            text in r"-?0{0,2}[0-9]{0,11}(\.[0-9]{0,3})?"
+        ) {
+            let parsed = text.parse::<Quantity>().ok();
+            let positive = regex::Regex::new(schema::POSITIVE_PATTERN).unwrap();
+            prop_assert_eq!(
+                positive.is_match(&text),
+                parsed.is_some_and(|value| value.is_positive() && value <= MAX_QUANTITY)
+            );
+            let price = regex::Regex::new(schema::PRICE_PATTERN).unwrap();
+            prop_assert_eq!(
+                price.is_match(&text),
+                parsed.is_some_and(|value| value <= crate::shop::MAX_PRICE)
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn hundredths_round_trip(hundredths in 0..100_000_000_000_i64) {
             let value = Quantity::from_hundredths(hundredths);
             prop_assert_eq!(value.hundredths(), hundredths);
             prop_assert_eq!(value.to_string().parse::<Quantity>().unwrap(), value);

@@ -10,7 +10,7 @@ use crate::quantity::Quantity;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryQuery {
     /// Count only records dated on or before this day.
-    #[serde(default, with = "crate::ledger::optional_date", skip_serializing)]
+    #[serde(default, with = "crate::date::optional", skip_serializing)]
     pub as_of: Option<NaiveDate>,
 }
 

@@ -1,11 +1,13 @@
 //! The shop: a product catalogue, each member's cart, and the orders a checkout places.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::{Checker, FieldErrors, check_free_text, check_length, check_no_control};
+use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::text::{check_free_text, check_length, check_no_control};
 
 pub const MAX_PRODUCT_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -23,13 +25,20 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewProduct {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::required_line::<MAX_PRODUCT_NAME_CHARS>))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::text::schema::free_text::<MAX_DESCRIPTION_CHARS>))]
     pub description: String,
     /// US dollars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::quantity::schema::price))]
     pub price: Quantity,
+    #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub stock: i64,
+    /// An absolute `http://` or `https://` address; empty or `null` for none.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = image_url_schema))]
     pub image_url: Option<String>,
 }
 
@@ -42,11 +51,6 @@ impl NewProduct {
             "description",
             &self.description,
             MAX_DESCRIPTION_CHARS,
-        );
-        checker.check(
-            self.price >= Quantity::ZERO,
-            "price",
-            "must not be negative",
         );
         checker.check(
             self.price <= MAX_PRICE,
@@ -64,6 +68,38 @@ impl NewProduct {
         }
         checker.finish()
     }
+}
+
+/// Reads a count written as a JSON integer, or as a number with no fraction such as `3.0`, which
+/// JSON (and so any client's serializer) may send for the same value.
+fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    struct WholeNumber;
+
+    impl Visitor<'_> for WholeNumber {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<i64, E> {
+            Ok(value)
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<i64, E> {
+            i64::try_from(value).map_err(|_| E::custom("is too large"))
+        }
+
+        // Every whole f64 within ±2^63 converts exactly; the bounds checks come after.
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<i64, E> {
+            let whole = value.fract() == 0.0 && value.abs() < 9.2e18;
+            whole
+                .then_some(value as i64)
+                .ok_or_else(|| E::custom("must be a whole number"))
+        }
+    }
+
+    deserializer.deserialize_any(WholeNumber)
 }
 
 fn check_stock(checker: &mut Checker, field: &str, count: i64) {
@@ -88,6 +124,22 @@ fn is_web_url(url: &str) -> bool {
         !host.is_empty() && !url.chars().any(char::is_whitespace)
     })
 }
+
+/// [`is_web_url`] within [`MAX_IMAGE_URL_CHARS`], or `null`.
+#[cfg(feature = "openapi")]
+fn image_url_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(IMAGE_URL_PATTERN))
+        .max_length(Some(MAX_IMAGE_URL_CHARS))
+        .build()
+}
+
+/// What [`is_web_url`] accepts, as a pattern.
+#[cfg(feature = "openapi")]
+const IMAGE_URL_PATTERN: &str =
+    r"^([hH][tT][tT][pP][sS]?://[^/?#\s\x00-\x1F\x7F-\x9F][^\s\x00-\x1F\x7F-\x9F]*)?$";
 
 /// A product in the catalogue. Archived products were deleted after being ordered: they are
 /// hidden from the catalogue and cannot be bought, but stay readable by id for order history.
@@ -116,6 +168,7 @@ pub struct Product {
 pub struct ProductQuery {
     /// Part of the name or description, in any case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub q: Option<String>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
     pub page: Option<u64>,
@@ -142,6 +195,8 @@ impl ProductQuery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetCartQuantity {
+    #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub quantity: i64,
 }
 
@@ -265,7 +320,7 @@ pub fn validate_idempotency_key(key: &str) -> Result<(), FieldErrors> {
     let mut checker = Checker::default();
     check_length(
         &mut checker,
-        "idempotency_key",
+        IDEMPOTENCY_KEY_HEADER,
         key,
         1,
         MAX_IDEMPOTENCY_KEY_CHARS,
@@ -276,6 +331,46 @@ pub fn validate_idempotency_key(key: &str) -> Result<(), FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_may_be_written_with_a_zero_fraction_but_not_with_any_other() {
+        let quantity = |json: &str| {
+            serde_json::from_str::<SetCartQuantity>(&format!("{{\"quantity\": {json}}}"))
+                .map(|set| set.quantity)
+                .map_err(|error| error.to_string())
+        };
+        assert_eq!(quantity("3"), Ok(3));
+        assert_eq!(quantity("3.0"), Ok(3));
+        assert_eq!(quantity("-2"), Ok(-2));
+        assert!(quantity("3.5").unwrap_err().contains("whole number"));
+        assert!(quantity("1e300").unwrap_err().contains("whole number"));
+        assert!(quantity("\"3\"").is_err());
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_image_address_pattern_accepts_what_the_check_accepts() {
+        let pattern = regex::Regex::new(IMAGE_URL_PATTERN).unwrap();
+        for url in [
+            "",
+            "https://example.org/a.png",
+            "HTTP://x",
+            "http://x?y",
+            "https://",
+            "https:///a",
+            "https://?a",
+            "ftp://x",
+            "https://a b",
+            "https://a\u{0}",
+            "//x",
+        ] {
+            let product = NewProduct {
+                image_url: Some(url.to_owned()),
+                ..product()
+            };
+            assert_eq!(pattern.is_match(url), product.validate().is_ok(), "{url:?}");
+        }
+    }
 
     fn product() -> NewProduct {
         NewProduct {
@@ -305,14 +400,14 @@ mod tests {
         let bad = NewProduct {
             name: " ".into(),
             description: "x".repeat(MAX_DESCRIPTION_CHARS + 1),
-            price: "-0.01".parse().unwrap(),
+            price: "1000000.01".parse().unwrap(),
             stock: -1,
             image_url: Some("ftp://example.org/a.png".into()),
         };
         let errors = bad.validate().unwrap_err();
         assert_eq!(errors["name"], "is required");
         assert_eq!(errors["description"], "must be at most 2000 characters");
-        assert_eq!(errors["price"], "must not be negative");
+        assert_eq!(errors["price"], "must be at most 1,000,000");
         assert_eq!(errors["stock"], "must be between 0 and 1,000,000");
         assert!(errors["image_url"].contains("http"));
     }

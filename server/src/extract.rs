@@ -7,6 +7,12 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
+use app::shop::{IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_CHARS, validate_idempotency_key};
+use utoipa::IntoParams;
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+
 use crate::error::ApiError;
 
 /// A JSON body. Syntax errors are 400, a wrong content type 415, and a value of the wrong shape 422
@@ -112,9 +118,33 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
-/// The version a change was made from, from `If-Match: "3"`; `None` without the header (or with
-/// `*`), which changes whatever is there.
+/// The version a change was made from, from `If-Match: "3"` (a weak `W/"3"`, or a bare `3`, too);
+/// `None` without the header or with `*`, which changes whatever is there.
 pub struct IfMatch(pub Option<i32>);
+
+/// The values [`IfMatch`] reads. Versions stay far below a billion, so nine digits bound them.
+const IF_MATCH_PATTERN: &str = r#"^(\*|[1-9][0-9]{0,8}|(W/)?"[1-9][0-9]{0,8}")$"#;
+
+impl IfMatch {
+    fn parse(text: &str) -> Option<IfMatch> {
+        if text == "*" {
+            return Some(IfMatch(None));
+        }
+        let quoted = text.strip_prefix("W/").unwrap_or(text);
+        let digits = match quoted.strip_prefix('"') {
+            Some(rest) => rest.strip_suffix('"')?,
+            None if quoted.len() == text.len() => text,
+            None => return None,
+        };
+        let shaped = (1..=9).contains(&digits.len())
+            && !digits.starts_with('0')
+            && digits.bytes().all(|byte| byte.is_ascii_digit());
+        shaped
+            .then(|| digits.parse().ok())
+            .flatten()
+            .map(|version| IfMatch(Some(version)))
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
@@ -123,29 +153,105 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let text = value.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Ok(IfMatch(None));
-        }
-        text.trim_start_matches("W/")
-            .trim_matches('"')
-            .parse::<i32>()
-            .ok()
-            .filter(|version| *version > 0)
-            .map(|version| IfMatch(Some(version)))
-            .ok_or_else(|| {
-                ApiError::field(
-                    "If-Match",
-                    "must be the record's version in quotes, such as \"3\"",
-                )
-            })
+        value.to_str().ok().and_then(IfMatch::parse).ok_or_else(|| {
+            ApiError::field(
+                "If-Match",
+                "must be the record's version in quotes, such as \"3\"",
+            )
+        })
     }
+}
+
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_parameter(
+            "If-Match",
+            "The record's `version` in quotes, such as `\"3\"`: the change is made only if the \
+             record is still at that version.",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(IF_MATCH_PATTERN)),
+        )]
+    }
+}
+
+/// The `Idempotency-Key` of a checkout, checked by the shop's rules; `None` without the header.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(IDEMPOTENCY_KEY_HEADER) else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = value
+            .to_str()
+            .map_err(|_| ApiError::field(IDEMPOTENCY_KEY_HEADER, "must be plain text"))?;
+        validate_idempotency_key(key)?;
+        Ok(IdempotencyKey(Some(key.to_owned())))
+    }
+}
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_parameter(
+            IDEMPOTENCY_KEY_HEADER,
+            "Any text the client picks, once per order: a retry with the same key gets the same \
+             order.",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[\x20-\x7E]*[\x21-\x7E][\x20-\x7E]*$"))
+                .max_length(Some(MAX_IDEMPOTENCY_KEY_CHARS)),
+        )]
+    }
+}
+
+/// An optional request header, described.
+fn header_parameter(name: &str, description: &str, schema: ObjectBuilder) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use app::ledger::NewDonation;
+
+    #[test]
+    fn if_match_reads_exactly_what_its_description_allows() {
+        let pattern = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        let cases = [
+            ("\"3\"", Some(Some(3))),
+            ("W/\"42\"", Some(Some(42))),
+            ("7", Some(Some(7))),
+            ("*", Some(None)),
+            ("\"999999999\"", Some(Some(999_999_999))),
+            ("0", None),
+            ("\"0\"", None),
+            ("\"03\"", None),
+            ("W/3", None),
+            ("\"3", None),
+            ("3\"", None),
+            ("\"\"", None),
+            ("\"1234567890\"", None),
+            ("yesterday", None),
+            ("", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(
+                IfMatch::parse(header).map(|IfMatch(version)| version),
+                expected,
+                "{header}"
+            );
+            assert_eq!(pattern.is_match(header), expected.is_some(), "{header}");
+        }
+    }
 
     fn fields(body: &str) -> app::FieldErrors {
         match parse_json::<NewDonation>(body.as_bytes()) {

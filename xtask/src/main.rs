@@ -2,6 +2,7 @@
 //! same everywhere. Every command first installs what it needs and is missing, and skips what is
 //! already there.
 
+mod fuzz;
 mod layers;
 mod postgres;
 mod s3;
@@ -9,6 +10,7 @@ mod tools;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -253,11 +255,20 @@ fn test(root: &Path) -> Result<()> {
 
     // Every cargo step below selects the same packages, so they share one build of each crate.
     let host = ["--workspace", "--exclude", "frontend"];
+    let target = target_dir()?;
+    // The server binary the integration tests use, so the fuzzing and browser steps check it too.
+    let server = target.join("debug").join("server");
     {
-        let s3 = s3::TempS3::start(&target_dir()?)?;
+        let s3 = s3::TempS3::start(&target)?;
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
         exec(cargo().arg("test").args(host).envs(s3.env()))?;
     }
+    let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let sqlite = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
+    let fuzzed = fuzz::run(root, &target, &server, "sqlite", &sqlite);
+    std::fs::remove_dir_all(&scratch).ok();
+    fuzzed?;
     {
         let cluster = postgres::TempCluster::start()?;
         step("Integration tests (PostgreSQL)");
@@ -268,12 +279,12 @@ fn test(root: &Path) -> Result<()> {
                 .args(["--test", "api"])
                 .env("TEST_POSTGRES_URL", &cluster.url),
         )?;
+        let database = cluster.create_database("fuzz")?;
+        fuzz::run(root, &target, &server, "postgres", &database)?;
     }
 
     build_spa(root)?;
-    // The server binary the integration tests used, so the browser tests check the same build.
     exec(cargo().arg("build").args(host).arg("--all-targets"))?;
-    let server = target_dir()?.join("debug").join("server");
 
     tools::ensure_browser_test_tools(root)?;
     step("Browser tests (Playwright, Chromium)");
@@ -283,6 +294,11 @@ fn test(root: &Path) -> Result<()> {
             .env("SERVER_BIN", server)
             .env("STATIC_DIR", root.join("dist")),
     )
+}
+
+/// A loopback port nobody listens on at the moment.
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Whether this process runs as root, and so may install system packages.

@@ -1,17 +1,17 @@
 //! A throw-away PostgreSQL cluster for the integration tests: created in a temporary folder,
 //! listening on a free loopback port, removed when dropped.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{exec, is_root, step};
+use crate::{exec, free_port, is_root, step};
 
 pub struct TempCluster {
     data_dir: PathBuf,
     bin: PathBuf,
+    port: u16,
     pub url: String,
 }
 
@@ -55,10 +55,6 @@ fn as_cluster_owner(bin: &Path, tool: &str) -> Command {
     }
 }
 
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 impl TempCluster {
     pub fn start() -> Result<Self> {
         let bin = ensure_installed()?;
@@ -97,8 +93,28 @@ impl TempCluster {
         Ok(Self {
             data_dir,
             bin,
+            port,
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
         })
+    }
+}
+
+impl TempCluster {
+    /// Creates an empty database in the cluster; its URL.
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        exec(as_cluster_owner(&self.bin, "createdb").args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+            name,
+        ]))?;
+        Ok(format!(
+            "postgres://postgres@127.0.0.1:{}/{name}",
+            self.port
+        ))
     }
 }
 

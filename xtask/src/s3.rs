@@ -3,14 +3,14 @@
 //! stopped when dropped.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{step, tools};
+use crate::{free_port, step, tools};
 
 pub const BUCKET: &str = "hub-test";
 
@@ -44,7 +44,7 @@ impl TempS3 {
             "an S3-compatible test server",
         )?;
         step("Starting a temporary S3-compatible server");
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
         let child = Command::new(moto_server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())

@@ -123,21 +123,23 @@ pub fn ensure_browser_test_tools(root: &Path) -> Result<()> {
     )
 }
 
-/// Installs a Python command-line tool from PyPI into a virtualenv of its own under the target
-/// folder (once), and returns the path of its `binary`.
+/// Installs a Python command-line tool from PyPI (once) into the one virtualenv under the target
+/// folder that holds them all, and returns the path of its `binary`.
 pub fn ensure_pypi_tool(
     target_dir: &Path,
     package: &str,
     binary: &str,
     purpose: &str,
 ) -> Result<PathBuf> {
-    let venv = target_dir.join(format!("{binary}-venv"));
+    let venv = target_dir.join("python-tools");
     let path = venv.join("bin").join(binary);
     if path.exists() {
         return Ok(path);
     }
     step(&format!("Installing {purpose} ({package}, from PyPI)"));
-    exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    if !venv.join("bin").join("pip").exists() {
+        exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
     exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", package]))?;
     Ok(path)
 }

@@ -1,4 +1,5 @@
-use app::ledger::{Distribution, Kind, NewDistribution, parse_date};
+use app::date::parse_date;
+use app::ledger::{Distribution, Kind, NewDistribution};
 use app::paging::Page;
 use app::reports::InventoryRow;
 use app::{FieldErrors, Quantity, paths};
@@ -44,7 +45,7 @@ fn parse(
     note: &str,
 ) -> Result<NewDistribution, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let quantity = quantity.parse::<Quantity>().unwrap_or_else(|error| {
+    let quantity = quantity.trim().parse::<Quantity>().unwrap_or_else(|error| {
         errors.insert("quantity".into(), error.to_string());
         Quantity::ZERO
     });

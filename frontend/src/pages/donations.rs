@@ -1,4 +1,5 @@
-use app::ledger::{Donation, Kind, NewDonation, parse_date};
+use app::date::parse_date;
+use app::ledger::{Donation, Kind, NewDonation};
 use app::paging::Page;
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
@@ -43,7 +44,7 @@ fn parse(
     note: &str,
 ) -> Result<NewDonation, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let quantity = quantity.parse::<Quantity>().unwrap_or_else(|error| {
+    let quantity = quantity.trim().parse::<Quantity>().unwrap_or_else(|error| {
         errors.insert("quantity".into(), error.to_string());
         Quantity::ZERO
     });

@@ -20,7 +20,7 @@ fn parse(
     image_url: &str,
 ) -> Result<NewProduct, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let price = price.parse::<Quantity>().unwrap_or_else(|error| {
+    let price = price.trim().parse::<Quantity>().unwrap_or_else(|error| {
         errors.insert("price".into(), error.to_string());
         Quantity::ZERO
     });

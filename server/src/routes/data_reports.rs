@@ -7,7 +7,9 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -68,21 +70,28 @@ async fn report(
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
 struct DownloadQuery {
-    /// The file's format.
-    #[param(schema_with = format_schema, required = true)]
     format: String,
 }
 
-/// The formats a report is stored in, as the schema of the `format` parameter.
-fn format_schema() -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(FORMATS.map(|(format, _)| format)))
-        .build()
+/// Described by hand: a derived description leaves a parameter with its own schema optional.
+impl IntoParams for DownloadQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let formats = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(FORMATS.map(|(format, _)| format)));
+        vec![
+            ParameterBuilder::new()
+                .name("format")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::True)
+                .description(Some("The file's format."))
+                .schema(Some(formats))
+                .build(),
+        ]
+    }
 }
 
 /// One format of the report, as a file to save.

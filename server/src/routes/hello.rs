@@ -109,12 +109,15 @@ async fn greet(
             "dateOfBirth" = Option<String>,
             Query,
             format = Date,
-            description = "The date of birth, for clients that send no body."
+            pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            description = "The date of birth, for clients that send no body; with a body, leave \
+                it out."
         ),
     ),
     request_body(
         content = Option<GreetingRequest>,
-        description = "Read as JSON whatever its content type, for older clients."
+        description = "Read as JSON whatever its content type, for older clients. Without a \
+            body, or with `null`, the date comes from the `dateOfBirth` query parameter."
     ),
     responses(
         (status = 204, description = "Saved."),
@@ -136,14 +139,21 @@ async fn save(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The `dateOfBirth` as sent: in the JSON body, or in the query string when there is no body, as
-/// older clients send it. The body is read whatever its content type, again for those clients.
+/// The `dateOfBirth` as sent: in the JSON body, or in the query string when there is no body (or
+/// a JSON `null`), as older clients send it; in both is ambiguous, so refused. The body is read
+/// whatever its content type, again for those older clients.
 fn date_of_birth_text(body: &[u8], query: Option<&str>) -> Result<String, ApiError> {
-    if body.trim_ascii().is_empty() {
-        return form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .find(|(key, _)| key == DATE_OF_BIRTH)
-            .map(|(_, value)| value.into_owned())
-            .ok_or_else(|| invalid_date_of_birth("is required"));
+    let in_query = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == DATE_OF_BIRTH)
+        .map(|(_, value)| value.into_owned());
+    let body = body.trim_ascii();
+    if body.is_empty() || body == b"null" {
+        return in_query.ok_or_else(|| invalid_date_of_birth("is required"));
+    }
+    if in_query.is_some() {
+        return Err(invalid_date_of_birth(
+            "must be sent in the body or in the query, not in both",
+        ));
     }
     serde_json::from_slice::<GreetingRequest>(body)
         .map(|request| request.date_of_birth)

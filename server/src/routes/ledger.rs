@@ -118,8 +118,7 @@ async fn get_donation(
     tag = tag::LEDGER,
     params(
         ("id" = i64, Path, description = "The record's id."),
-        ("If-Match" = Option<String>, Header, description = "The record's `version` in quotes, \
-            such as `\"3\"`: the change is made only if the record is still at that version."),
+        IfMatch,
     ),
     request_body = NewDonation,
     responses(
@@ -241,8 +240,7 @@ async fn get_distribution(
     tag = tag::LEDGER,
     params(
         ("id" = i64, Path, description = "The record's id."),
-        ("If-Match" = Option<String>, Header, description = "The record's `version` in quotes, \
-            such as `\"3\"`: the change is made only if the record is still at that version."),
+        IfMatch,
     ),
     request_body = NewDistribution,
     responses(

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params((
         "as_of" = Option<NaiveDate>,
         Query,
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
         description = "Count only records dated on or before this day."
     )),
     responses(
@@ -68,6 +69,7 @@ async fn donors(State(state): State<AppState>) -> Result<Json<Vec<DonorRow>>, Ap
     params((
         "as_of" = Option<NaiveDate>,
         Query,
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
         description = "Count only records dated on or before this day."
     )),
     responses(

@@ -1,18 +1,15 @@
 use app::accounts::Role;
 use app::paging::Page;
 use app::paths;
-use app::shop::{
-    Cart, IDEMPOTENCY_KEY_HEADER, NewProduct, Order, OrderQuery, Product, ProductQuery,
-    SetCartQuantity, validate_idempotency_key,
-};
+use app::shop::{Cart, NewProduct, Order, OrderQuery, Product, ProductQuery, SetCartQuantity};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::openapi::{self, tag};
 use crate::security::session::CurrentUser;
 use crate::services::shop::{self, ShopError};
@@ -126,8 +123,7 @@ async fn create_product(
     tag = tag::SHOP,
     params(
         ("id" = i64, Path, description = "The product's id."),
-        ("If-Match" = Option<String>, Header, description = "The product's `version` in quotes, \
-            such as `\"3\"`: the change is made only if the product is still at that version."),
+        IfMatch,
     ),
     request_body = NewProduct,
     responses(
@@ -248,11 +244,7 @@ async fn remove_from_cart(
     post,
     path = paths::CHECKOUT,
     tag = tag::SHOP,
-    params((
-        "Idempotency-Key" = Option<String>,
-        Header,
-        description = "Up to 200 characters; a retry with the same key gets the same order."
-    )),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The order, placed.", body = Order),
         (status = 200, description = "The order placed earlier with this key.", body = Order),
@@ -264,20 +256,8 @@ async fn remove_from_cart(
 async fn checkout(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
-    let key = match headers.get(IDEMPOTENCY_KEY_HEADER) {
-        Some(value) => {
-            let key = value
-                .to_str()
-                .map_err(|_| ApiError::field("idempotency_key", "must be plain text"))?
-                .trim()
-                .to_owned();
-            validate_idempotency_key(&key)?;
-            Some(key)
-        }
-        None => None,
-    };
     let outcome = shop::checkout(&state.db, user.id, key).await?;
     if outcome.created {
         state.archive.nudge();

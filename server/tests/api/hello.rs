@@ -126,7 +126,7 @@ async fn usernames_are_case_sensitive() {
 }
 
 #[tokio::test]
-async fn the_date_of_birth_may_come_in_the_query_when_there_is_no_body() {
+async fn the_date_of_birth_may_come_in_the_query_when_there_is_no_body_but_not_in_both() {
     let app = spawn_app().await;
     let today = today();
     let response = put_raw(&app, "/hello/ada?dateOfBirth=1990-05-01", "").await;
@@ -139,11 +139,11 @@ async fn the_date_of_birth_may_come_in_the_query_when_there_is_no_body() {
 
     let body = json!({"dateOfBirth": "1991-06-02"});
     let response = app.put("/hello/ada?dateOfBirth=1990-05-01", &body).await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let from_body = NaiveDate::from_ymd_opt(1991, 6, 2).unwrap();
+    let body = json_of(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"]["code"], "invalid_date_of_birth");
     assert_eq!(
         message_for(&app, "ada").await,
-        greeting("ada", from_body, today)
+        greeting("ada", date_of_birth, today)
     );
 }
 

@@ -305,6 +305,9 @@ async fn quantities_dates_and_decimals_are_described_as_sent() {
         schemas["Donation"]["properties"]["quantity"]["$ref"],
         "#/components/schemas/Quantity"
     );
+    let sent = &schemas["NewDonation"]["properties"]["quantity"]["oneOf"];
+    assert_eq!(sent[0]["type"], "string", "{sent}");
+    assert_eq!(sent[1]["type"], "number", "{sent}");
     assert_eq!(
         schemas["Donation"]["properties"]["donated_on"]["format"],
         "date"
@@ -319,6 +322,59 @@ async fn quantities_dates_and_decimals_are_described_as_sent() {
     );
     let kind = &schemas["Kind"]["enum"];
     assert!(kind.as_array().unwrap().contains(&"money".into()), "{kind}");
+}
+
+/// Every value a request carries (parameters and the bodies' schemas, followed through `$ref`).
+fn request_schemas(description: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    for (method, path, operation) in operations(description) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let name = format!("{method} {path} {}", parameter["name"]);
+            found.push((name, &parameter["schema"]));
+        }
+        let bodies = operation["requestBody"]["content"].as_object();
+        for (media, content) in bodies.into_iter().flatten() {
+            let mut pending = vec![(format!("{method} {path} {media}"), &content["schema"])];
+            while let Some((name, schema)) = pending.pop() {
+                if let Some(target) = schema["$ref"].as_str() {
+                    pending.push((name, resolve(description, target).expect("resolves")));
+                    continue;
+                }
+                for branch in ["oneOf", "anyOf", "allOf"] {
+                    for item in schema[branch].as_array().into_iter().flatten() {
+                        pending.push((name.clone(), item));
+                    }
+                }
+                for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+                    pending.push((format!("{name} {field}"), property));
+                }
+                found.push((name, schema));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_date_and_page_a_request_carries_has_the_servers_bounds() {
+    let app = spawn_app().await;
+    let description = description(&app).await;
+    let mut pages = 0;
+    for (name, schema) in request_schemas(&description) {
+        if schema["format"] == "date" {
+            assert_eq!(schema["pattern"], app::date::DATE_PATTERN, "{name}");
+        }
+        if name.ends_with("\"page\"") {
+            pages += 1;
+            assert_eq!(schema["minimum"], 1, "{name}");
+            assert_eq!(schema["maximum"], app::paging::MAX_PAGE, "{name}");
+        }
+        if name.ends_with("\"per_page\"") {
+            assert_eq!(schema["minimum"], 1, "{name}");
+            assert_eq!(schema["maximum"], app::paging::MAX_PER_PAGE, "{name}");
+        }
+    }
+    assert!(pages >= 4, "every paged list has a page parameter");
 }
 
 #[tokio::test]

@@ -1,0 +1,86 @@
+//! The API fuzzing step: the server, on a fresh database, answers the requests schemathesis (from
+//! PyPI) generates from its OpenAPI description, signed in as an admin, and every answer must be
+//! what the description promises. The rules live in `xtask/schemathesis.toml`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use crate::{exec, free_port, step, tools};
+
+const EMAIL: &str = "fuzz-admin@example.org";
+const PASSWORD: &str = "fuzzing-only-password";
+/// Where the data jobs a fuzzed request starts would download from: nowhere, so no test run
+/// reaches the internet.
+const UNREACHABLE: &str = "http://127.0.0.1:9/unreachable";
+
+/// The server, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// Fuzzes the API of `server` (the binary) serving `database_url`, an empty database; the
+/// server's log goes to `target/fuzz-<label>.log`.
+pub fn run(
+    root: &Path,
+    target_dir: &Path,
+    server: &Path,
+    label: &str,
+    database_url: &str,
+) -> Result<()> {
+    let schemathesis =
+        tools::ensure_pypi_tool(target_dir, "schemathesis", "schemathesis", "the API fuzzer")?;
+    exec(
+        Command::new(server)
+            .args([
+                "users", "create", "--email", EMAIL, "--name", "Fuzzer", "--role", "admin",
+            ])
+            .env("DATABASE_URL", database_url)
+            .env("PASSWORD", PASSWORD)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?;
+    let port = free_port()?;
+    let log = target_dir.join(format!("fuzz-{label}.log"));
+    let _server = Server(
+        Command::new(server)
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", database_url)
+            .env("DISABLE_SCHEDULER", "true")
+            // The fuzzer sends thousands of requests from one address.
+            .env("AUTH_RATE_LIMIT", "1000000")
+            .env("API_RATE_LIMIT", "1000000")
+            .env("GREETING_RATE_LIMIT", "1000000")
+            .envs(
+                [
+                    "COVID_NYT_URL",
+                    "COVID_JHU_URL",
+                    "BLS_PR_URL",
+                    "DATAUSA_POPULATION_URL",
+                ]
+                .map(|setting| (setting, UNREACHABLE)),
+            )
+            .stdout(std::fs::File::create(&log).context("creating the server's log")?)
+            .spawn()
+            .context("starting the server")?,
+    );
+    step(&format!(
+        "Fuzzing the API from its OpenAPI description ({label}; the server logs to {})",
+        log.display()
+    ));
+    exec(
+        Command::new(schemathesis)
+            .arg("--config-file")
+            .arg(root.join("xtask/schemathesis.toml"))
+            .args(["--no-color", "run", "--wait-for-schema", "60"])
+            .arg(format!("http://127.0.0.1:{port}/api/openapi.json"))
+            .env("FUZZ_EMAIL", EMAIL)
+            .env("FUZZ_PASSWORD", PASSWORD),
+    )
+}
