@@ -7,8 +7,8 @@ use axum::extract::Request;
 use std::time::Duration;
 
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
-    RETRY_AFTER, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, IF_MATCH,
+    REFERRER_POLICY, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
@@ -101,6 +101,7 @@ pub fn with_cors(router: Router, allowed_origins: &[String]) -> Router {
             ])
             .allow_headers([
                 CONTENT_TYPE,
+                IF_MATCH,
                 HeaderName::from_bytes(app::shop::IDEMPOTENCY_KEY_HEADER.as_bytes())
                     .expect("the idempotency header's name is a valid header name"),
             ])

@@ -140,6 +140,29 @@ async fn listed_origins_may_call_the_api_with_credentials() {
     let other = preflight("http://evil.example.net").await.unwrap();
     assert!(!other.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
 
+    // A correction sends the version it was made from; a checkout its idempotency key.
+    for (method, path, header) in [
+        ("PUT", "/api/products/1", "if-match"),
+        ("POST", "/api/cart/checkout", "idempotency-key"),
+    ] {
+        let preflight = new_client()
+            .request(reqwest::Method::OPTIONS, app.url(path))
+            .header(ORIGIN, "http://app.example.org")
+            .header(ACCESS_CONTROL_REQUEST_METHOD, method)
+            .header(
+                "access-control-request-headers",
+                format!("content-type,{header}"),
+            )
+            .send()
+            .await
+            .unwrap();
+        let allowed = preflight.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase();
+        assert!(allowed.contains(header), "{path}: {allowed}");
+    }
+
     let read = app
         .client
         .get(app.url("/api/auth/me"))
