@@ -68,3 +68,77 @@ pub struct SeriesPopulation {
     pub value: Decimal,
     pub population: i64,
 }
+
+/// A format every version of the report is stored, and can be downloaded, in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum ReportFormat {
+    Json,
+    Html,
+    Ipynb,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 3] =
+        [ReportFormat::Json, ReportFormat::Html, ReportFormat::Ipynb];
+
+    /// The name on the wire, and the stored file's extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Html => "html",
+            ReportFormat::Ipynb => "ipynb",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "application/json",
+            ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Ipynb => "application/x-ipynb+json",
+        }
+    }
+}
+
+impl TryFrom<String> for ReportFormat {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        ReportFormat::ALL
+            .into_iter()
+            .find(|format| format.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<_> = ReportFormat::ALL.map(ReportFormat::as_str).to_vec();
+                format!("must be one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Query of `GET /api/reports/data/{id}/download`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct DownloadQuery {
+    /// The file's format.
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub format: ReportFormat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_is_read_by_its_name_and_an_unknown_one_lists_the_known() {
+        assert_eq!(
+            ReportFormat::try_from("ipynb".to_owned()),
+            Ok(ReportFormat::Ipynb)
+        );
+        assert_eq!(
+            ReportFormat::try_from("pdf".to_owned()).unwrap_err(),
+            "must be one of json, html, ipynb"
+        );
+    }
+}

@@ -131,6 +131,40 @@ pub struct RunStarted {
     pub run_id: i64,
 }
 
+/// The most runs `GET /api/jobs/{name}/runs` returns at once.
+pub const MAX_RUNS: u64 = 500;
+
+/// Query of `GET /api/jobs/{name}/runs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct RunsQuery {
+    /// How many runs, at most.
+    #[serde(default = "RunsQuery::default_limit")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(default = RunsQuery::default_limit, minimum = 1, maximum = 500)
+    )]
+    pub limit: u64,
+}
+
+impl RunsQuery {
+    fn default_limit() -> u64 {
+        50
+    }
+
+    pub fn validate(&self) -> Result<(), crate::FieldErrors> {
+        let mut checker = crate::error::Checker::default();
+        checker.check(
+            (1..=MAX_RUNS).contains(&self.limit),
+            "limit",
+            format!("must be between 1 and {MAX_RUNS}"),
+        );
+        checker.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

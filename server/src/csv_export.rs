@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use app::ledger::Kind;
+use app::reports::{DonorRow, InventoryRow};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
@@ -31,6 +33,55 @@ pub fn csv_response(file_name: &str, records: Vec<Vec<String>>) -> Result<Respon
         .into_response())
 }
 
+pub fn inventory_header() -> Vec<String> {
+    ["kind", "donated", "distributed", "balance"]
+        .map(str::to_owned)
+        .into()
+}
+
+pub fn inventory_record(row: &InventoryRow) -> Vec<String> {
+    vec![
+        row.kind.to_string(),
+        row.donated.to_string(),
+        row.distributed.to_string(),
+        row.balance.to_string(),
+    ]
+}
+
+/// The donor columns, then one total per kind, so that spreadsheets can sum each.
+pub fn donor_header() -> Vec<String> {
+    let fixed = [
+        "donor_name",
+        "donations",
+        "first_donated_on",
+        "last_donated_on",
+    ];
+    fixed
+        .into_iter()
+        .map(str::to_owned)
+        .chain(Kind::ALL.iter().map(|kind| kind.to_string()))
+        .collect()
+}
+
+/// A donor's row under [`donor_header`]: a kind they never gave shows as 0.00.
+pub fn donor_record(row: &DonorRow) -> Vec<String> {
+    let fixed = [
+        row.donor_name.clone(),
+        row.donations.to_string(),
+        row.first_donated_on.to_string(),
+        row.last_donated_on.to_string(),
+    ];
+    let totals = Kind::ALL.iter().map(|kind| {
+        row.totals
+            .iter()
+            .find(|total| total.kind == *kind)
+            .map(|total| total.quantity)
+            .unwrap_or_default()
+            .to_string()
+    });
+    fixed.into_iter().chain(totals).collect()
+}
+
 /// A cell a spreadsheet shows as text. Spreadsheets run a cell that starts with `=`, `+`, `-` or
 /// `@` (or a tab or carriage return before one) as a formula, so a donor named
 /// `=HYPERLINK(...)` would run when staff open the export; a leading `'` makes it plain text.
@@ -45,6 +96,72 @@ pub fn inert(cell: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::Quantity;
+    use app::reports::KindTotal;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn an_inventory_row_is_its_kind_and_three_amounts() {
+        let row = InventoryRow {
+            kind: Kind::Food,
+            donated: Quantity::from_hundredths(1250),
+            distributed: Quantity::from_hundredths(250),
+            balance: Quantity::from_hundredths(1000),
+        };
+        assert_eq!(inventory_header().len(), inventory_record(&row).len());
+        assert_eq!(inventory_record(&row), ["food", "12.50", "2.50", "10.00"]);
+    }
+
+    #[test]
+    fn a_donor_row_has_a_column_for_every_kind_in_header_order() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let row = DonorRow {
+            donor_name: "Ada".to_owned(),
+            donations: 3,
+            first_donated_on: day(2),
+            last_donated_on: day(30),
+            totals: vec![
+                KindTotal {
+                    kind: Kind::Other,
+                    quantity: Quantity::from_hundredths(100),
+                },
+                KindTotal {
+                    kind: Kind::Money,
+                    quantity: Quantity::from_hundredths(2000),
+                },
+            ],
+        };
+        assert_eq!(
+            donor_header(),
+            [
+                "donor_name",
+                "donations",
+                "first_donated_on",
+                "last_donated_on",
+                "money",
+                "food",
+                "clothing",
+                "hygiene",
+                "household",
+                "other"
+            ]
+        );
+        assert_eq!(
+            donor_record(&row),
+            [
+                "Ada",
+                "3",
+                "2026-01-02",
+                "2026-01-30",
+                "20.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "1.00"
+            ]
+        );
+    }
 
     #[test]
     fn cells_that_a_spreadsheet_would_run_are_made_text() {

@@ -4,6 +4,12 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::jobs::StartError;
+use crate::services::accounts::AccountError;
+use crate::services::ledger::LedgerError;
+use crate::services::shop::ShopError;
+use crate::services::stock::StockError;
+
 /// Every way a request can fail. Each variant is one status and one JSON body; handlers return
 /// `Result<_, ApiError>` and use `?`.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +107,80 @@ impl From<FieldErrors> for ApiError {
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
         ApiError::Internal(error.into())
+    }
+}
+
+// What each service's errors mean to a client: the status and code in one place.
+
+impl From<ShopError> for ApiError {
+    fn from(error: ShopError) -> Self {
+        match error {
+            ShopError::NotFound(what) => ApiError::NotFound(what),
+            ShopError::InsufficientStock(message) => ApiError::Conflict {
+                code: "insufficient_stock",
+                message,
+            },
+            ShopError::Stale => ApiError::StaleVersion,
+            ShopError::Forbidden => ApiError::Forbidden,
+            ShopError::EmptyCart => ApiError::Conflict {
+                code: "cart_empty",
+                message: "the cart is empty; add something before checking out".to_owned(),
+            },
+            ShopError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::NotFound => ApiError::NotFound("record"),
+            LedgerError::Stale => ApiError::StaleVersion,
+            LedgerError::Stock(StockError::Insufficient { kind, available }) => {
+                ApiError::Conflict {
+                    code: "insufficient_stock",
+                    message: format!(
+                        "not enough {kind} in stock: only {available} {} available",
+                        kind.unit()
+                    ),
+                }
+            }
+            LedgerError::Stock(StockError::Db(error)) => error.into(),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::EmailTaken => ApiError::Conflict {
+                code: "email_taken",
+                message: "an account with this email already exists; sign in instead".to_owned(),
+            },
+            AccountError::NotFound => ApiError::NotFound("user"),
+            AccountError::LastAdmin => ApiError::Conflict {
+                code: "last_admin",
+                message: "the last admin cannot lose the admin role; make someone else admin first"
+                    .to_owned(),
+            },
+            AccountError::Busy => ApiError::Busy { retry_after: 2 },
+            AccountError::Db(error) => error.into(),
+            AccountError::Other(error) => ApiError::Internal(error),
+        }
+    }
+}
+
+impl From<StartError> for ApiError {
+    fn from(error: StartError) -> Self {
+        match error {
+            StartError::Busy(_) => ApiError::Conflict {
+                code: "job_running",
+                message: error.to_string(),
+            },
+            StartError::ShuttingDown => ApiError::Unavailable,
+            StartError::Db(error) => error.into(),
+            StartError::Other(error) => error.into(),
+        }
     }
 }
 

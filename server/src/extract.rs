@@ -49,7 +49,10 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         match inner.classify() {
-            Category::Data => ApiError::field(&field_name(&path, &inner), strip_position(&inner)),
+            Category::Data => ApiError::field(
+                &field_name(&path, &inner.to_string(), "body"),
+                strip_position(&inner),
+            ),
             Category::Syntax | Category::Eof | Category::Io => {
                 ApiError::MalformedJson(inner.to_string())
             }
@@ -71,14 +74,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|error| {
                 let path = error.path().to_string();
                 let message = error.into_inner().to_string();
-                ApiError::field(if path == "." { "query" } else { &path }, message)
+                ApiError::field(&field_name(&path, &message, "query"), message)
             })
     }
 }
 
-/// The field a data error is about: its path, or for a missing field the name serde reports.
-fn field_name(path: &str, error: &serde_json::Error) -> String {
-    let message = error.to_string();
+/// The field a data error is about: its path, or for a missing field the name serde reports;
+/// `whole` when it is about the body or query as a whole.
+fn field_name(path: &str, message: &str, whole: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field `")
         && let Some(name) = rest.split('`').next()
     {
@@ -89,7 +92,7 @@ fn field_name(path: &str, error: &serde_json::Error) -> String {
         };
     }
     if path == "." {
-        "body".to_owned()
+        whole.to_owned()
     } else {
         path.to_owned()
     }

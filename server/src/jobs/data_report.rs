@@ -7,6 +7,7 @@ pub mod render;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use app::data_reports::ReportFormat;
 use bytes::Bytes;
 use chrono::{DateTime, SubsecRound, Utc};
 use object_store::path::Path;
@@ -20,7 +21,6 @@ use super::{Context, Outcome, bls_sync, population_sync};
 use crate::clock::now;
 use crate::entities::data_report;
 use crate::lease::Fence;
-use crate::services::data_reports::FORMATS;
 
 pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
@@ -37,22 +37,22 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let report = analysis::analyse(&String::from_utf8_lossy(&bls), &population, created_at)?;
     let base_path = base_path(created_at);
     let documents = [
-        ("json", serde_json::to_vec_pretty(&report)?),
-        ("html", render::html(&report).into_bytes()),
+        (ReportFormat::Json, serde_json::to_vec_pretty(&report)?),
+        (ReportFormat::Html, render::html(&report).into_bytes()),
         (
-            "ipynb",
+            ReportFormat::Ipynb,
             serde_json::to_vec_pretty(&render::notebook(&report, &bls_key, population_sync::KEY))?,
         ),
     ];
-    for (extension, body) in documents {
-        let path = format!("{base_path}.{extension}");
+    for (format, body) in documents {
+        let path = format!("{base_path}.{}", format.as_str());
         context
             .store
             .put(&Path::from(path.as_str()), PutPayload::from(body))
             .await
             .with_context(|| format!("storing {path}"))?;
     }
-    let formats: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
+    let formats = ReportFormat::ALL.map(ReportFormat::as_str);
     let txn = fence.begin(&context.db).await?;
     data_report::ActiveModel {
         created_at: Set(created_at),

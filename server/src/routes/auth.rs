@@ -14,7 +14,7 @@ use crate::extract::ApiJson;
 use crate::openapi::{self, tag};
 use crate::security::guards::{limit_login, limit_register};
 use crate::security::session::{CurrentUser, cleared_cookie, session_cookie, session_token};
-use crate::services::accounts::{self, AccountError};
+use crate::services::accounts;
 use crate::state::AppState;
 
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
@@ -29,26 +29,6 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
             Role::Member,
             OpenApiRouter::new().routes(routes!(me)),
         ))
-}
-
-impl From<AccountError> for ApiError {
-    fn from(error: AccountError) -> Self {
-        match error {
-            AccountError::EmailTaken => ApiError::Conflict {
-                code: "email_taken",
-                message: "an account with this email already exists; sign in instead".to_owned(),
-            },
-            AccountError::NotFound => ApiError::NotFound("user"),
-            AccountError::LastAdmin => ApiError::Conflict {
-                code: "last_admin",
-                message: "the last admin cannot lose the admin role; make someone else admin first"
-                    .to_owned(),
-            },
-            AccountError::Busy => ApiError::Busy { retry_after: 2 },
-            AccountError::Db(error) => error.into(),
-            AccountError::Other(error) => ApiError::Internal(error),
-        }
-    }
 }
 
 /// Signs `user` in: a new session, and its cookie on the response.

@@ -1,22 +1,17 @@
 use app::accounts::Role;
-use app::data_reports::{DataReport, ReportVersion};
+use app::data_reports::{DataReport, DownloadQuery, ReportFormat, ReportVersion};
 use app::paths;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
-use utoipa::openapi::Required;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::{self, tag};
-use crate::services::data_reports::{self, FORMATS};
+use crate::services::data_reports;
 use crate::state::AppState;
 
 /// The reports are for signed-in users; the files are never public.
@@ -64,34 +59,10 @@ async fn report(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let (_, body) = data_reports::document(&state.db, state.jobs.store(), id, "json")
+    let (_, body) = data_reports::document(&state.db, state.jobs.store(), id, ReportFormat::Json)
         .await?
         .ok_or(ApiError::NotFound("report"))?;
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DownloadQuery {
-    format: String,
-}
-
-/// Described by hand: a derived description leaves a parameter with its own schema optional.
-impl IntoParams for DownloadQuery {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let formats = ObjectBuilder::new()
-            .schema_type(Type::String)
-            .enum_values(Some(FORMATS.map(|(format, _)| format)));
-        vec![
-            ParameterBuilder::new()
-                .name("format")
-                .parameter_in(ParameterIn::Query)
-                .required(Required::True)
-                .description(Some("The file's format."))
-                .schema(Some(formats))
-                .build(),
-        ]
-    }
 }
 
 /// One format of the report, as a file to save.
@@ -129,19 +100,12 @@ async fn download(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let Some((_, content_type)) = FORMATS.iter().find(|(format, _)| *format == query.format) else {
-        let known: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
-        return Err(ApiError::field(
-            "format",
-            format!("must be one of {}", known.join(", ")),
-        ));
-    };
-    let (name, body) = data_reports::document(&state.db, state.jobs.store(), id, &query.format)
+    let (name, body) = data_reports::document(&state.db, state.jobs.store(), id, query.format)
         .await?
         .ok_or(ApiError::NotFound("report"))?;
     Ok((
         [
-            (CONTENT_TYPE, (*content_type).to_owned()),
+            (CONTENT_TYPE, query.format.content_type().to_owned()),
             (
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

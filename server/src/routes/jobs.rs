@@ -1,17 +1,15 @@
 use app::accounts::Role;
-use app::jobs::{Job, JobRun, RunStarted};
+use app::jobs::{Job, JobRun, RunStarted, RunsQuery};
 use app::paths;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::jobs::{JobName, StartError, Trigger};
+use crate::jobs::{JobName, Trigger};
 use crate::openapi::{self, tag};
 use crate::state::AppState;
 
@@ -22,20 +20,6 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(runs));
     let admin = OpenApiRouter::new().routes(routes!(run));
     super::guarded(state, Role::Staff, staff).merge(super::guarded(state, Role::Admin, admin))
-}
-
-impl From<StartError> for ApiError {
-    fn from(error: StartError) -> Self {
-        match error {
-            StartError::Busy(_) => ApiError::Conflict {
-                code: "job_running",
-                message: error.to_string(),
-            },
-            StartError::ShuttingDown => ApiError::Unavailable,
-            StartError::Db(error) => error.into(),
-            StartError::Other(error) => error.into(),
-        }
-    }
 }
 
 fn job_named(name: &str) -> Result<JobName, ApiError> {
@@ -56,22 +40,6 @@ fn job_named(name: &str) -> Result<JobName, ApiError> {
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<Job>>, ApiError> {
     Ok(Json(state.jobs.list().await?))
 }
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct RunsQuery {
-    /// How many runs, at most.
-    #[serde(default = "default_limit")]
-    #[param(default = default_limit, minimum = 1, maximum = 500)]
-    limit: u64,
-}
-
-fn default_limit() -> u64 {
-    50
-}
-
-const MAX_LIMIT: u64 = 500;
 
 /// The job's runs, newest first.
 #[utoipa::path(
@@ -102,12 +70,7 @@ async fn runs(
     ApiQuery(query): ApiQuery<RunsQuery>,
 ) -> Result<Json<Vec<JobRun>>, ApiError> {
     let job = job_named(&name)?;
-    if !(1..=MAX_LIMIT).contains(&query.limit) {
-        return Err(ApiError::field(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    query.validate()?;
     Ok(Json(state.jobs.runs(job, query.limit).await?))
 }
 

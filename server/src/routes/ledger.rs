@@ -11,8 +11,7 @@ use crate::clock::today;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
-use crate::services::ledger::{self, LedgerError};
-use crate::services::stock::StockError;
+use crate::services::ledger;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -25,25 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             update_distribution,
             delete_distribution
         ))
-}
-
-impl From<LedgerError> for ApiError {
-    fn from(error: LedgerError) -> Self {
-        match error {
-            LedgerError::NotFound => ApiError::NotFound("record"),
-            LedgerError::Stale => ApiError::StaleVersion,
-            LedgerError::Stock(StockError::Insufficient { kind, available }) => {
-                ApiError::Conflict {
-                    code: "insufficient_stock",
-                    message: format!(
-                        "not enough {kind} in stock: only {available} {} available",
-                        kind.unit()
-                    ),
-                }
-            }
-            LedgerError::Stock(StockError::Db(error)) => error.into(),
-        }
-    }
 }
 
 /// Donations, newest first, one page at a time.

@@ -1,4 +1,3 @@
-use app::ledger::Kind;
 use app::paths;
 use app::reports::{DonorRow, InventoryQuery, InventoryRow};
 use axum::Json;
@@ -7,7 +6,7 @@ use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::csv_export::csv_response;
+use crate::csv_export::{self, csv_response};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
@@ -92,20 +91,8 @@ async fn inventory_csv(
     ApiQuery(query): ApiQuery<InventoryQuery>,
 ) -> Result<Response, ApiError> {
     let rows = reports::inventory(&state.db, query.as_of).await?;
-    let mut records = vec![vec![
-        "kind".to_owned(),
-        "donated".to_owned(),
-        "distributed".to_owned(),
-        "balance".to_owned(),
-    ]];
-    records.extend(rows.into_iter().map(|row| {
-        vec![
-            row.kind.to_string(),
-            row.donated.to_string(),
-            row.distributed.to_string(),
-            row.balance.to_string(),
-        ]
-    }));
+    let mut records = vec![csv_export::inventory_header()];
+    records.extend(rows.iter().map(csv_export::inventory_record));
     let file_name = match query.as_of {
         Some(day) => format!("inventory-{day}.csv"),
         None => "inventory.csv".to_owned(),
@@ -136,32 +123,7 @@ async fn inventory_csv(
 )]
 async fn donors_csv(State(state): State<AppState>) -> Result<Response, ApiError> {
     let rows = reports::donors(&state.db).await?;
-    let mut header: Vec<String> = [
-        "donor_name",
-        "donations",
-        "first_donated_on",
-        "last_donated_on",
-    ]
-    .map(str::to_owned)
-    .into();
-    header.extend(Kind::ALL.iter().map(|kind| kind.to_string()));
-    let mut records = vec![header];
-    records.extend(rows.into_iter().map(|row| {
-        let mut record = vec![
-            row.donor_name,
-            row.donations.to_string(),
-            row.first_donated_on.to_string(),
-            row.last_donated_on.to_string(),
-        ];
-        record.extend(Kind::ALL.iter().map(|kind| {
-            row.totals
-                .iter()
-                .find(|total| total.kind == *kind)
-                .map(|total| total.quantity)
-                .unwrap_or_default()
-                .to_string()
-        }));
-        record
-    }));
+    let mut records = vec![csv_export::donor_header()];
+    records.extend(rows.iter().map(csv_export::donor_record));
     csv_response("donors.csv", records)
 }

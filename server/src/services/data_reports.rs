@@ -1,20 +1,13 @@
 //! The stored versions of the data report, as the API reads them.
 
 use anyhow::Context as _;
-use app::data_reports::ReportVersion;
+use app::data_reports::{ReportFormat, ReportVersion};
 use bytes::Bytes;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
 use crate::entities::data_report;
-
-/// The formats every version is stored in, with their content types.
-pub const FORMATS: [(&str, &str); 3] = [
-    ("json", "application/json"),
-    ("html", "text/html; charset=utf-8"),
-    ("ipynb", "application/x-ipynb+json"),
-];
 
 fn to_version(row: data_report::Model) -> ReportVersion {
     ReportVersion {
@@ -42,7 +35,7 @@ pub async fn document(
     db: &impl ConnectionTrait,
     store: &dyn ObjectStore,
     id: i64,
-    format: &str,
+    format: ReportFormat,
 ) -> anyhow::Result<Option<(String, Bytes)>> {
     let Ok(id) = i32::try_from(id) else {
         return Ok(None);
@@ -50,10 +43,14 @@ pub async fn document(
     let Some(row) = data_report::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    if !row.formats.split(',').any(|stored| stored == format) {
+    if !row
+        .formats
+        .split(',')
+        .any(|stored| stored == format.as_str())
+    {
         return Ok(None);
     }
-    let path = format!("{}.{format}", row.base_path);
+    let path = format!("{}.{}", row.base_path, format.as_str());
     let body = store
         .get(&Path::from(path.as_str()))
         .await

@@ -36,6 +36,8 @@ pub enum ShopError {
     EmptyCart,
     #[error("the product has changed since the version the change was made from")]
     Stale,
+    #[error("only staff may see everyone's orders")]
+    Forbidden,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -557,14 +559,19 @@ async fn order_by_key(
     Ok(with_items(db, found).await?.pop())
 }
 
-/// One page of orders, newest first: the viewer's own, or with `all` everyone's.
+/// One page of orders, newest first: the viewer's own, or with `all` everyone's (staff and admins
+/// only).
 pub async fn list_orders(
     db: &DatabaseConnection,
     viewer: &User,
     query: &OrderQuery,
 ) -> Result<Page<Order>, ShopError> {
     let mut select = order::Entity::find();
-    if !query.all {
+    if query.all {
+        if viewer.role < Role::Staff {
+            return Err(ShopError::Forbidden);
+        }
+    } else {
         select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
     }
     let select = select

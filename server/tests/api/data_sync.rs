@@ -248,16 +248,22 @@ async fn report_versions_download_in_every_format_for_signed_in_users_only() {
         }
     }
 
-    error_of(
-        member
-            .get(app.url(&format!("/api/reports/data/{id}/download?format=pdf")))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
+    for (query, problem) in [
+        ("?format=pdf", "must be one of json, html, ipynb"),
+        ("", "missing field `format`"),
+    ] {
+        let error = error_of(
+            member
+                .get(app.url(&format!("/api/reports/data/{id}/download{query}")))
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error["fields"]["format"], problem, "{query}");
+    }
     error_of(
         app.get("/api/reports/data/9999").await,
         StatusCode::NOT_FOUND,
