@@ -1,6 +1,9 @@
 //! Integration tests: each test starts the real server on a free port with a fresh database and
 //! talks HTTP to it.
 
+// Helpers unwrap as the tests do: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod helpers;
 
 mod auth;
