@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::entities::{
-    archive_outbox, cart_item, covid_daily, data_report, distribution, donation, greeting_user,
-    job_run, job_state, order, order_item, product, session, source_version, stock, user,
+    archive_outbox, balance, cart_item, covid_daily, data_report, distribution, donation,
+    greeting_user, job_run, job_state, order, order_item, product, session, source_version, user,
 };
 use crate::migration::Migrator;
 
@@ -35,7 +35,7 @@ macro_rules! every_table {
             session,
             donation,
             distribution,
-            stock,
+            balance,
             greeting_user,
             product,
             cart_item,
@@ -163,7 +163,7 @@ where
     Ok(E::find().count(db).await?)
 }
 
-/// Rows the organisation entered; the stock table alone is seeded by the migrations.
+/// Rows the organisation entered; the balance table alone is seeded by the migrations.
 async fn holds_data(db: &impl ConnectionTrait) -> anyhow::Result<bool> {
     let counts = [
         count::<user::Entity>(db).await?,

@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod archive_outbox;
+pub mod balance;
 pub mod cart_item;
 pub mod covid_daily;
 pub mod data_report;
@@ -14,5 +15,4 @@ pub mod order_item;
 pub mod product;
 pub mod session;
 pub mod source_version;
-pub mod stock;
 pub mod user;

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::jobs::StartError;
 use crate::services::accounts::AccountError;
+use crate::services::balance::BalanceError;
 use crate::services::ledger::LedgerError;
 use crate::services::shop::ShopError;
-use crate::services::stock::StockError;
 
 /// Every way a request can fail. Each variant is one status and one JSON body; handlers return
 /// `Result<_, ApiError>` and use `?`.
@@ -136,7 +136,7 @@ impl From<LedgerError> for ApiError {
         match error {
             LedgerError::NotFound => ApiError::NotFound("record"),
             LedgerError::Stale => ApiError::StaleVersion,
-            LedgerError::Stock(StockError::Insufficient { kind, available }) => {
+            LedgerError::Balance(BalanceError::Insufficient { kind, available }) => {
                 ApiError::Conflict {
                     code: "insufficient_stock",
                     message: format!(
@@ -145,7 +145,7 @@ impl From<LedgerError> for ApiError {
                     ),
                 }
             }
-            LedgerError::Stock(StockError::Db(error)) => error.into(),
+            LedgerError::Balance(BalanceError::Db(error)) => error.into(),
         }
     }
 }

@@ -365,7 +365,7 @@ impl Jobs {
                 false
             }
         };
-        crate::observability::job_finished(
+        crate::metrics::job_finished(
             job.as_str(),
             summary.status.as_str(),
             summary.rows_inserted,

@@ -1,8 +1,8 @@
 use app::jobs::RunStatus;
 use server::commands;
 use server::config::{Cli, Command, JobCommand, UsersCommand};
+use server::logging;
 use server::startup::Application;
-use server::telemetry;
 
 /// Password hashing takes about 19 MiB a run. The system allocator keeps such blocks after they
 /// are freed, so a burst of sign-ins left hundreds of megabytes resident for good; mimalloc gives
@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse_settings();
-    telemetry::init();
+    logging::init();
     let config = &cli.config;
     match cli.command {
         None | Some(Command::Serve) => {

@@ -29,7 +29,9 @@ impl MigratorTrait for Migrator {
 
 /// Brings the schema up to date, one instance at a time: when several start together against one
 /// database, the first migrates and the others then find nothing left to do. PostgreSQL serialises
-/// them with an advisory lock, SQLite with a lock on a file beside the database.
+/// them with an advisory lock, SQLite with a lock on a file beside the database. SQLite is also
+/// switched to WAL mode there, so readers never wait for the writer: the switch needs the file to
+/// itself, so it cannot race another instance's migration.
 pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
@@ -67,7 +69,13 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
                 ),
                 None => None,
             };
-            let migrated = Migrator::up(db, None).await.context("running migrations");
+            let migrated = async {
+                db.execute_unprepared("PRAGMA journal_mode = WAL")
+                    .await
+                    .context("switching to WAL mode")?;
+                Migrator::up(db, None).await.context("running migrations")
+            }
+            .await;
             drop(guard);
             migrated
         }

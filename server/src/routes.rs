@@ -6,8 +6,8 @@ pub mod auth;
 pub mod covid;
 pub mod data_reports;
 pub mod docs;
+pub mod greeting;
 pub mod health;
-pub mod hello;
 pub mod jobs;
 pub mod ledger;
 pub mod reports;
@@ -48,7 +48,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
     );
     let (router, mut description) = openapi::router()
         .merge(health::router())
-        .merge(hello::router(state))
+        .merge(greeting::router(state))
         .merge(limited)
         .split_for_parts();
     openapi::refuses_cross_site_writes(&mut description);

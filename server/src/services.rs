@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod balance;
 pub mod covid;
 pub mod data_reports;
 pub mod greeting;
@@ -9,7 +10,6 @@ pub mod ledger;
 pub mod passwords;
 pub mod reports;
 pub mod shop;
-pub mod stock;
 
 use app::paging::Paging;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Select};
@@ -18,6 +18,12 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Select};
 pub fn parse_kind(text: &str) -> Result<app::ledger::Kind, DbErr> {
     text.parse()
         .map_err(|_| DbErr::Type(format!("unknown kind {text:?} in the database")))
+}
+
+/// The database's id for an id from a URL: ids are 32-bit in the database, so a larger one names
+/// no record, and is `missing`.
+pub fn record_id<E>(id: i64, missing: E) -> Result<i32, E> {
+    i32::try_from(id).map_err(|_| missing)
 }
 
 /// The rows of one page of `select`, in the order it already has, and the rows in all pages.

@@ -10,7 +10,7 @@ use axum::extract::Request;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::any;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -24,9 +24,9 @@ use crate::security::guards::refuse_cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
-use crate::state::{AppState, Settings};
+use crate::state::{AppState, Security};
 use crate::storage;
-use crate::{demo, observability, routes, web};
+use crate::{demo, metrics, routes, web};
 
 /// A server whose listener is bound and whose database is migrated, ready to run.
 pub struct Application {
@@ -58,23 +58,23 @@ impl Application {
         let jobs = Jobs::new(db.clone(), store, config.jobs).await?;
         jobs.start_scheduler();
         let draining = Arc::new(AtomicBool::new(false));
-        let settings = Arc::new(Settings::from(&config.security));
-        tokio::spawn(forget_idle_clients(Arc::downgrade(&settings)));
+        let security = Arc::new(Security::from(&config.security));
+        tokio::spawn(forget_idle_clients(Arc::downgrade(&security)));
         let state = AppState {
             db: db.clone(),
-            settings,
+            security,
             archive,
             draining: draining.clone(),
             jobs: jobs.clone(),
             passwords: Passwords::from(&config.security),
         };
-        observability::init();
+        metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
         let mut router = router(state, &config.static_dir, request_timeout);
-        let metrics = observability::router(db.clone());
+        let metrics = metrics::router(db.clone());
         match (config.metrics_bind, config.metrics_token) {
             (None, Some(token)) => {
-                router = observability::behind_token(metrics, &token).merge(router);
+                router = metrics::behind_token(metrics, &token).merge(router);
             }
             // Metrics name routes, jobs and the build: nothing for the public port to show.
             (None, None) => {}
@@ -177,9 +177,8 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection
     Ok(db)
 }
 
-/// Opens the database. A SQLite file's folder is created when missing, and SQLite runs in WAL mode
-/// so readers never wait for the writer.
-pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+/// Opens the database. A SQLite file's folder is created when missing.
+async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or_default();
         if let Some(folder) = Path::new(file)
@@ -198,9 +197,6 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database at {}", redact(url)))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-    }
     Ok(db)
 }
 
@@ -229,7 +225,7 @@ fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Rout
                 }
             },
         ))
-        .layer(axum::middleware::from_fn(observability::track_requests))
+        .layer(axum::middleware::from_fn(metrics::track_requests))
         .with_state(state.clone())
         .fallback_service(web::spa(static_dir))
         .layer(CatchPanicLayer::custom(panic_response));
@@ -255,18 +251,18 @@ fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Rout
                     .latency_unit(tower_http::LatencyUnit::Millis),
             ),
     );
-    web::with_request_id(web::with_cors(traced, &state.settings.allowed_origins))
+    web::with_request_id(web::with_cors(traced, &state.security.allowed_origins))
 }
 
 /// Every minute, lets the rate limiters forget clients that have been quiet, until the server
 /// that owns them is gone.
-async fn forget_idle_clients(settings: std::sync::Weak<Settings>) {
+async fn forget_idle_clients(security: std::sync::Weak<Security>) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
-        let Some(settings) = settings.upgrade() else {
+        let Some(security) = security.upgrade() else {
             return;
         };
-        for limiter in settings.rate_limiters() {
+        for limiter in security.rate_limiters() {
             limiter.forget_idle_clients();
         }
     }

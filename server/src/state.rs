@@ -18,7 +18,7 @@ use crate::services::passwords::Passwords;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
+    pub security: Arc<Security>,
     /// The order archive, nudged after each checkout.
     pub archive: Archive,
     /// Set once shutdown begins: readiness turns false so load balancers stop sending traffic.
@@ -29,7 +29,7 @@ pub struct AppState {
 
 /// The security settings in the form the request path uses them.
 #[derive(Debug)]
-pub struct Settings {
+pub struct Security {
     pub session: SessionLifetime,
     pub cookie_secure: bool,
     /// Other origins may call the API with the session cookie, so it must be `SameSite=None`.
@@ -43,7 +43,7 @@ pub struct Settings {
     pub greeting_limit: RateLimiter,
 }
 
-impl Settings {
+impl Security {
     /// Every rate limiter, for the task that forgets idle clients.
     pub fn rate_limiters(&self) -> [&RateLimiter; 4] {
         [
@@ -55,7 +55,7 @@ impl Settings {
     }
 }
 
-impl From<&SecurityConfig> for Settings {
+impl From<&SecurityConfig> for Security {
     fn from(config: &SecurityConfig) -> Self {
         // A stray comma (`a,,b` or `a,`) lists no empty origin.
         let allowed_origins: Vec<String> = config

@@ -33,7 +33,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
 
 /// Signs `user` in: a new session, and its cookie on the response.
 async fn signed_in(state: &AppState, status: StatusCode, user: User) -> Result<Response, ApiError> {
-    let token = accounts::start_session(&state.db, user.id, state.settings.session).await?;
+    let token = accounts::start_session(&state.db, user.id, state.security.session).await?;
     let cookie = session_cookie(state, &token);
     Ok((status, AppendHeaders([(SET_COOKIE, cookie)]), Json(user)).into_response())
 }

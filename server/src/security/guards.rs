@@ -20,7 +20,7 @@ pub async fn refuse_cross_site(
     if cross_site::is_refused(
         request.method(),
         request.headers(),
-        &state.settings.allowed_origins,
+        &state.security.allowed_origins,
     ) {
         return Err(ApiError::CrossSite);
     }
@@ -28,7 +28,7 @@ pub async fn refuse_cross_site(
 }
 
 fn limit(limiter: &RateLimiter, state: &AppState, request: &Request) -> Result<(), ApiError> {
-    let settings = &state.settings;
+    let settings = &state.security;
     match client_ip(
         request,
         &settings.trusted_proxies,
@@ -47,7 +47,7 @@ pub async fn limit_api(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    limit(&state.settings.api_limit, &state, &request)?;
+    limit(&state.security.api_limit, &state, &request)?;
     Ok(next.run(request).await)
 }
 
@@ -57,7 +57,7 @@ pub async fn limit_register(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    limit(&state.settings.register_limit, &state, &request)?;
+    limit(&state.security.register_limit, &state, &request)?;
     Ok(next.run(request).await)
 }
 
@@ -67,7 +67,7 @@ pub async fn limit_login(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    limit(&state.settings.login_limit, &state, &request)?;
+    limit(&state.security.login_limit, &state, &request)?;
     Ok(next.run(request).await)
 }
 
@@ -78,7 +78,7 @@ pub async fn limit_greeting_saves(
     next: Next,
 ) -> Result<Response, ApiError> {
     if request.method() == Method::PUT {
-        limit(&state.settings.greeting_limit, &state, &request)?;
+        limit(&state.security.greeting_limit, &state, &request)?;
     }
     Ok(next.run(request).await)
 }

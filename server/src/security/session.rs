@@ -29,7 +29,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 /// accept with `Secure`) lets their requests carry it. The browser keeps it for the session's
 /// absolute lifetime, so a session in use never loses its cookie; the server ends idle ones.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
-    let settings = &state.settings;
+    let settings = &state.security;
     let max_age = settings.session.max.num_seconds();
     format!(
         "{COOKIE_NAME}={token}; {}; Max-Age={max_age}",
@@ -43,7 +43,7 @@ pub fn cleared_cookie(state: &AppState) -> String {
 }
 
 fn cookie_attributes(state: &AppState) -> String {
-    let settings = &state.settings;
+    let settings = &state.security;
     let same_site = if settings.cross_origin_cookies {
         "None"
     } else {
@@ -72,7 +72,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let user = accounts::session_user(&state.db, &token, state.settings.session)
+        let user = accounts::session_user(&state.db, &token, state.security.session)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let user = CurrentUser(user);

@@ -14,6 +14,7 @@ use crate::clock::now;
 use crate::entities::{session, user};
 use crate::random::{self, hex};
 use crate::services::passwords::{HashError, Passwords};
+use crate::services::record_id;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -124,7 +125,7 @@ pub async fn list_users(db: &DatabaseConnection) -> Result<Vec<User>, DbErr> {
 /// Changes a role. The last admin keeps theirs, so the organisation is never locked out: the
 /// update itself carries the condition that another admin remains.
 pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<User, AccountError> {
-    let id = i32::try_from(id).map_err(|_| AccountError::NotFound)?;
+    let id = record_id(id, AccountError::NotFound)?;
     let admin = Role::Admin.as_str();
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::Role, Expr::value(role.as_str()))
@@ -208,7 +209,7 @@ pub async fn start_session(
         .await?;
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
-        user_id: Set(i32::try_from(user_id).map_err(|_| AccountError::NotFound)?),
+        user_id: Set(record_id(user_id, AccountError::NotFound)?),
         created_at: Set(now),
         expires_at: Set(lifetime.expiry(now, now)),
     }

@@ -37,7 +37,7 @@ pub async fn document(
     id: i64,
     format: ReportFormat,
 ) -> anyhow::Result<Option<(String, Bytes)>> {
-    let Ok(id) = i32::try_from(id) else {
+    let Ok(id) = super::record_id(id, ()) else {
         return Ok(None);
     };
     let Some(row) = data_report::Entity::find_by_id(id).one(db).await? else {

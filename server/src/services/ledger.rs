@@ -1,7 +1,7 @@
 //! Recording and correcting donations and distributions.
 //!
 //! Every write runs in one transaction that adjusts the stock balance with a conditional update
-//! (see [`StockChange`]), so a refused write changes nothing. A correction starts by touching the
+//! (see [`BalanceChange`]), so a refused write changes nothing. A correction starts by touching the
 //! record's `updated_at`: that write takes the record's lock first (a row lock on PostgreSQL, the
 //! write lock on SQLite), so the values read next cannot change before the transaction commits.
 
@@ -16,8 +16,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::stock::{StockChange, StockError};
-use super::{fetch_page, parse_kind};
+use super::balance::{BalanceChange, BalanceError};
+use super::{fetch_page, parse_kind, record_id};
 use crate::clock::now;
 use crate::entities::{distribution, donation};
 
@@ -28,12 +28,12 @@ pub enum LedgerError {
     #[error("the record has changed since the version the change was made from")]
     Stale,
     #[error(transparent)]
-    Stock(#[from] StockError),
+    Balance(#[from] BalanceError),
 }
 
 impl From<DbErr> for LedgerError {
     fn from(error: DbErr) -> Self {
-        LedgerError::Stock(StockError::Db(error))
+        LedgerError::Balance(BalanceError::Db(error))
     }
 }
 
@@ -74,11 +74,6 @@ fn to_distribution(model: distribution::Model) -> Result<Distribution, DbErr> {
     })
 }
 
-/// Record ids are 32-bit in the database; a larger id in a URL names no record.
-fn record_id(id: i64) -> Result<i32, LedgerError> {
-    i32::try_from(id).map_err(|_| LedgerError::NotFound)
-}
-
 fn fill_donation(model: &mut donation::ActiveModel, input: NewDonation, today: NaiveDate) {
     let name = input.donor_name.trim().to_owned();
     model.donor_key = Set(donor_key(&name));
@@ -108,7 +103,7 @@ pub async fn record_donation(
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
     let txn = db.begin().await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(input.kind, input.quantity.hundredths())
         .apply(&txn)
         .await?;
@@ -131,7 +126,7 @@ pub async fn record_distribution(
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
     let txn = db.begin().await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(input.kind, -input.quantity.hundredths())
         .apply(&txn)
         .await?;
@@ -207,10 +202,10 @@ pub async fn update_donation(
     input: NewDonation,
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
-    let id = record_id(id)?;
+    let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<donation::Entity>(&txn, id, DONATION, expected).await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .add(input.kind, input.quantity.hundredths())
         .apply(&txn)
@@ -225,10 +220,10 @@ pub async fn update_donation(
 
 /// Deletes a donation; refused when the stock it added has already been handed out.
 pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
-    let id = record_id(id)?;
+    let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<donation::Entity>(&txn, id, DONATION, None).await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
         .apply(&txn)
         .await?;
@@ -246,10 +241,10 @@ pub async fn update_distribution(
     input: NewDistribution,
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
-    let id = record_id(id)?;
+    let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, expected).await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .add(input.kind, -input.quantity.hundredths())
         .apply(&txn)
@@ -264,10 +259,10 @@ pub async fn update_distribution(
 
 /// Deletes a distribution, returning its quantity to stock.
 pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
-    let id = record_id(id)?;
+    let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, None).await?;
-    StockChange::default()
+    BalanceChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
         .apply(&txn)
         .await?;
@@ -277,7 +272,9 @@ pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(),
 }
 
 pub async fn get_donation(db: &DatabaseConnection, id: i64) -> Result<Donation, LedgerError> {
-    let model = donation::Entity::find_by_id(record_id(id)?).one(db).await?;
+    let model = donation::Entity::find_by_id(record_id(id, LedgerError::NotFound)?)
+        .one(db)
+        .await?;
     Ok(to_donation(model.ok_or(LedgerError::NotFound)?)?)
 }
 
@@ -285,7 +282,7 @@ pub async fn get_distribution(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<Distribution, LedgerError> {
-    let model = distribution::Entity::find_by_id(record_id(id)?)
+    let model = distribution::Entity::find_by_id(record_id(id, LedgerError::NotFound)?)
         .one(db)
         .await?;
     Ok(to_distribution(model.ok_or(LedgerError::NotFound)?)?)

@@ -24,7 +24,7 @@ use sea_orm::{
 use super::ledger::like_pattern;
 use crate::clock::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product};
-use crate::services::fetch_page;
+use crate::services::{fetch_page, record_id};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopError {
@@ -40,11 +40,6 @@ pub enum ShopError {
     Forbidden,
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-/// Ids are 32-bit in the database; a larger id in a URL names nothing.
-fn record_id(id: i64, what: &'static str) -> Result<i32, ShopError> {
-    i32::try_from(id).map_err(|_| ShopError::NotFound(what))
 }
 
 fn to_product(model: product::Model) -> Product {
@@ -109,19 +104,19 @@ pub async fn list_products(
 
 /// A product by id, archived ones included, so that order history can still show them.
 pub async fn get_product(db: &DatabaseConnection, id: i64) -> Result<Product, ShopError> {
-    product::Entity::find_by_id(record_id(id, "product")?)
+    product::Entity::find_by_id(record_id(id, ShopError::NotFound("product"))?)
         .one(db)
         .await?
         .map(to_product)
         .ok_or(ShopError::NotFound("product"))
 }
 
-/// Adds a product; `input` must already be validated.
 /// Whether any product exists, archived or not (the demo data only fills an empty catalogue).
 pub async fn has_products(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(product::Entity::find().count(db).await? > 0)
 }
 
+/// Adds a product; `input` must already be validated.
 pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Result<Product, DbErr> {
     let now = now();
     let mut model = product::ActiveModel {
@@ -176,7 +171,7 @@ pub async fn update_product(
     expected: Option<i32>,
     input: NewProduct,
 ) -> Result<Product, ShopError> {
-    let id = record_id(id, "product")?;
+    let id = record_id(id, ShopError::NotFound("product"))?;
     let txn = db.begin().await?;
     claim_product(&txn, id, expected).await?;
     let old = product::Entity::find_by_id(id)
@@ -201,7 +196,7 @@ pub enum Removal {
 /// Removes a product from the catalogue and from every cart. One that was ever ordered is archived
 /// rather than deleted, so its orders keep their history.
 pub async fn delete_product(db: &DatabaseConnection, id: i64) -> Result<Removal, ShopError> {
-    let id = record_id(id, "product")?;
+    let id = record_id(id, ShopError::NotFound("product"))?;
     let txn = db.begin().await?;
     claim_product(&txn, id, None).await?;
     let ordered = order_item::Entity::find()
@@ -245,7 +240,7 @@ async fn products_by_id(
 
 /// The user's cart at today's prices, in the order the lines were added.
 pub async fn cart(db: &DatabaseConnection, user_id: i64) -> Result<Cart, ShopError> {
-    let user_id = record_id(user_id, "user")?;
+    let user_id = record_id(user_id, ShopError::NotFound("user"))?;
     let lines = cart_item::Entity::find()
         .filter(cart_item::Column::UserId.eq(user_id))
         .order_by_asc(cart_item::Column::Id)
@@ -278,7 +273,7 @@ pub async fn set_cart_quantity(
     product_id: i64,
     quantity: i64,
 ) -> Result<Cart, ShopError> {
-    let product_id = record_id(product_id, "product")?;
+    let product_id = record_id(product_id, ShopError::NotFound("product"))?;
     let product = product::Entity::find_by_id(product_id)
         .filter(product::Column::Archived.eq(false))
         .one(db)
@@ -297,7 +292,7 @@ pub async fn set_cart_quantity(
         .map_err(|_| DbErr::Custom("a quantity within stock fits in 32 bits".into()))?;
     let now = now();
     let line = cart_item::ActiveModel {
-        user_id: Set(record_id(user_id, "user")?),
+        user_id: Set(record_id(user_id, ShopError::NotFound("user"))?),
         product_id: Set(product_id),
         quantity: Set(quantity),
         created_at: Set(now),
@@ -322,8 +317,10 @@ pub async fn remove_from_cart(
     product_id: i64,
 ) -> Result<Cart, ShopError> {
     cart_item::Entity::delete_many()
-        .filter(cart_item::Column::UserId.eq(record_id(user_id, "user")?))
-        .filter(cart_item::Column::ProductId.eq(record_id(product_id, "product")?))
+        .filter(cart_item::Column::UserId.eq(record_id(user_id, ShopError::NotFound("user"))?))
+        .filter(
+            cart_item::Column::ProductId.eq(record_id(product_id, ShopError::NotFound("product"))?),
+        )
         .exec(db)
         .await?;
     cart(db, user_id).await
@@ -368,7 +365,7 @@ pub async fn checkout(
     user_id: i64,
     idempotency_key: Option<String>,
 ) -> Result<Checkout, ShopError> {
-    let user = record_id(user_id, "user")?;
+    let user = record_id(user_id, ShopError::NotFound("user"))?;
     if let Some(earlier) = placed_with_key(db, user, idempotency_key.as_deref()).await? {
         return Ok(earlier);
     }
@@ -572,7 +569,8 @@ pub async fn list_orders(
             return Err(ShopError::Forbidden);
         }
     } else {
-        select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
+        select = select
+            .filter(order::Column::UserId.eq(record_id(viewer.id, ShopError::NotFound("user"))?));
     }
     let select = select
         .order_by_desc(order::Column::CreatedAt)
@@ -589,9 +587,10 @@ pub async fn get_order(
     viewer: &User,
     id: i64,
 ) -> Result<Order, ShopError> {
-    let mut select = order::Entity::find_by_id(record_id(id, "order")?);
+    let mut select = order::Entity::find_by_id(record_id(id, ShopError::NotFound("order"))?);
     if viewer.role < Role::Staff {
-        select = select.filter(order::Column::UserId.eq(record_id(viewer.id, "user")?));
+        select = select
+            .filter(order::Column::UserId.eq(record_id(viewer.id, ShopError::NotFound("user"))?));
     }
     let found = select.all(db).await?;
     with_items(db, found)

@@ -7,11 +7,11 @@ use app::ledger::Kind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::entities::stock;
+use crate::entities::balance;
 
 /// Why a ledger change was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum StockError {
+pub enum BalanceError {
     #[error("not enough {kind} in stock: {available} available")]
     Insufficient { kind: Kind, available: Quantity },
     #[error(transparent)]
@@ -20,9 +20,9 @@ pub enum StockError {
 
 /// Net change of stock per kind, in hundredths, for one ledger write.
 #[derive(Debug, Default)]
-pub struct StockChange(BTreeMap<Kind, i64>);
+pub struct BalanceChange(BTreeMap<Kind, i64>);
 
-impl StockChange {
+impl BalanceChange {
     pub fn add(mut self, kind: Kind, hundredths: i64) -> Self {
         *self.0.entry(kind).or_default() += hundredths;
         self
@@ -31,19 +31,19 @@ impl StockChange {
     /// Applies every change in kind order (a fixed lock order, so concurrent writers cannot
     /// deadlock). A decrease only happens when the balance covers it: one conditional `UPDATE`,
     /// atomic on SQLite and PostgreSQL alike, rather than a read followed by a write.
-    pub async fn apply(self, txn: &impl ConnectionTrait) -> Result<(), StockError> {
+    pub async fn apply(self, txn: &impl ConnectionTrait) -> Result<(), BalanceError> {
         for (kind, delta) in self.0.into_iter().filter(|(_, delta)| *delta != 0) {
-            let mut update = stock::Entity::update_many()
+            let mut update = balance::Entity::update_many()
                 .col_expr(
-                    stock::Column::Balance,
-                    Expr::col(stock::Column::Balance).add(delta),
+                    balance::Column::Balance,
+                    Expr::col(balance::Column::Balance).add(delta),
                 )
-                .filter(stock::Column::Kind.eq(kind.as_str()));
+                .filter(balance::Column::Kind.eq(kind.as_str()));
             if delta < 0 {
-                update = update.filter(stock::Column::Balance.gte(-delta));
+                update = update.filter(balance::Column::Balance.gte(-delta));
             }
             if update.exec(txn).await?.rows_affected == 0 {
-                return Err(StockError::Insufficient {
+                return Err(BalanceError::Insufficient {
                     kind,
                     available: balance(txn, kind).await?,
                 });
@@ -55,6 +55,6 @@ impl StockChange {
 
 /// The current balance of one kind.
 pub async fn balance(db: &impl ConnectionTrait, kind: Kind) -> Result<Quantity, DbErr> {
-    let row = stock::Entity::find_by_id(kind.as_str()).one(db).await?;
+    let row = balance::Entity::find_by_id(kind.as_str()).one(db).await?;
     Ok(Quantity::from_hundredths(row.map_or(0, |row| row.balance)))
 }
