@@ -10,6 +10,7 @@ pub mod error;
 pub mod greeting;
 pub mod jobs;
 pub mod ledger;
+pub mod number;
 pub mod paging;
 pub mod paths;
 pub mod quantity;

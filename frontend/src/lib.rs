@@ -11,6 +11,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 use app::accounts::Role;
+use app::number::thousands;
 use app::paths;
 
 use crate::auth::{Auth, RequireRole, use_auth};
@@ -196,31 +197,6 @@ pub fn display_amount(kind: app::ledger::Kind, quantity: app::Quantity) -> Strin
         _ if cents == "00" => format!("{sign}{grouped}"),
         _ => format!("{sign}{grouped}.{}", cents.trim_end_matches('0')),
     }
-}
-
-/// A decimal number with commas between the thousands of its whole part: `-1234567.50` →
-/// `-1,234,567.50`.
-pub fn thousands(number: &str) -> String {
-    let (sign, unsigned) = number
-        .strip_prefix('-')
-        .map_or(("", number), |rest| ("-", rest));
-    let (whole, fraction) = unsigned
-        .split_once('.')
-        .map_or((unsigned, None), |(whole, fraction)| {
-            (whole, Some(fraction))
-        });
-    let mut grouped = sign.to_owned();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        grouped.push('.');
-        grouped.push_str(fraction);
-    }
-    grouped
 }
 
 /// A moment as `2026-11-26 06:00:00 UTC`.

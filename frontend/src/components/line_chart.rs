@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::thousands;
+use app::number::{Axis, thousands};
 
 // The drawing's own units; the SVG scales to the width of its container.
 const WIDTH: f64 = 640.0;
@@ -33,7 +33,7 @@ pub fn LineChart(
             .iter()
             .flat_map(|line| line.values.iter().flatten().copied())
     };
-    let scale = Scale::fit(
+    let scale = Axis::fit(
         values().fold(f64::INFINITY, f64::min),
         values().fold(f64::NEG_INFINITY, f64::max),
     );
@@ -45,9 +45,7 @@ pub fn LineChart(
             LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (count - 1) as f64
         }
     };
-    let y = move |value: f64| {
-        TOP + (HEIGHT - TOP - BOTTOM) * (scale.max - value) / (scale.max - scale.min)
-    };
+    let y = move |value: f64| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - scale.share(value));
     let baseline = HEIGHT - BOTTOM;
 
     let y_ticks = scale
@@ -131,55 +129,6 @@ pub fn LineChart(
 /// An SVG `<title>`: `view!` makes an HTML one there, which browsers ignore.
 fn svg_title(text: String) -> impl IntoView {
     leptos::svg::title().child(text)
-}
-
-/// The value axis: from `min` to `max` in round steps.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Scale {
-    min: f64,
-    max: f64,
-    step: f64,
-}
-
-impl Scale {
-    /// Round bounds around the values. The axis starts at zero unless the values sit far above
-    /// it (population stays near 320M), where a zero baseline would flatten the line.
-    fn fit(low: f64, high: f64) -> Self {
-        let (low, high) = if low.is_finite() {
-            (low, high)
-        } else {
-            (0.0, 0.0)
-        };
-        let low = if (0.0..high / 2.0).contains(&low) {
-            0.0
-        } else {
-            low
-        };
-        let span = if high > low {
-            high - low
-        } else {
-            high.abs().max(1.0)
-        };
-        let step = round_step(span / 5.0);
-        let min = (low / step).floor() * step;
-        let max = ((high / step).ceil() * step).max(min + step);
-        Scale { min, max, step }
-    }
-
-    fn ticks(self) -> impl Iterator<Item = f64> {
-        let steps = ((self.max - self.min) / self.step).round() as usize;
-        (0..=steps).map(move |index| self.min + self.step * index as f64)
-    }
-}
-
-/// The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that is at least `rough`.
-fn round_step(rough: f64) -> f64 {
-    let magnitude = 10_f64.powf(rough.log10().floor());
-    let factor = [1.0, 2.0, 2.5, 5.0]
-        .into_iter()
-        .find(|factor| rough <= factor * magnitude)
-        .unwrap_or(10.0);
-    factor * magnitude
 }
 
 /// Which labels to print under the axis: as many as fit side by side, spread evenly, first and

@@ -1,6 +1,7 @@
 //! US COVID-19 figures: the latest day, a date range, and the figures over time.
 
 use app::covid::{DailyFigures, DailyQuery};
+use app::number::thousands;
 use app::paths;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +9,6 @@ use leptos_router::components::A;
 use crate::api::{self, query_string};
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::notice::LoadError;
-use crate::thousands;
 
 #[component]
 pub fn Covid() -> impl IntoView {

@@ -1,6 +1,7 @@
 //! The analysis of the mirrored BLS and population data, one stored version at a time.
 
 use app::data_reports::{BestYear, DataReport, ReportVersion, SeriesPopulation};
+use app::number::thousands;
 use app::paths;
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use crate::api;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::notice::LoadError;
 use crate::components::pager::Pager;
-use crate::{thousands, utc_time};
+use crate::utc_time;
 
 const PER_PAGE: usize = 20;
 
