@@ -418,15 +418,6 @@ mod tests {
     }
 
     #[test]
-    fn notebook_introduction_names_the_time_and_files() {
-        let notebook = notebook(&report(), "/data/bls.tsv", "/data/pop.json");
-        let intro = joined(&cell(&notebook, "introduction")["source"]);
-        assert!(intro.contains("2024-06-25 08:30:00 UTC"));
-        assert!(intro.contains("`/data/bls.tsv`"));
-        assert!(intro.contains("`/data/pop.json`"));
-    }
-
-    #[test]
     fn notebook_quotes_paths_as_python_strings() {
         let notebook = notebook(&report(), "/data/it's \"here\"\\bls.tsv", "p`o`p.json");
         let load = joined(&cell(&notebook, "load-files")["source"]);
@@ -434,18 +425,6 @@ mod tests {
         assert!(load.contains("pd.read_csv(bls_path, sep=\"\\t\", dtype=str)"));
         let intro = joined(&cell(&notebook, "introduction")["source"]);
         assert!(intro.contains("``p`o`p.json``"));
-    }
-
-    #[test]
-    fn notebook_statistics_output_carries_the_report_values() {
-        let notebook = notebook(&report(), "b", "p");
-        let statistics = cell(&notebook, "population-statistics");
-        assert!(joined(&statistics["source"]).contains("first_year, last_year = 2013, 2015"));
-        let text = joined(&statistics["outputs"][0]["data"]["text/plain"]);
-        assert_eq!(
-            text,
-            "mean                  318801572.00\nstandard_deviation      2645324.95\ndtype: float64"
-        );
     }
 
     #[test]
@@ -463,32 +442,6 @@ mod tests {
     }
 
     #[test]
-    fn notebook_best_years_output_lays_out_like_pandas() {
-        let notebook = notebook(&report(), "b", "p");
-        let data = &cell(&notebook, "best-years")["outputs"][0]["data"];
-        assert_eq!(
-            joined(&data["text/plain"]),
-            "     series_id  year  value  annual_only\n\
-             0  PRS30006011  2022   16.4        False\n\
-             1  PRS30006081  2021   23.4         True"
-        );
-        let html = joined(&data["text/html"]);
-        assert!(html.contains(
-            "<td>PRS30006081</td>\n      <td>2021</td>\n      <td>23.4</td>\n      <td>True</td>"
-        ));
-        assert!(!html.contains("rows x"));
-    }
-
-    #[test]
-    fn notebook_series_output_holds_the_whole_join() {
-        let notebook = notebook(&report(), "b", "p");
-        let series = cell(&notebook, "series-population");
-        assert!(joined(&series["source"]).contains(r#"bls["series_id"] == "PRS30006032""#));
-        let text = joined(&series["outputs"][0]["data"]["text/plain"]);
-        assert!(text.ends_with("0  PRS30006032  2013     Q01    0.8   316128839"));
-    }
-
-    #[test]
     fn notebook_shows_an_empty_join_as_pandas_would() {
         let mut report = report();
         report.series.clear();
@@ -498,6 +451,16 @@ mod tests {
         assert_eq!(
             text,
             "Empty DataFrame\nColumns: [series_id, year, period, value, Population]\nIndex: []"
+        );
+    }
+
+    /// The whole notebook for the shared report: the introduction naming the time and files, and
+    /// each output laid out as pandas prints it.
+    #[test]
+    fn notebook_matches_its_snapshot() {
+        insta::assert_json_snapshot!(
+            "report_notebook",
+            notebook(&report(), "/data/bls.tsv", "/data/pop.json")
         );
     }
 }
