@@ -2,7 +2,9 @@
 //! same everywhere. Every command first installs what it needs and is missing, and skips what is
 //! already there.
 
+mod bench;
 mod fuzz;
+mod http;
 mod layers;
 mod postgres;
 mod s3;
@@ -24,6 +26,7 @@ commands:
   test    format and lint checks, unit and integration tests, the wasm build, browser tests
   build   release build: the browser app into dist/ and the server binary
   dist    the release build packed with the README and deployment files into one archive
+  bench   measure the server beside its anchors and print the table (--quick: a short debug run)
 ";
 
 fn main() -> Result<()> {
@@ -35,6 +38,7 @@ fn main() -> Result<()> {
         "test" => test(&root),
         "build" => build(&root),
         "dist" => dist(&root),
+        "bench" => bench::run(&root, std::env::args().any(|arg| arg == "--quick")),
         _ => {
             eprint!("{USAGE}");
             bail!("unknown command {command:?}")
@@ -285,6 +289,7 @@ fn test(root: &Path) -> Result<()> {
 
     build_spa(root)?;
     exec(cargo().arg("build").args(host).arg("--all-targets"))?;
+    bench::run(root, true)?;
 
     tools::ensure_browser_test_tools(root)?;
     step("Browser tests (Playwright, Chromium)");

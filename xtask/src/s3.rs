@@ -2,14 +2,13 @@
 //! against S3. Installed into a virtualenv under the target folder, started on a free port, and
 //! stopped when dropped.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::http::status as http_status;
 use crate::{free_port, step, tools};
 
 pub const BUCKET: &str = "hub-test";
@@ -17,22 +16,6 @@ pub const BUCKET: &str = "hub-test";
 pub struct TempS3 {
     child: Child,
     pub endpoint: String,
-}
-
-/// One bare HTTP request; the status code of the answer.
-fn http_status(port: u16, request_line: &str) -> Result<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    write!(
-        stream,
-        "{request_line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .context("an HTTP answer without a status")
 }
 
 impl TempS3 {

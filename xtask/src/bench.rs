@@ -1,0 +1,328 @@
+//! `cargo xtask bench`: the server's hot paths measured beside an anchor in the same run, so the
+//! ratio holds on any machine. It builds the server, a bare axum route (`server/examples/
+//! bare_axum.rs`) and the load generator (`server/examples/load.rs`), starts each on a fresh
+//! database, drives it, prints one table and writes `target/bench/results.json`. `--quick` uses
+//! the debug build and short runs, so `cargo xtask test` keeps the bench working; its figures mean
+//! nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::{build_spa, cargo, exec, free_port, http, step, target_dir};
+
+/// How hard and how long each load runs.
+struct Load {
+    connections: usize,
+    seconds: f64,
+}
+
+/// One line of the table.
+struct Row {
+    measure: String,
+    ours: f64,
+    anchor: Option<f64>,
+    unit: &'static str,
+    target: Target,
+}
+
+/// What a row must reach.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Ours divided by the anchor, at least this.
+    RatioAtLeast(f64),
+    /// Ours, at most this (in the row's unit).
+    AtMost(f64),
+}
+
+impl Row {
+    fn ratio(&self) -> Option<f64> {
+        self.anchor.map(|anchor| self.ours / anchor)
+    }
+
+    fn met(&self) -> bool {
+        match self.target {
+            Target::RatioAtLeast(least) => self.ratio().is_some_and(|ratio| ratio >= least),
+            Target::AtMost(most) => self.ours <= most,
+        }
+    }
+
+    fn target_text(&self) -> String {
+        match self.target {
+            Target::RatioAtLeast(least) => format!(">= {least}x"),
+            Target::AtMost(most) => format!("< {most} {}", self.unit),
+        }
+    }
+}
+
+/// A process stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+pub fn run(root: &Path, quick: bool) -> Result<()> {
+    let profile = if quick { "debug" } else { "release" };
+    let load = if quick {
+        Load {
+            connections: 8,
+            seconds: 1.0,
+        }
+    } else {
+        Load {
+            connections: 64,
+            seconds: 5.0,
+        }
+    };
+    if !quick || !root.join("dist/index.html").exists() {
+        build_spa(root)?;
+    }
+    step(&format!(
+        "Building the server, the anchor and the load generator ({profile})"
+    ));
+    let mut build = cargo();
+    build.args(["build", "-p", "server", "--bin", "server"]);
+    build.args(["--example", "bare_axum", "--example", "load"]);
+    if !quick {
+        build.arg("--release");
+    }
+    exec(&mut build)?;
+    let binaries = target_dir()?.join(profile);
+    let bench = Bench {
+        root,
+        binaries: &binaries,
+        load,
+    };
+    let rows = bench.measure()?;
+    print_table(&rows);
+    write_results(&rows, quick)
+}
+
+struct Bench<'a> {
+    root: &'a Path,
+    binaries: &'a Path,
+    load: Load,
+}
+
+impl Bench<'_> {
+    fn measure(&self) -> Result<Vec<Row>> {
+        let scratch = std::env::temp_dir().join(format!("hub-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch)?;
+        let measured = self.measure_in(&scratch);
+        std::fs::remove_dir_all(&scratch).ok();
+        measured
+    }
+
+    fn measure_in(&self, scratch: &Path) -> Result<Vec<Row>> {
+        step("Starting the server on an empty database");
+        let (server, port, started_in) = self.start_server(scratch)?;
+        std::thread::sleep(Duration::from_secs(1));
+        let idle = resident_megabytes(&server.0)?;
+
+        let anchor_port = free_port()?;
+        let _anchor = Running(
+            Command::new(self.binaries.join("examples/bare_axum"))
+                .arg(format!("127.0.0.1:{anchor_port}"))
+                .spawn()
+                .context("starting the anchor")?,
+        );
+        wait_until_up(anchor_port, "GET /")?;
+
+        let saved = http::send(port, "PUT /hello/ada", r#"{"dateOfBirth": "1990-05-01"}"#)?;
+        if saved != 204 {
+            bail!("saving a greeting answered {saved}");
+        }
+        let bare = self.drive(anchor_port, "/", "a bare axum route")?;
+        let greeting = self.drive(port, "/hello/ada", "GET /hello/{username}")?;
+        let health = self.drive(port, "/api/health", "GET /api/health")?;
+        let mut rows = vec![
+            Row {
+                measure: "GET /hello/{username} vs a bare axum route (req/s)".to_owned(),
+                ours: greeting,
+                anchor: Some(bare),
+                unit: "req/s",
+                target: Target::RatioAtLeast(0.5),
+            },
+            Row {
+                measure: "GET /api/health vs a bare axum route (req/s)".to_owned(),
+                ours: health,
+                anchor: Some(bare),
+                unit: "req/s",
+                target: Target::RatioAtLeast(0.8),
+            },
+        ];
+        for file in [
+            "/".to_owned(),
+            self.hashed_stylesheet()?,
+            "/config.json".to_owned(),
+        ] {
+            let served = self.drive(port, &file, &format!("GET {file}"))?;
+            rows.push(Row {
+                measure: format!("GET {file} (the app's files) vs GET /api/health (req/s)"),
+                ours: served,
+                anchor: Some(health),
+                unit: "req/s",
+                target: Target::RatioAtLeast(0.5),
+            });
+        }
+        rows.push(Row {
+            measure: "resident memory, idle on an empty database".to_owned(),
+            ours: idle,
+            anchor: None,
+            unit: "MB",
+            target: Target::AtMost(30.0),
+        });
+        rows.push(Row {
+            measure: "start to first 200, empty database".to_owned(),
+            ours: started_in.as_secs_f64() * 1000.0,
+            anchor: None,
+            unit: "ms",
+            target: Target::AtMost(200.0),
+        });
+        Ok(rows)
+    }
+
+    /// Starts the server and waits for its first 200: the process, its port, and how long it took.
+    fn start_server(&self, scratch: &Path) -> Result<(Running, u16, Duration)> {
+        let port = free_port()?;
+        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
+        let started = Instant::now();
+        let server = Running(
+            Command::new(self.binaries.join("server"))
+                .args(["--bind", &format!("127.0.0.1:{port}")])
+                .env("DATABASE_URL", database)
+                .env("STATIC_DIR", self.root.join("dist"))
+                .env("DISABLE_SCHEDULER", "true")
+                // The load comes from one address, far past any per-client limit.
+                .env("API_RATE_LIMIT", "100000000")
+                .env("GREETING_RATE_LIMIT", "100000000")
+                .env("RUST_LOG", "warn")
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting the server")?,
+        );
+        wait_until_up(port, "GET /api/health")?;
+        Ok((server, port, started.elapsed()))
+    }
+
+    /// Requests per second that `path` on `port` answers under the load.
+    fn drive(&self, port: u16, path: &str, what: &str) -> Result<f64> {
+        step(&format!(
+            "Load: {what}, {} connections for {} s",
+            self.load.connections, self.load.seconds
+        ));
+        let output = Command::new(self.binaries.join("examples/load"))
+            .arg("--url")
+            .arg(format!("http://127.0.0.1:{port}{path}"))
+            .args(["--connections", &self.load.connections.to_string()])
+            .args(["--seconds", &self.load.seconds.to_string()])
+            .output()
+            .context("running the load generator")?;
+        if !output.status.success() {
+            bail!(
+                "the load generator failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let summary: Value =
+            serde_json::from_slice(&output.stdout).context("reading the load summary")?;
+        println!("    {summary}");
+        if summary["not_ok"] != 0 || summary["errors"] != 0 {
+            bail!("{what}: some requests failed: {summary}");
+        }
+        summary["per_second"]
+            .as_f64()
+            .context("a load summary without a rate")
+    }
+
+    /// The content-hashed stylesheet of the built app, as a path.
+    fn hashed_stylesheet(&self) -> Result<String> {
+        std::fs::read_dir(self.root.join("dist"))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .find(|name| name.ends_with(".css") && name.contains('-'))
+            .map(|name| format!("/{name}"))
+            .context("dist/ holds no hashed stylesheet")
+    }
+}
+
+fn wait_until_up(port: u16, request_line: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http::status(port, request_line).ok() != Some(200) {
+        if Instant::now() > deadline {
+            bail!("nothing answered 200 on port {port} within 30 seconds");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Ok(())
+}
+
+/// The process's resident set, from `/proc`.
+fn resident_megabytes(process: &Child) -> Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id()))?;
+    let kilobytes: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .context("no VmRSS in /proc")?;
+    Ok(kilobytes / 1024.0)
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "\n| measure | ours | anchor | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for row in rows {
+        let figure = |value: f64| match row.unit {
+            "req/s" => format!("{value:.0}"),
+            _ => format!("{value:.1} {}", row.unit),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            row.measure,
+            figure(row.ours),
+            row.anchor.map_or("".to_owned(), figure),
+            row.ratio()
+                .map_or("".to_owned(), |ratio| format!("{ratio:.2}x")),
+            row.target_text(),
+            if row.met() { "yes" } else { "no" },
+        );
+    }
+}
+
+fn write_results(rows: &[Row], quick: bool) -> Result<()> {
+    let folder: PathBuf = target_dir()?.join("bench");
+    std::fs::create_dir_all(&folder)?;
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_default();
+    let results = json!({
+        "quick": quick,
+        "machine": {
+            "cpus": std::thread::available_parallelism().map_or(0, usize::from),
+            "cpu": cpu,
+        },
+        "rows": rows.iter().map(|row| json!({
+            "measure": row.measure,
+            "ours": row.ours,
+            "anchor": row.anchor,
+            "unit": row.unit,
+            "ratio": row.ratio(),
+            "target": row.target_text(),
+            "met": row.met(),
+        })).collect::<Vec<_>>(),
+    });
+    let file = folder.join("results.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&results)?)?;
+    println!("\nWrote {}", file.display());
+    Ok(())
+}
