@@ -70,7 +70,8 @@ impl Application {
         };
         metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
-        let mut router = router(state, &config.static_dir, request_timeout);
+        let app_files = web::Assets::load(&config.static_dir)?.router();
+        let mut router = router(state, app_files, request_timeout);
         let metrics = metrics::router(db.clone());
         match (config.metrics_bind, config.metrics_token) {
             (None, Some(token)) => {
@@ -210,7 +211,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Router {
+fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Router {
     let app = Router::new()
         .merge(routes::api(&state))
         .route("/api", any(api_not_found))
@@ -227,7 +228,7 @@ fn router(state: AppState, static_dir: &Path, request_timeout: Duration) -> Rout
         ))
         .layer(axum::middleware::from_fn(metrics::track_requests))
         .with_state(state.clone())
-        .fallback_service(web::spa(static_dir))
+        .fallback_service(app_files)
         .layer(CatchPanicLayer::custom(panic_response));
     let traced = web::with_common_headers(app).layer(
         TraceLayer::new_for_http()

@@ -1,21 +1,17 @@
 //! How the built browser app is served, and the headers every response carries.
 
-use std::path::Path;
+mod assets;
 
-use axum::Router;
-use axum::extract::Request;
 use std::time::Duration;
 
+use axum::Router;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, IF_MATCH,
-    REFERRER_POLICY, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, IF_MATCH, REFERRER_POLICY,
+    RETRY_AFTER, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue, Method};
-use axum::middleware::{self, Next};
-use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The app needs nothing but its own origin, plus WebAssembly compilation; product pictures may
@@ -24,18 +20,9 @@ const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'sel
      style-src 'self'; img-src 'self' data: https: http:; connect-src 'self'; object-src 'none'; \
      base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub use assets::Assets;
 
-/// Serves the files of the built app; any other path gets `index.html`, so deep links work.
-pub fn spa(static_dir: &Path) -> Router {
-    let files = ServeDir::new(static_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(ServeFile::new(static_dir.join("index.html")));
-    Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_headers))
-}
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Whether a file name carries a content hash (`frontend-474c9e41973fe2a1.js`), so that a given
 /// name never changes content and can be cached for good.
@@ -46,20 +33,6 @@ fn is_hashed(path: &str) -> bool {
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
         hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
     })
-}
-
-async fn cache_headers(request: Request, next: Next) -> Response {
-    let hashed = is_hashed(request.uri().path());
-    let mut response = next.run(request).await;
-    let policy = if hashed && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
-    response
 }
 
 /// Security headers on every response, and a request id: taken from `X-Request-Id` when the

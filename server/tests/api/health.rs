@@ -57,6 +57,48 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
 }
 
 #[tokio::test]
+async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() {
+    let app = spawn_app().await;
+    let script = "/app-0123456789abcdef.js";
+    let compressed = app
+        .client
+        .get(app.url(script))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.status(), StatusCode::OK);
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    assert_eq!(compressed.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        compressed.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let etag = compressed.headers()["etag"].clone();
+    assert_eq!(compressed.text().await.unwrap(), "brotli bytes");
+
+    let plain = app.get(script).await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    assert_eq!(plain.text().await.unwrap(), "export {};");
+
+    let again = app
+        .client
+        .get(app.url(script))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    assert_eq!(app.get("/missing-file.js").await.status(), StatusCode::NOT_FOUND);
+    let page = app.get("/orders/12").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("<title>Community Hub</title>"));
+    let posted = app.client.post(app.url("/orders/12")).send().await.unwrap();
+    assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
 async fn hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
     let app = spawn_app().await;
     let asset = app.get("/app-0123456789abcdef.js").await;

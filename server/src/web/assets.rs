@@ -1,0 +1,277 @@
+//! The built browser app, read into memory once at start with the brotli and gzip copies the
+//! build wrote beside each file, and served from there: no file system on the request path.
+//! A path without a file extension is one of the app's own pages and gets `index.html`; a missing
+//! file is a 404.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{
+    ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use super::is_hashed;
+
+/// One file of the app, in each encoding the build wrote.
+struct Asset {
+    content_type: HeaderValue,
+    cache_control: HeaderValue,
+    etag: HeaderValue,
+    identity: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+}
+
+/// Every file under the app's folder, by URL path (`/index.html`, `/swagger/swagger-ui.css`).
+pub struct Assets {
+    files: HashMap<String, Asset>,
+}
+
+impl Assets {
+    /// Reads the folder; a folder that does not exist is an app served from elsewhere, so the
+    /// server answers the API alone.
+    pub fn load(folder: &Path) -> anyhow::Result<Self> {
+        let mut files = HashMap::new();
+        if folder.is_dir() {
+            read_folder(folder, folder, &mut files)?;
+        } else {
+            tracing::info!(folder = %folder.display(), "no app files here; serving the API only");
+        }
+        Ok(Self { files })
+    }
+
+    /// The app's files as a router, for the fallback of every path the API does not take.
+    pub fn router(self) -> Router {
+        Router::new().fallback(serve).with_state(Arc::new(self))
+    }
+}
+
+fn read_folder(
+    root: &Path,
+    folder: &Path,
+    files: &mut HashMap<String, Asset>,
+) -> anyhow::Result<()> {
+    for entry in
+        std::fs::read_dir(folder).with_context(|| format!("reading {}", folder.display()))?
+    {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_folder(root, &path, files)?;
+            continue;
+        }
+        let name = path.to_string_lossy();
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let read = |suffix: &str| -> anyhow::Result<Option<Bytes>> {
+            let copy = format!("{name}{suffix}");
+            match std::fs::read(&copy) {
+                Ok(content) => Ok(Some(Bytes::from(content))),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(error).with_context(|| format!("reading {copy}")),
+            }
+        };
+        let identity = Bytes::from(
+            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+        );
+        let relative = path
+            .strip_prefix(root)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let url_path = format!("/{relative}");
+        let asset = Asset {
+            content_type: HeaderValue::from_static(content_type(&url_path)),
+            cache_control: HeaderValue::from_static(if is_hashed(&url_path) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            }),
+            etag: etag(&identity),
+            brotli: read(".br")?,
+            gzip: read(".gz")?,
+            identity,
+        };
+        files.insert(url_path, asset);
+    }
+    Ok(())
+}
+
+/// A strong validator from the content. Every instance of one release computes the same, so a
+/// revalidation may reach any of them.
+fn etag(content: &[u8]) -> HeaderValue {
+    let mut hasher = DefaultHasher::new();
+    content.hash(&mut hasher);
+    HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
+        .expect("hex digits in quotes are a valid header value")
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, extension)| extension) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("json") | Some("map") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response {
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(ALLOW, HeaderValue::from_static("GET, HEAD"))],
+        )
+            .into_response();
+    }
+    let path = request.uri().path();
+    let page = !path.rsplit('/').next().unwrap_or_default().contains('.');
+    let asset = match assets.files.get(path) {
+        Some(asset) => asset,
+        None if page => match assets.files.get("/index.html") {
+            Some(index) => index,
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+        None => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let headers = request.headers();
+    let mut response = if matches_etag(headers, &asset.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (encoding, body) = pick_encoding(headers, asset);
+        let mut response = if method == Method::HEAD {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(body.clone()))
+        };
+        let response_headers = response.headers_mut();
+        response_headers.insert(CONTENT_TYPE, asset.content_type.clone());
+        if let Some(encoding) = encoding {
+            response_headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        response
+    };
+    let response_headers = response.headers_mut();
+    response_headers.insert(CACHE_CONTROL, asset.cache_control.clone());
+    response_headers.insert(ETAG, asset.etag.clone());
+    if asset.brotli.is_some() || asset.gzip.is_some() {
+        response_headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == "*" || tag.as_bytes() == etag.as_bytes())
+}
+
+/// Brotli when the client takes it, else gzip, else the file as it is.
+fn pick_encoding<'a>(headers: &HeaderMap, asset: &'a Asset) -> (Option<&'static str>, &'a Bytes) {
+    let accepts = |wanted: &str| {
+        headers
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|item| {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or_default().trim();
+                let refused = parts.any(|parameter| {
+                    parameter
+                        .trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        == Some(0.0)
+                });
+                name.eq_ignore_ascii_case(wanted) && !refused
+            })
+    };
+    match (&asset.brotli, &asset.gzip) {
+        (Some(brotli), _) if accepts("br") => (Some("br"), brotli),
+        (_, Some(gzip)) if accepts("gzip") => (Some("gzip"), gzip),
+        _ => (None, &asset.identity),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset() -> Asset {
+        Asset {
+            content_type: HeaderValue::from_static("text/css; charset=utf-8"),
+            cache_control: HeaderValue::from_static("no-cache"),
+            etag: etag(b"body{}"),
+            identity: Bytes::from_static(b"body{}"),
+            brotli: Some(Bytes::from_static(b"br")),
+            gzip: Some(Bytes::from_static(b"gz")),
+        }
+    }
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_then_the_file_itself() {
+        let asset = asset();
+        assert_eq!(
+            pick_encoding(&accept("gzip, deflate, br"), &asset).0,
+            Some("br")
+        );
+        assert_eq!(pick_encoding(&accept("gzip"), &asset).0, Some("gzip"));
+        assert_eq!(
+            pick_encoding(&accept("br;q=0, gzip;q=0.5"), &asset).0,
+            Some("gzip")
+        );
+        assert_eq!(pick_encoding(&accept("identity"), &asset).0, None);
+        assert_eq!(pick_encoding(&HeaderMap::new(), &asset).0, None);
+    }
+
+    #[test]
+    fn a_known_validator_is_not_modified() {
+        let asset = asset();
+        let mut headers = HeaderMap::new();
+        headers.insert(IF_NONE_MATCH, asset.etag.clone());
+        assert!(matches_etag(&headers, &asset.etag));
+        headers.insert(
+            IF_NONE_MATCH,
+            HeaderValue::from_static("\"other\", W/\"x\""),
+        );
+        assert!(!matches_etag(&headers, &asset.etag));
+    }
+
+    #[test]
+    fn files_get_their_content_types() {
+        assert_eq!(content_type("/app_bg.wasm"), "application/wasm");
+        assert_eq!(content_type("/index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("/swagger/swagger-ui.css"),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(content_type("/unknown"), "application/octet-stream");
+    }
+}
