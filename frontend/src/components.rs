@@ -3,5 +3,7 @@
 pub mod form;
 pub mod kind_select;
 pub mod line_chart;
+pub mod loaded;
 pub mod notice;
 pub mod pager;
+pub mod submit;

@@ -1,29 +1,32 @@
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::components::submit::Outcome;
 
-/// Said when a change was refused because someone else changed the record first; the list has
-/// been reloaded by then, so the current values are on screen.
-pub const STALE_RECORD: &str = "Someone changed this record since you opened it, so your change was \
-     not saved. The list now shows it as it is: choose Edit to make your change again.";
-
-/// A failure to load something, announced to screen readers.
+/// A failure, announced to screen readers.
 #[component]
-pub fn LoadError(error: ApiError) -> impl IntoView {
-    view! { <p class="notice notice-error" role="alert">{error.message}</p> }
+pub fn ErrorNotice(message: String) -> impl IntoView {
+    view! { <p class="notice notice-error" role="alert">{message}</p> }
 }
 
 /// The outcome of the last submit: a confirmation or the server's message.
 #[component]
-pub fn SubmitResult(result: Signal<Option<Result<String, String>>>) -> impl IntoView {
+pub fn SubmitResult(#[prop(into)] result: Signal<Outcome>) -> impl IntoView {
     move || {
         result.get().map(|outcome| match outcome {
             Ok(message) => {
                 view! { <p class="notice notice-ok" role="status">{message}</p> }.into_any()
             }
-            Err(message) => {
-                view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any()
-            }
+            Err(message) => view! { <ErrorNotice message /> }.into_any(),
         })
     }
+}
+
+// Temporary: what the pages still use, until each page uses `Loaded` and `Submit`.
+
+pub const STALE_RECORD: &str = "Someone changed this record since you opened it, so your change was \
+     not saved. The list now shows it as it is: choose Edit to make your change again.";
+
+#[component]
+pub fn LoadError(error: crate::api::ApiError) -> impl IntoView {
+    view! { <ErrorNotice message=error.message /> }
 }

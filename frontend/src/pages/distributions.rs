@@ -204,7 +204,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result.into() />
+            <SubmitResult result=result />
         </form>
     }
 }

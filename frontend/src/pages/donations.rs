@@ -184,7 +184,7 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result.into() />
+            <SubmitResult result=result />
         </form>
     }
 }

@@ -63,7 +63,7 @@ pub fn Greeting() -> impl IntoView {
                     <button type="submit" disabled=move || save.pending().get()>
                         {move || if save.pending().get() { "Saving…" } else { "Save and greet" }}
                     </button>
-                    <SubmitResult result=result.into() />
+                    <SubmitResult result=result />
                 </form>
             </section>
             <section class="card" aria-labelledby="greeting-contract">

@@ -66,7 +66,7 @@ pub fn Login() -> impl IntoView {
                     <button type="submit" disabled=move || sign_in.pending().get()>
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                    <SubmitResult result=result.into() />
+                    <SubmitResult result=result />
                 </form>
             </section>
             <p>"No account yet? "<A href=move || format!("/register?next={}", js_sys::encode_uri_component(&next.get()))>"Sign up"</A></p>
@@ -124,7 +124,7 @@ pub fn Register() -> impl IntoView {
                     <button type="submit" disabled=move || sign_up.pending().get()>
                         {move || if sign_up.pending().get() { "Creating account…" } else { "Create account" }}
                     </button>
-                    <SubmitResult result=result.into() />
+                    <SubmitResult result=result />
                 </form>
             </section>
             <p>"Already have an account? "<A href="/login">"Sign in"</A></p>

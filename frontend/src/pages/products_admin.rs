@@ -182,7 +182,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
                     <button type="button" class="secondary" on:click=move |_| { draft.clear(); form.reset(); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result.into() />
+            <SubmitResult result=result />
         </form>
     }
 }

@@ -174,7 +174,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
                             </div>
                             <button type="submit" disabled=move || add.pending().get()>"Add to cart"</button>
                         </form>
-                        <SubmitResult result=result.into() />
+                        <SubmitResult result=result />
                     </Show>
                 </Show>
             </div>

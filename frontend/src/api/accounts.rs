@@ -1,0 +1,25 @@
+//! Accounts and the session.
+
+use app::accounts::{LoginRequest, RegisterRequest, User};
+use app::paths;
+use gloo_net::http::Request;
+
+use super::{ApiError, answer, done, get, request};
+
+/// Who is signed in; an error when no one is.
+pub async fn me() -> Result<User, ApiError> {
+    get(paths::ME).await
+}
+
+pub async fn sign_in(input: &LoginRequest) -> Result<User, ApiError> {
+    answer(request(Request::post, paths::LOGIN).json(input)).await
+}
+
+/// Creates an account and signs it in.
+pub async fn register(input: &RegisterRequest) -> Result<User, ApiError> {
+    answer(request(Request::post, paths::REGISTER).json(input)).await
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    done(request(Request::post, paths::LOGOUT).build()).await
+}

@@ -1,0 +1,52 @@
+//! Donations and distributions.
+
+use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
+use app::paging::Page;
+use app::paths;
+use gloo_net::http::Request;
+
+use super::{ApiError, answer, done, get, if_match, request, with_query};
+
+pub async fn donations(query: &LedgerQuery) -> Result<Page<Donation>, ApiError> {
+    get(&with_query(paths::DONATIONS, query)).await
+}
+
+pub async fn create_donation(input: &NewDonation) -> Result<Donation, ApiError> {
+    answer(request(Request::post, paths::DONATIONS).json(input)).await
+}
+
+/// Corrects donation `id` if it is still at `version`.
+pub async fn update_donation(
+    id: i64,
+    version: i64,
+    input: &NewDonation,
+) -> Result<Donation, ApiError> {
+    let path = paths::item(paths::DONATIONS, id);
+    answer(if_match(request(Request::put, &path), version).json(input)).await
+}
+
+pub async fn delete_donation(id: i64) -> Result<(), ApiError> {
+    done(request(Request::delete, &paths::item(paths::DONATIONS, id)).build()).await
+}
+
+pub async fn distributions(query: &LedgerQuery) -> Result<Page<Distribution>, ApiError> {
+    get(&with_query(paths::DISTRIBUTIONS, query)).await
+}
+
+pub async fn create_distribution(input: &NewDistribution) -> Result<Distribution, ApiError> {
+    answer(request(Request::post, paths::DISTRIBUTIONS).json(input)).await
+}
+
+/// Corrects distribution `id` if it is still at `version`.
+pub async fn update_distribution(
+    id: i64,
+    version: i64,
+    input: &NewDistribution,
+) -> Result<Distribution, ApiError> {
+    let path = paths::item(paths::DISTRIBUTIONS, id);
+    answer(if_match(request(Request::put, &path), version).json(input)).await
+}
+
+pub async fn delete_distribution(id: i64) -> Result<(), ApiError> {
+    done(request(Request::delete, &paths::item(paths::DISTRIBUTIONS, id)).build()).await
+}

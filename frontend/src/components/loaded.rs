@@ -1,0 +1,108 @@
+//! Something loaded from the API, shown the same way everywhere: a "Loading …" line until it
+//! arrives, the error when it could not be loaded, and a message when there is nothing in it.
+
+use std::sync::Arc;
+
+use app::data_reports::DataReport;
+use app::paging::Page;
+use app::shop::{Cart, Product};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::components::notice::ErrorNotice;
+
+/// What may be loaded and hold nothing: a list, a page of one, a cart. A single record is never
+/// empty.
+pub trait Contents {
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+impl<T> Contents for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+}
+
+impl<T> Contents for Page<T> {
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl Contents for Cart {
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl Contents for Product {}
+
+impl Contents for DataReport {}
+
+/// `children` drawn with the loaded value. Until it arrives `loading` is shown (and on a reload
+/// the old value stays meanwhile); when loading failed, the error; when the value is empty and
+/// there is an `empty` message, that message.
+#[component]
+pub fn Loaded<T, F, V>(
+    resource: LocalResource<Result<T, ApiError>>,
+    loading: &'static str,
+    #[prop(optional, into)] empty: Option<ViewFn>,
+    children: F,
+) -> impl IntoView
+where
+    T: Contents + Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let children = Arc::new(children);
+    view! {
+        <Transition fallback=move || loading_line(loading)>
+            {move || {
+                let (children, empty) = (children.clone(), empty.clone());
+                Suspend::new(async move {
+                    match usable(resource.await, empty.as_ref()) {
+                        Ok(value) => children(value).into_any(),
+                        Err(instead) => instead,
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Only the loading, error and empty states of `resource`, and nothing once it holds something:
+/// for a page that draws the value itself, because drawing it again on every reload would lose
+/// what the user opened in it.
+#[component]
+pub fn LoadStatus<T>(
+    resource: LocalResource<Result<T, ApiError>>,
+    loading: &'static str,
+    #[prop(optional, into)] empty: Option<ViewFn>,
+) -> impl IntoView
+where
+    T: Contents + Clone + Send + Sync + 'static,
+{
+    move || match resource.get() {
+        None => loading_line(loading).into_any(),
+        Some(loaded) => usable(loaded, empty.as_ref())
+            .err()
+            .unwrap_or_else(|| ().into_any()),
+    }
+}
+
+fn loading_line(label: &'static str) -> impl IntoView {
+    view! { <p class="muted">{label}</p> }
+}
+
+/// The value to draw, or what to show instead: the error or the empty message.
+fn usable<T: Contents>(loaded: Result<T, ApiError>, empty: Option<&ViewFn>) -> Result<T, AnyView> {
+    match loaded {
+        Err(error) => Err(view! { <ErrorNotice message=error.message /> }.into_any()),
+        Ok(value) => match empty.filter(|_| value.is_empty()) {
+            Some(empty) => Err(view! { <p class="muted">{empty.run()}</p> }.into_any()),
+            None => Ok(value),
+        },
+    }
+}
