@@ -1,14 +1,11 @@
-use app::ledger::Donation;
-use app::paging::Page;
-use app::paths;
-use app::reports::InventoryRow;
+use app::accounts::Role;
+use app::ledger::LedgerQuery;
+use app::reports::InventoryQuery;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use app::accounts::Role;
-
 use crate::auth::use_auth;
-use crate::components::notice::LoadError;
+use crate::components::loaded::Loaded;
 use crate::{api, display_amount, ledger_version};
 
 /// Staff see the stock at a glance; everyone else a welcome.
@@ -46,12 +43,15 @@ fn StockOverview() -> impl IntoView {
     let version = ledger_version();
     let inventory = LocalResource::new(move || {
         version.track();
-        api::get::<Vec<InventoryRow>>(paths::INVENTORY_REPORT)
+        async move { api::reports::inventory(&InventoryQuery::default()).await }
     });
     let recent = LocalResource::new(move || {
         version.track();
-        let path = format!("{}?per_page=5", paths::DONATIONS);
-        async move { api::get::<Page<Donation>>(&path).await }
+        let query = LedgerQuery {
+            per_page: Some(5),
+            ..LedgerQuery::default()
+        };
+        async move { api::ledger::donations(&query).await }
     });
     view! {
         <div class="page-head">
@@ -63,50 +63,35 @@ fn StockOverview() -> impl IntoView {
         </div>
         <section aria-labelledby="stock-heading">
             <h2 id="stock-heading">"Stock on hand"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading stock…"</p> }>
-                {move || Suspend::new(async move {
-                    match inventory.await {
-                        Ok(rows) => view! {
-                            <ul class="stock-grid">
-                                {rows.into_iter().map(|row| view! {
-                                    <li class="stock-card" data-kind=row.kind.as_str()>
-                                        <span class="stock-kind">{row.kind.label()}</span>
-                                        <strong class="stock-balance" aria-label=format!("{} balance", row.kind.label())>
-                                            {display_amount(row.kind, row.balance)}
-                                        </strong>
-                                        <span class="muted small">
-                                            {format!("in {} · out {}", display_amount(row.kind, row.donated), display_amount(row.kind, row.distributed))}
-                                        </span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=inventory loading="Loading stock…" let:rows>
+                <ul class="stock-grid">
+                    {rows.into_iter().map(|row| view! {
+                        <li class="stock-card" data-kind=row.kind.as_str()>
+                            <span class="stock-kind">{row.kind.label()}</span>
+                            <strong class="stock-balance" aria-label=format!("{} balance", row.kind.label())>
+                                {display_amount(row.kind, row.balance)}
+                            </strong>
+                            <span class="muted small">
+                                {format!("in {} · out {}", display_amount(row.kind, row.donated), display_amount(row.kind, row.distributed))}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="recent-heading">
             <h2 id="recent-heading">"Latest donations"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match recent.await {
-                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No donations yet."</p> }.into_any(),
-                        Ok(page) => view! {
-                            <ul class="plain-list">
-                                {page.items.into_iter().map(|donation| view! {
-                                    <li>
-                                        <span>{donation.donor_name}</span>
-                                        <span class="muted">{format!(" · {} · {}", donation.kind.label(), donation.donated_on)}</span>
-                                        <strong class="right">{display_amount(donation.kind, donation.quantity)}</strong>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=recent loading="Loading…" empty=|| "No donations yet." let:page>
+                <ul class="plain-list">
+                    {page.items.into_iter().map(|donation| view! {
+                        <li>
+                            <span>{donation.donor_name}</span>
+                            <span class="muted">{format!(" · {} · {}", donation.kind.label(), donation.donated_on)}</span>
+                            <strong class="right">{display_amount(donation.kind, donation.quantity)}</strong>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Loaded>
         </section>
     }
 }

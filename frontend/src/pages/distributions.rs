@@ -1,15 +1,16 @@
 use app::date::parse_date;
 use app::ledger::{Distribution, Kind, NewDistribution};
-use app::paging::Page;
-use app::reports::InventoryRow;
-use app::{FieldErrors, Quantity, paths};
+use app::reports::InventoryQuery;
+use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
-use crate::api::{self, query_string};
+use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::kind_select::KindSelect;
-use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
+use crate::components::loaded::Loaded;
+use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, today_utc};
 
@@ -91,10 +92,9 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
     let inventory = LocalResource::new(move || {
         version.track();
-        api::get::<Vec<InventoryRow>>(paths::INVENTORY_REPORT)
+        async move { api::reports::inventory(&InventoryQuery::default()).await }
     });
     let available = move || {
         let kind: Kind = kind.get().parse().ok()?;
@@ -111,6 +111,30 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
         form.reset();
         editing.set(None);
     };
+    let save = Submit::edit(
+        form,
+        |(record, input): (Option<(i64, i64)>, NewDistribution)| async move {
+            match record {
+                Some((id, at)) => api::ledger::update_distribution(id, at, &input)
+                    .await
+                    .map(|saved| ("Corrected to", saved)),
+                None => api::ledger::create_distribution(&input)
+                    .await
+                    .map(|saved| ("Recorded", saved)),
+            }
+        },
+        |(verb, saved): (&'static str, Distribution)| {
+            Some(format!(
+                "{verb} {} of {} handed out.",
+                display_amount(saved.kind, saved.quantity),
+                saved.kind.label().to_lowercase()
+            ))
+        },
+        move || {
+            clear();
+            version.bump();
+        },
+    );
     Effect::new(move |_| {
         if let Some(distribution) = editing.get() {
             kind.set(distribution.kind.as_str().to_owned());
@@ -119,68 +143,14 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             recipient.set(distribution.recipient.unwrap_or_default());
             note.set(distribution.note.unwrap_or_default());
             form.reset();
-            result.set(None);
+            save.clear();
         }
     });
-
-    let save = Action::new_local(
-        move |(record, input): &(Option<(i64, i64)>, NewDistribution)| {
-            let (record, input) = (*record, input.clone());
-            async move {
-                let saved = match record {
-                    Some((id, at)) => {
-                        api::update::<_, Distribution>(
-                            &paths::item(paths::DISTRIBUTIONS, id),
-                            at,
-                            &input,
-                        )
-                        .await
-                    }
-                    None => api::post::<_, Distribution>(paths::DISTRIBUTIONS, &input).await,
-                };
-                let id = record.map(|(id, _)| id);
-                match saved {
-                    Ok(saved) => {
-                        let verb = if id.is_some() {
-                            "Corrected to"
-                        } else {
-                            "Recorded"
-                        };
-                        result.set(Some(Ok(format!(
-                            "{verb} {} of {} handed out.",
-                            display_amount(saved.kind, saved.quantity),
-                            saved.kind.label().to_lowercase()
-                        ))));
-                        clear();
-                        version.bump();
-                    }
-                    Err(error) if error.is_stale() => {
-                        clear();
-                        version.bump();
-                        result.set(Some(Err(STALE_RECORD.to_owned())));
-                    }
-                    Err(error) => {
-                        form.show_server(error.fields);
-                        result.set(Some(Err(error.message)));
-                    }
-                }
-            }
-        },
-    );
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit()
-            && let Ok(input) = parsed()
-        {
-            save.dispatch((
-                editing.with_untracked(|record| {
-                    record.as_ref().map(|record| (record.id, record.version))
-                }),
-                input,
-            ));
-        }
-    };
+    let on_submit = save.on_submit(move || {
+        let record = editing
+            .with_untracked(|record| record.as_ref().map(|record| (record.id, record.version)));
+        parsed().ok().map(|input| (record, input))
+    });
     view! {
         <form on:submit=on_submit novalidate>
             <div class="row">
@@ -193,7 +163,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             <Field label="Recipient" name="recipient" value=recipient form />
             <Field label="Note" name="note" value=note form multiline=true />
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>
+                <button type="submit" disabled=save.pending()>
                     {move || match (save.pending().get(), editing.with(Option::is_some)) {
                         (true, _) => "Saving…",
                         (false, true) => "Save correction",
@@ -201,10 +171,10 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     }}
                 </button>
                 <Show when=move || editing.with(Option::is_some)>
-                    <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
+                    <button type="button" class="secondary" on:click=move |_| { clear(); save.clear(); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result />
+            <SubmitResult result=save.result() />
         </form>
     }
 }
@@ -216,52 +186,38 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let filters = RecordFilters::new(page);
     let distributions = LocalResource::new(move || {
         version.track();
-        let query = query_string(&[
-            ("page", page.get().to_string()),
-            ("per_page", PER_PAGE.to_string()),
-            ("kind", filters.kind.get()),
-            ("from", filters.from.get()),
-            ("to", filters.to.get()),
-        ]);
-        async move { api::get::<Page<Distribution>>(&format!("{}{query}", paths::DISTRIBUTIONS)).await }
+        let query = filters.query(page.get(), PER_PAGE);
+        async move { api::ledger::distributions(&query).await }
     });
     view! {
         <div class="filters" role="search" aria-label="Filter distributions">
             <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
             {filters.date_inputs()}
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading distributions…"</p> }>
-            {move || Suspend::new(async move {
-                match distributions.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No distributions match."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.items.into_iter().map(|distribution| {
-                                        let record = distribution.clone();
-                                        view! {
-                                        <tr>
-                                            <td class="date">{distribution.distributed_on.to_string()}</td>
-                                            <td>{distribution.kind.label()}</td>
-                                            <td class="num">{display_amount(distribution.kind, distribution.quantity)}</td>
-                                            <td>{distribution.recipient.unwrap_or_default()}</td>
-                                            <td class="muted">{distribution.note.unwrap_or_default()}</td>
-                                            <td class="row-actions">
-                                                <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                                <DeleteButton path=paths::item(paths::DISTRIBUTIONS, distribution.id) />
-                                            </td>
-                                        </tr>
-                                    }}).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page total=list.total per_page=PER_PAGE />
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=distributions loading="Loading distributions…" empty=|| "No distributions match." let:list>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {list.items.into_iter().map(|distribution| {
+                            let (id, record) = (distribution.id, distribution.clone());
+                            view! {
+                            <tr>
+                                <td class="date">{distribution.distributed_on.to_string()}</td>
+                                <td>{distribution.kind.label()}</td>
+                                <td class="num">{display_amount(distribution.kind, distribution.quantity)}</td>
+                                <td>{distribution.recipient.unwrap_or_default()}</td>
+                                <td class="muted">{distribution.note.unwrap_or_default()}</td>
+                                <td class="row-actions">
+                                    <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                    <DeleteButton delete=move || api::ledger::delete_distribution(id) />
+                                </td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Pager page total=list.total per_page=PER_PAGE />
+        </Loaded>
     }
 }

@@ -1,14 +1,15 @@
 use app::date::parse_date;
-use app::ledger::{Donation, Kind, NewDonation};
-use app::paging::Page;
-use app::{FieldErrors, Quantity, paths};
+use app::ledger::{Donation, Kind, LedgerQuery, NewDonation};
+use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
-use crate::api::{self, query_string};
+use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::kind_select::KindSelect;
-use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
+use crate::components::loaded::Loaded;
+use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, today_utc};
 
@@ -89,7 +90,6 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
     let clear = move || {
         donor.set(String::new());
         quantity.set(String::new());
@@ -98,6 +98,31 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
         form.reset();
         editing.set(None);
     };
+    let save = Submit::edit(
+        form,
+        |(record, input): (Option<(i64, i64)>, NewDonation)| async move {
+            match record {
+                Some((id, at)) => api::ledger::update_donation(id, at, &input)
+                    .await
+                    .map(|saved| ("Corrected to", saved)),
+                None => api::ledger::create_donation(&input)
+                    .await
+                    .map(|saved| ("Recorded", saved)),
+            }
+        },
+        |(verb, saved): (&'static str, Donation)| {
+            Some(format!(
+                "{verb} {} of {} from {}.",
+                display_amount(saved.kind, saved.quantity),
+                saved.kind.label().to_lowercase(),
+                saved.donor_name
+            ))
+        },
+        move || {
+            clear();
+            version.bump();
+        },
+    );
     Effect::new(move |_| {
         if let Some(donation) = editing.get() {
             donor.set(donation.donor_name);
@@ -106,62 +131,14 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             date.set(donation.donated_on.to_string());
             note.set(donation.note.unwrap_or_default());
             form.reset();
-            result.set(None);
+            save.clear();
         }
     });
-
-    let save = Action::new_local(move |(record, input): &(Option<(i64, i64)>, NewDonation)| {
-        let (record, input) = (*record, input.clone());
-        async move {
-            let saved = match record {
-                Some((id, at)) => {
-                    api::update::<_, Donation>(&paths::item(paths::DONATIONS, id), at, &input).await
-                }
-                None => api::post::<_, Donation>(paths::DONATIONS, &input).await,
-            };
-            let id = record.map(|(id, _)| id);
-            match saved {
-                Ok(saved) => {
-                    let verb = if id.is_some() {
-                        "Corrected to"
-                    } else {
-                        "Recorded"
-                    };
-                    result.set(Some(Ok(format!(
-                        "{verb} {} of {} from {}.",
-                        display_amount(saved.kind, saved.quantity),
-                        saved.kind.label().to_lowercase(),
-                        saved.donor_name
-                    ))));
-                    clear();
-                    version.bump();
-                }
-                Err(error) if error.is_stale() => {
-                    clear();
-                    version.bump();
-                    result.set(Some(Err(STALE_RECORD.to_owned())));
-                }
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
-                }
-            }
-        }
+    let on_submit = save.on_submit(move || {
+        let record = editing
+            .with_untracked(|record| record.as_ref().map(|record| (record.id, record.version)));
+        parsed().ok().map(|input| (record, input))
     });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit()
-            && let Ok(input) = parsed()
-        {
-            save.dispatch((
-                editing.with_untracked(|record| {
-                    record.as_ref().map(|record| (record.id, record.version))
-                }),
-                input,
-            ));
-        }
-    };
     view! {
         <form on:submit=on_submit novalidate>
             <Field label="Donor" name="donor_name" value=donor form required=true />
@@ -173,7 +150,7 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             <Field label="Date received" name="donated_on" value=date form input_type="date" />
             <Field label="Note" name="note" value=note form multiline=true />
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>
+                <button type="submit" disabled=save.pending()>
                     {move || match (save.pending().get(), editing.with(Option::is_some)) {
                         (true, _) => "Saving…",
                         (false, true) => "Save correction",
@@ -181,10 +158,10 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     }}
                 </button>
                 <Show when=move || editing.with(Option::is_some)>
-                    <button type="button" class="secondary" on:click=move |_| { clear(); result.set(None); }>"Cancel"</button>
+                    <button type="button" class="secondary" on:click=move |_| { clear(); save.clear(); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result />
+            <SubmitResult result=save.result() />
         </form>
     }
 }
@@ -197,15 +174,11 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let donor = RwSignal::new(String::new());
     let donations = LocalResource::new(move || {
         version.track();
-        let query = query_string(&[
-            ("page", page.get().to_string()),
-            ("per_page", PER_PAGE.to_string()),
-            ("kind", filters.kind.get()),
-            ("donor", donor.get()),
-            ("from", filters.from.get()),
-            ("to", filters.to.get()),
-        ]);
-        async move { api::get::<Page<Donation>>(&format!("{}{query}", paths::DONATIONS)).await }
+        let query = LedgerQuery {
+            donor: Some(donor.get()),
+            ..filters.query(page.get(), PER_PAGE)
+        };
+        async move { api::ledger::donations(&query).await }
     });
     view! {
         <div class="filters" role="search" aria-label="Filter donations">
@@ -217,38 +190,30 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             </div>
             {filters.date_inputs()}
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading donations…"</p> }>
-            {move || Suspend::new(async move {
-                match donations.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No donations match."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.items.into_iter().map(|donation| {
-                                        let record = donation.clone();
-                                        view! {
-                                        <tr>
-                                            <td class="date">{donation.donated_on.to_string()}</td>
-                                            <td>{donation.donor_name}</td>
-                                            <td>{donation.kind.label()}</td>
-                                            <td class="num">{display_amount(donation.kind, donation.quantity)}</td>
-                                            <td class="muted">{donation.note.unwrap_or_default()}</td>
-                                            <td class="row-actions">
-                                                <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                                <DeleteButton path=paths::item(paths::DONATIONS, donation.id) />
-                                            </td>
-                                        </tr>
-                                    }}).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page total=list.total per_page=PER_PAGE />
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=donations loading="Loading donations…" empty=|| "No donations match." let:list>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {list.items.into_iter().map(|donation| {
+                            let (id, record) = (donation.id, donation.clone());
+                            view! {
+                            <tr>
+                                <td class="date">{donation.donated_on.to_string()}</td>
+                                <td>{donation.donor_name}</td>
+                                <td>{donation.kind.label()}</td>
+                                <td class="num">{display_amount(donation.kind, donation.quantity)}</td>
+                                <td class="muted">{donation.note.unwrap_or_default()}</td>
+                                <td class="row-actions">
+                                    <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                    <DeleteButton delete=move || api::ledger::delete_donation(id) />
+                                </td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Pager page total=list.total per_page=PER_PAGE />
+        </Loaded>
     }
 }

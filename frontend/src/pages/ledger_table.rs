@@ -1,8 +1,9 @@
 //! Pieces shared by the donation and distribution lists.
 
+use app::ledger::LedgerQuery;
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::ApiError;
 use crate::ledger_version;
 
 /// The kind and date-range filters of a list; changing one goes back to the first page.
@@ -29,6 +30,18 @@ impl RecordFilters {
         filters
     }
 
+    /// The list's query: `page` of `per_page` records that match the filters.
+    pub fn query(self, page: u64, per_page: u64) -> LedgerQuery {
+        LedgerQuery {
+            page: Some(page),
+            per_page: Some(per_page),
+            kind: self.kind.get().parse().ok(),
+            from: self.from.get().parse().ok(),
+            to: self.to.get().parse().ok(),
+            donor: None,
+        }
+    }
+
     pub fn date_inputs(self) -> impl IntoView {
         view! {
             <div class="field">
@@ -45,16 +58,20 @@ impl RecordFilters {
     }
 }
 
-/// Deletes a record after a second click, and shows why when the server refuses.
+/// Deletes a record with `delete` after a second click, and shows why when the server refuses.
 #[component]
-pub fn DeleteButton(path: String) -> impl IntoView {
+pub fn DeleteButton<F, Fut>(delete: F) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<(), ApiError>> + 'static,
+{
     let version = ledger_version();
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let delete = Action::new_local(move |path: &String| {
-        let path = path.clone();
+    let delete = Action::new_local(move |(): &()| {
+        let deleted = delete();
         async move {
-            match api::delete(&path).await {
+            match deleted.await {
                 Ok(()) => version.bump(),
                 Err(failure) => {
                     confirming.set(false);
@@ -70,7 +87,7 @@ pub fn DeleteButton(path: String) -> impl IntoView {
             disabled=move || delete.pending().get()
             on:click=move |_| {
                 if confirming.get() {
-                    delete.dispatch(path.clone());
+                    delete.dispatch(());
                 } else {
                     error.set(None);
                     confirming.set(true);

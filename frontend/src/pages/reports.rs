@@ -1,10 +1,9 @@
 use app::ledger::Kind;
-use app::paths;
-use app::reports::{DonorRow, InventoryRow};
+use app::reports::{DonorRow, InventoryQuery};
 use leptos::prelude::*;
 
-use crate::api::{self, query_string};
-use crate::components::notice::LoadError;
+use crate::api;
+use crate::components::loaded::Loaded;
 use crate::{display_amount, ledger_version};
 
 #[component]
@@ -20,17 +19,19 @@ pub fn Reports() -> impl IntoView {
 fn InventoryReport() -> impl IntoView {
     let version = ledger_version();
     let as_of = RwSignal::new(String::new());
-    let query = move || query_string(&[("as_of", as_of.get())]);
+    let query = move || InventoryQuery {
+        as_of: as_of.get().parse().ok(),
+    };
     let rows = LocalResource::new(move || {
         version.track();
-        let path = format!("{}{}", paths::INVENTORY_REPORT, query());
-        async move { api::get::<Vec<InventoryRow>>(&path).await }
+        let query = query();
+        async move { api::reports::inventory(&query).await }
     });
     view! {
         <section class="card" aria-labelledby="inventory-heading">
             <div class="page-head">
                 <h2 id="inventory-heading">"Inventory"</h2>
-                <a class="button secondary small" href=move || api::url(&format!("{}{}", paths::INVENTORY_REPORT_CSV, query())) download>
+                <a class="button secondary small" href=move || api::reports::inventory_csv_url(&query()) download>
                     "Download inventory CSV"
                 </a>
             </div>
@@ -41,30 +42,23 @@ fn InventoryReport() -> impl IntoView {
                         on:input=move |event| as_of.set(event_target_value(&event)) />
                 </div>
             </div>
-            <Transition fallback=|| view! { <p class="muted">"Loading inventory…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) => view! {
-                            <div class="table-wrap">
-                                <table aria-label="Inventory">
-                                    <thead><tr><th>"Kind"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th><th class="num">"Balance"</th></tr></thead>
-                                    <tbody>
-                                        {rows.into_iter().map(|row| view! {
-                                            <tr>
-                                                <td>{row.kind.label()}</td>
-                                                <td class="num">{display_amount(row.kind, row.donated)}</td>
-                                                <td class="num">{display_amount(row.kind, row.distributed)}</td>
-                                                <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=rows loading="Loading inventory…" let:rows>
+                <div class="table-wrap">
+                    <table aria-label="Inventory">
+                        <thead><tr><th>"Kind"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th><th class="num">"Balance"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{row.kind.label()}</td>
+                                    <td class="num">{display_amount(row.kind, row.donated)}</td>
+                                    <td class="num">{display_amount(row.kind, row.distributed)}</td>
+                                    <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Loaded>
         </section>
     }
 }
@@ -74,40 +68,32 @@ fn DonorReport() -> impl IntoView {
     let version = ledger_version();
     let rows = LocalResource::new(move || {
         version.track();
-        api::get::<Vec<DonorRow>>(paths::DONORS_REPORT)
+        api::reports::donors()
     });
     view! {
         <section class="card" aria-labelledby="donors-heading">
             <div class="page-head">
                 <h2 id="donors-heading">"Donors"</h2>
-                <a class="button secondary small" href=api::url(paths::DONORS_REPORT_CSV) download>"Download donors CSV"</a>
+                <a class="button secondary small" href=api::reports::donors_csv_url() download>"Download donors CSV"</a>
             </div>
-            <Transition fallback=|| view! { <p class="muted">"Loading donors…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"No donors yet."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <div class="table-wrap">
-                                <table aria-label="Donors">
-                                    <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
-                                    <tbody>
-                                        {rows.into_iter().map(|row| view! {
-                                            <tr>
-                                                <td>{row.donor_name.clone()}</td>
-                                                <td class="num">{row.donations}</td>
-                                                <td>{row.first_donated_on.to_string()}</td>
-                                                <td>{row.last_donated_on.to_string()}</td>
-                                                <td>{totals(&row)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=rows loading="Loading donors…" empty=|| "No donors yet." let:rows>
+                <div class="table-wrap">
+                    <table aria-label="Donors">
+                        <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{row.donor_name.clone()}</td>
+                                    <td class="num">{row.donations}</td>
+                                    <td>{row.first_donated_on.to_string()}</td>
+                                    <td>{row.last_donated_on.to_string()}</td>
+                                    <td>{totals(&row)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Loaded>
         </section>
     }
 }
