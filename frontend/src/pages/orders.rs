@@ -1,12 +1,10 @@
 use app::accounts::Role;
-use app::paging::Page;
-use app::paths;
-use app::shop::Order;
+use app::shop::{Order, OrderQuery};
 use leptos::prelude::*;
 
-use crate::api::{self, query_string};
+use crate::api;
 use crate::auth::use_auth;
-use crate::components::notice::LoadError;
+use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::{cart_version, money};
 
@@ -45,19 +43,12 @@ pub fn Orders() -> impl IntoView {
     let everyone = RwSignal::new(false);
     let orders = LocalResource::new(move || {
         version.track();
-        let query = query_string(&[
-            (
-                "all",
-                if everyone.get() {
-                    "true".to_owned()
-                } else {
-                    String::new()
-                },
-            ),
-            ("page", page.get().to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ]);
-        async move { api::get::<Page<Order>>(&format!("{}{query}", paths::ORDERS)).await }
+        let query = OrderQuery {
+            all: everyone.get(),
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+        };
+        async move { api::shop::orders(&query).await }
     });
     view! {
         <h1>"Orders"</h1>
@@ -70,31 +61,23 @@ pub fn Orders() -> impl IntoView {
                 </label>
             </div>
         </Show>
-        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
-            {move || Suspend::new(async move {
-                match orders.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No orders yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="plain-list order-list">
-                            {list.items.into_iter().map(|order| {
-                                let heading = format!("Order #{}", order.id);
-                                let placed = order.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
-                                view! {
-                                    <li class="card">
-                                        <div class="page-head">
-                                            <h2>{heading}</h2>
-                                            <span class="muted">{placed}" · "{order.status.label()}</span>
-                                        </div>
-                                        <OrderLines order />
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        <Pager page total=list.total per_page=PER_PAGE />
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=orders loading="Loading orders…" empty=|| "No orders yet." let:list>
+            <ul class="plain-list order-list">
+                {list.items.into_iter().map(|order| {
+                    let heading = format!("Order #{}", order.id);
+                    let placed = order.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
+                    view! {
+                        <li class="card">
+                            <div class="page-head">
+                                <h2>{heading}</h2>
+                                <span class="muted">{placed}" · "{order.status.label()}</span>
+                            </div>
+                            <OrderLines order />
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Pager page total=list.total per_page=PER_PAGE />
+        </Loaded>
     }
 }

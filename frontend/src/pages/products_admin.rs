@@ -1,12 +1,13 @@
-use app::paging::Page;
-use app::shop::{NewProduct, Product};
-use app::{FieldErrors, Quantity, paths};
+use app::shop::{NewProduct, Product, ProductQuery};
+use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
-use crate::api::{self, query_string};
+use crate::api;
 use crate::components::form::{Field, FormErrors};
-use crate::components::notice::{LoadError, STALE_RECORD, SubmitResult};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
+use crate::components::submit::Submit;
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 20;
@@ -125,46 +126,26 @@ fn ProductForm(draft: Draft) -> impl IntoView {
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
-    let save = Action::new_local(move |(editing, input): &(Option<(i64, i64)>, NewProduct)| {
-        let (editing, input) = (*editing, input.clone());
-        async move {
-            let saved = match editing {
-                Some((id, at)) => {
-                    api::update::<_, Product>(&format!("{}/{id}", paths::PRODUCTS), at, &input)
-                        .await
-                }
-                None => api::post::<_, Product>(paths::PRODUCTS, &input).await,
-            };
-            match saved {
-                Ok(product) => {
-                    result.set(Some(Ok(format!("Saved {}.", product.name))));
-                    draft.clear();
-                    form.reset();
-                    version.bump();
-                }
-                Err(error) if error.is_stale() => {
-                    draft.clear();
-                    form.reset();
-                    version.bump();
-                    result.set(Some(Err(STALE_RECORD.to_owned())));
-                }
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
-                }
+    let save = Submit::edit(
+        form,
+        |(editing, input): (Option<(i64, i64)>, NewProduct)| async move {
+            match editing {
+                Some((id, at)) => api::shop::update_product(id, at, &input).await,
+                None => api::shop::create_product(&input).await,
             }
-        }
+        },
+        |product: Product| Some(format!("Saved {}.", product.name)),
+        move || {
+            draft.clear();
+            form.reset();
+            version.bump();
+        },
+    );
+    let on_submit = save.on_submit(move || {
+        parsed()
+            .ok()
+            .map(|input| (draft.editing.get_untracked(), input))
     });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit()
-            && let Ok(input) = parsed()
-        {
-            save.dispatch((draft.editing.get_untracked(), input));
-        }
-    };
     view! {
         <form on:submit=on_submit novalidate>
             <Field label="Name" name="name" value=draft.name form required=true />
@@ -175,14 +156,14 @@ fn ProductForm(draft: Draft) -> impl IntoView {
             </div>
             <Field label="Image URL" name="image_url" value=draft.image_url form input_type="url" hint="Optional, http:// or https://" />
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>
+                <button type="submit" disabled=save.pending()>
                     {move || if draft.editing.get().is_some() { "Save changes" } else { "Add product" }}
                 </button>
                 <Show when=move || draft.editing.get().is_some()>
                     <button type="button" class="secondary" on:click=move |_| { draft.clear(); form.reset(); }>"Cancel"</button>
                 </Show>
             </div>
-            <SubmitResult result=result />
+            <SubmitResult result=save.result() />
         </form>
     }
 }
@@ -194,60 +175,53 @@ fn ProductList(draft: Draft) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let products = LocalResource::new(move || {
         version.track();
-        let query = query_string(&[
-            ("page", page.get().to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ]);
-        async move { api::get::<Page<Product>>(&format!("{}{query}", paths::PRODUCTS)).await }
+        let query = ProductQuery {
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+            ..ProductQuery::default()
+        };
+        async move { api::shop::products(&query).await }
     });
     let archive = Action::new_local(move |id: &i64| {
-        let path = format!("{}/{id}", paths::PRODUCTS);
+        let id = *id;
         async move {
-            match api::delete(&path).await {
+            match api::shop::remove_product(id).await {
                 Ok(()) => version.bump(),
                 Err(failure) => error.set(Some(failure.message)),
             }
         }
     });
     view! {
-        {move || error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
-            {move || Suspend::new(async move {
-                match products.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No products yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table aria-label="Catalogue">
-                                <thead><tr><th>"Name"</th><th class="num">"Price"</th><th class="num">"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.items.into_iter().map(|product| {
-                                        let id = product.id;
-                                        let edit_label = format!("Edit {}", product.name);
-                                        let archive_label = format!("Remove {}", product.name);
-                                        view! {
-                                            <tr>
-                                                <td>{product.name.clone()}</td>
-                                                <td class="num">{money(product.price)}</td>
-                                                <td class="num">{product.stock}</td>
-                                                <td class="actions">
-                                                    <button type="button" class="secondary small" aria-label=edit_label
-                                                        on:click=move |_| draft.load(&product)>"Edit"</button>
-                                                    <button type="button" class="secondary small" aria-label=archive_label
-                                                        title="Products that were ordered are archived, the others deleted"
-                                                        disabled=move || archive.pending().get()
-                                                        on:click=move |_| { error.set(None); archive.dispatch(id); }>"Remove"</button>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page total=list.total per_page=PER_PAGE />
-                    }.into_any(),
-                    Err(failure) => view! { <LoadError error=failure /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || error.get().map(|message| view! { <ErrorNotice message /> })}
+        <Loaded resource=products loading="Loading products…" empty=|| "No products yet." let:list>
+            <div class="table-wrap">
+                <table aria-label="Catalogue">
+                    <thead><tr><th>"Name"</th><th class="num">"Price"</th><th class="num">"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {list.items.into_iter().map(|product| {
+                            let id = product.id;
+                            let edit_label = format!("Edit {}", product.name);
+                            let archive_label = format!("Remove {}", product.name);
+                            view! {
+                                <tr>
+                                    <td>{product.name.clone()}</td>
+                                    <td class="num">{money(product.price)}</td>
+                                    <td class="num">{product.stock}</td>
+                                    <td class="actions">
+                                        <button type="button" class="secondary small" aria-label=edit_label
+                                            on:click=move |_| draft.load(&product)>"Edit"</button>
+                                        <button type="button" class="secondary small" aria-label=archive_label
+                                            title="Products that were ordered are archived, the others deleted"
+                                            disabled=move || archive.pending().get()
+                                            on:click=move |_| { error.set(None); archive.dispatch(id); }>"Remove"</button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Pager page total=list.total per_page=PER_PAGE />
+        </Loaded>
     }
 }

@@ -1,15 +1,15 @@
 use app::accounts::Role;
-use app::paging::Page;
-use app::paths;
-use app::shop::{Cart, Product, SetCartQuantity};
+use app::shop::{Product, ProductQuery};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, query_string};
+use crate::api::{self, ApiError};
 use crate::auth::{sign_in_path, use_auth};
-use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::loaded::Loaded;
+use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::submit::Submit;
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 12;
@@ -49,12 +49,12 @@ pub fn Shop() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let products = LocalResource::new(move || {
         version.track();
-        let query = query_string(&[
-            ("q", search.get()),
-            ("page", page.get().to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ]);
-        async move { api::get::<Page<Product>>(&format!("{}{query}", paths::PRODUCTS)).await }
+        let query = ProductQuery {
+            q: Some(search.get()),
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+        };
+        async move { api::shop::products(&query).await }
     });
     view! {
         <h1>"Shop"</h1>
@@ -65,32 +65,24 @@ pub fn Shop() -> impl IntoView {
                     on:input=move |event| { search.set(event_target_value(&event)); page.set(1); } />
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
-            {move || Suspend::new(async move {
-                match products.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="muted">"No products match."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="product-grid" aria-label="Products">
-                            {list.items.into_iter().map(|product| {
-                                let href = format!("/shop/{}", product.id);
-                                view! {
-                                    <li class="product-card">
-                                        <ProductImage product=product.clone() />
-                                        <div class="product-body">
-                                            <A href=href attr:class="product-name">{product.name.clone()}</A>
-                                            <span class="product-price">{money(product.price)}</span>
-                                            <span class="muted small" class:out-of-stock=product.stock == 0>{stock_text(product.stock)}</span>
-                                        </div>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        <Pager page total=list.total per_page=PER_PAGE />
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=products loading="Loading products…" empty=|| "No products match." let:list>
+            <ul class="product-grid" aria-label="Products">
+                {list.items.into_iter().map(|product| {
+                    let href = format!("/shop/{}", product.id);
+                    view! {
+                        <li class="product-card">
+                            <ProductImage product=product.clone() />
+                            <div class="product-body">
+                                <A href=href attr:class="product-name">{product.name.clone()}</A>
+                                <span class="product-price">{money(product.price)}</span>
+                                <span class="muted small" class:out-of-stock=product.stock == 0>{stock_text(product.stock)}</span>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Pager page total=list.total per_page=PER_PAGE />
+        </Loaded>
     }
 }
 
@@ -98,19 +90,19 @@ pub fn Shop() -> impl IntoView {
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let product = LocalResource::new(move || {
-        let id = params.with(|params| params.get("id").unwrap_or_default());
-        async move { api::get::<Product>(&format!("{}/{id}", paths::PRODUCTS)).await }
+        let id = params.with(|params| params.get("id").and_then(|id| id.parse().ok()));
+        async move {
+            match id {
+                Some(id) => api::shop::product(id).await,
+                None => Err(ApiError::not_found("product")),
+            }
+        }
     });
     view! {
         <p><A href="/shop">"← Back to the shop"</A></p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match product.await {
-                    Ok(product) => view! { <ProductDetails product /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=product loading="Loading…" let:product>
+            <ProductDetails product />
+        </Loaded>
     }
 }
 
@@ -119,34 +111,21 @@ fn ProductDetails(product: Product) -> impl IntoView {
     let auth = use_auth();
     let version = cart_version();
     let quantity = RwSignal::new("1".to_owned());
-    let result = RwSignal::new(None::<Result<String, String>>);
     let (id, name, stock) = (product.id, product.name.clone(), product.stock);
-    let add = Action::new_local(move |count: &i64| {
-        let body = SetCartQuantity { quantity: *count };
-        let name = name.clone();
-        async move {
-            let path = format!("{}/{id}", paths::CART_ITEMS);
-            match api::put::<_, Cart>(&path, &body).await {
-                Ok(_) => {
-                    result.set(Some(Ok(format!(
-                        "Your cart now has {} × {name}.",
-                        body.quantity
-                    ))));
-                    version.bump();
-                }
-                Err(error) => result.set(Some(Err(error.message))),
-            }
+    let add = Submit::new(
+        move |count: i64| async move { api::shop::set_cart_quantity(id, count).await.map(|_| count) },
+        move |count| {
+            version.bump();
+            Some(format!("Your cart now has {count} × {name}."))
+        },
+    );
+    let on_submit = add.on_submit(move || match quantity.get().trim().parse::<i64>() {
+        Ok(count) if (1..=stock).contains(&count) => Some(count),
+        _ => {
+            add.fail(format!("Choose a quantity from 1 to {stock}."));
+            None
         }
     });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        match quantity.get().trim().parse::<i64>() {
-            Ok(count) if (1..=stock).contains(&count) => {
-                add.dispatch(count);
-            }
-            _ => result.set(Some(Err(format!("Choose a quantity from 1 to {stock}.")))),
-        }
-    };
     let sign_in = sign_in_path(&format!("/shop/{id}"));
     let buyable = !product.archived && stock > 0;
     view! {
@@ -172,9 +151,9 @@ fn ProductDetails(product: Product) -> impl IntoView {
                                     prop:value=move || quantity.get()
                                     on:input=move |event| quantity.set(event_target_value(&event)) />
                             </div>
-                            <button type="submit" disabled=move || add.pending().get()>"Add to cart"</button>
+                            <button type="submit" disabled=add.pending()>"Add to cart"</button>
                         </form>
-                        <SubmitResult result=result />
+                        <SubmitResult result=add.result() />
                     </Show>
                 </Show>
             </div>
