@@ -1,11 +1,11 @@
 //! Who is signed in, for the whole app, and the guard for pages that need an account.
 
 use app::accounts::{Role, User};
-use app::paths;
+use app::paths::same_site_path;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api;
 
@@ -25,7 +25,7 @@ impl Auth {
         };
         provide_context(auth);
         spawn_local(async move {
-            auth.user.set(api::get::<User>(paths::ME).await.ok());
+            auth.user.set(api::accounts::me().await.ok());
             auth.checked.set(true);
         });
         auth
@@ -45,6 +45,18 @@ pub fn use_auth() -> Auth {
 /// The sign-in path that comes back to `path` afterwards.
 pub fn sign_in_path(path: &str) -> String {
     format!("/login?next={}", js_sys::encode_uri_component(path))
+}
+
+/// Where to go after signing in: the page that asked (`next`, see [`sign_in_path`]), if it is
+/// one of ours.
+pub fn return_path() -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        query
+            .with(|query| query.get("next"))
+            .filter(|next| same_site_path(next).is_some())
+            .unwrap_or_else(|| "/".to_owned())
+    })
 }
 
 /// Shows `children` only to users with at least `role`: visitors go to sign-in and come back,

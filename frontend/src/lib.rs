@@ -12,7 +12,6 @@ use leptos_router::path;
 
 use app::accounts::Role;
 use app::number::thousands;
-use app::paths;
 
 use crate::auth::{Auth, RequireRole, use_auth};
 use crate::pages::login::{Login, Register};
@@ -101,7 +100,7 @@ fn Header() -> impl IntoView {
         async move {
             // The session is gone either way once the cookie is cleared; a failure leaves it
             // to expire.
-            let _ = api::post_no_content(paths::LOGOUT).await;
+            let _ = api::accounts::sign_out().await;
             auth.user.set(None);
             navigate("/", Default::default());
         }
@@ -155,9 +154,7 @@ fn CartLink() -> impl IntoView {
         let signed_in = auth.user.with(Option::is_some);
         async move {
             if signed_in {
-                api::get::<app::shop::Cart>(paths::CART)
-                    .await
-                    .map_or(0, |cart| cart.count())
+                api::shop::cart().await.map_or(0, |cart| cart.count())
             } else {
                 0
             }

@@ -1,11 +1,11 @@
 use app::FieldErrors;
-use app::greeting::{self, GreetingRequest, parse_date_of_birth, validate_username};
-use app::paths;
+use app::greeting::{GreetingRequest, parse_date_of_birth, validate_username};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::notice::SubmitResult;
+use crate::components::submit::Submit;
 use crate::today_utc;
 
 /// A live example of the public greeting API, with its contract.
@@ -24,34 +24,15 @@ pub fn Greeting() -> impl IntoView {
         errors
     };
     let form = FormErrors::new(check);
-    let result = RwSignal::new(None::<Result<String, String>>);
-
-    let save = Action::new_local(move |(name, date): &(String, String)| {
-        let path = format!("{}/{name}", paths::HELLO);
-        let request = GreetingRequest {
-            date_of_birth: date.clone(),
-        };
-        async move {
-            let outcome = match api::put_no_content(&path, &request).await {
-                Ok(()) => api::get::<greeting::Greeting>(&path).await,
-                Err(error) => Err(error),
-            };
-            match outcome {
-                Ok(answer) => result.set(Some(Ok(answer.message))),
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
-                }
-            }
-        }
-    });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit() {
-            save.dispatch((username.get(), date_of_birth.get()));
-        }
-    };
+    let save = Submit::form(
+        form,
+        |(name, date_of_birth): (String, String)| async move {
+            api::greeting::save(&name, &GreetingRequest { date_of_birth }).await?;
+            api::greeting::greet(&name).await
+        },
+        |answer| Some(answer.message),
+    );
+    let on_submit = save.on_submit(move || Some((username.get(), date_of_birth.get())));
     view! {
         <h1>"Birthday greeting"</h1>
         <div class="split">
@@ -60,10 +41,10 @@ pub fn Greeting() -> impl IntoView {
                 <form on:submit=on_submit novalidate>
                     <Field label="Username" name="username" value=username form required=true hint="Letters A–Z only, up to 64" />
                     <Field label="Date of birth" name="dateOfBirth" value=date_of_birth form required=true input_type="date" />
-                    <button type="submit" disabled=move || save.pending().get()>
+                    <button type="submit" disabled=save.pending()>
                         {move || if save.pending().get() { "Saving…" } else { "Save and greet" }}
                     </button>
-                    <SubmitResult result=result />
+                    <SubmitResult result=save.result() />
                 </form>
             </section>
             <section class="card" aria-labelledby="greeting-contract">

@@ -1,30 +1,29 @@
 use app::accounts::{LoginRequest, RegisterRequest, User};
-use app::paths;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::auth::use_auth;
+use crate::auth::{Auth, return_path, use_auth};
 use crate::components::form::{Field, FormErrors};
 use crate::components::notice::SubmitResult;
+use crate::components::submit::Submit;
 
-/// Where to go after signing in: the page that asked, if it is one of ours.
-fn next_path() -> Signal<String> {
-    let query = use_query_map();
-    Signal::derive(move || {
-        query
-            .with(|query| query.get("next"))
-            .filter(|next| paths::same_site_path(next).is_some())
-            .unwrap_or_else(|| "/".to_owned())
-    })
+/// After signing in or up: the header shows the user, and the page that asked comes back.
+fn signed_in(auth: Auth, next: Signal<String>) -> impl Fn(User) -> Option<String> {
+    let navigate = use_navigate();
+    move |user| {
+        auth.user.set(Some(user));
+        navigate(&next.get_untracked(), NavigateOptions::default());
+        None
+    }
 }
 
 #[component]
 pub fn Login() -> impl IntoView {
     let auth = use_auth();
-    let navigate = use_navigate();
-    let next = next_path();
+    let next = return_path();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let request = move || LoginRequest {
@@ -32,30 +31,12 @@ pub fn Login() -> impl IntoView {
         password: password.get(),
     };
     let form = FormErrors::new(move || request().validate().err().unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
-    let sign_in = Action::new_local(move |input: &LoginRequest| {
-        let input = input.clone();
-        let navigate = navigate.clone();
-        async move {
-            match api::post::<_, User>(paths::LOGIN, &input).await {
-                Ok(user) => {
-                    auth.user.set(Some(user));
-                    navigate(&next.get_untracked(), Default::default());
-                }
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
-                }
-            }
-        }
-    });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit() {
-            sign_in.dispatch(request());
-        }
-    };
+    let sign_in = Submit::form(
+        form,
+        |input: LoginRequest| async move { api::accounts::sign_in(&input).await },
+        signed_in(auth, next),
+    );
+    let on_submit = sign_in.on_submit(move || Some(request()));
     view! {
         <div class="narrow">
             <h1>"Sign in"</h1>
@@ -63,10 +44,10 @@ pub fn Login() -> impl IntoView {
                 <form on:submit=on_submit novalidate>
                     <Field label="Email" name="email" value=email form input_type="email" required=true />
                     <Field label="Password" name="password" value=password form input_type="password" required=true />
-                    <button type="submit" disabled=move || sign_in.pending().get()>
+                    <button type="submit" disabled=sign_in.pending()>
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                    <SubmitResult result=result />
+                    <SubmitResult result=sign_in.result() />
                 </form>
             </section>
             <p>"No account yet? "<A href=move || format!("/register?next={}", js_sys::encode_uri_component(&next.get()))>"Sign up"</A></p>
@@ -77,8 +58,7 @@ pub fn Login() -> impl IntoView {
 #[component]
 pub fn Register() -> impl IntoView {
     let auth = use_auth();
-    let navigate = use_navigate();
-    let next = next_path();
+    let next = return_path();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -88,30 +68,12 @@ pub fn Register() -> impl IntoView {
         name: name.get(),
     };
     let form = FormErrors::new(move || request().validate().err().unwrap_or_default());
-    let result = RwSignal::new(None::<Result<String, String>>);
-    let sign_up = Action::new_local(move |input: &RegisterRequest| {
-        let input = input.clone();
-        let navigate = navigate.clone();
-        async move {
-            match api::post::<_, User>(paths::REGISTER, &input).await {
-                Ok(user) => {
-                    auth.user.set(Some(user));
-                    navigate(&next.get_untracked(), Default::default());
-                }
-                Err(error) => {
-                    form.show_server(error.fields);
-                    result.set(Some(Err(error.message)));
-                }
-            }
-        }
-    });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        result.set(None);
-        if form.try_submit() {
-            sign_up.dispatch(request());
-        }
-    };
+    let sign_up = Submit::form(
+        form,
+        |input: RegisterRequest| async move { api::accounts::register(&input).await },
+        signed_in(auth, next),
+    );
+    let on_submit = sign_up.on_submit(move || Some(request()));
     view! {
         <div class="narrow">
             <h1>"Sign up"</h1>
@@ -121,10 +83,10 @@ pub fn Register() -> impl IntoView {
                     <Field label="Email" name="email" value=email form input_type="email" required=true />
                     <Field label="Password" name="password" value=password form input_type="password" required=true
                         hint="8 to 128 characters; not one of the most common passwords" />
-                    <button type="submit" disabled=move || sign_up.pending().get()>
+                    <button type="submit" disabled=sign_up.pending()>
                         {move || if sign_up.pending().get() { "Creating account…" } else { "Create account" }}
                     </button>
-                    <SubmitResult result=result />
+                    <SubmitResult result=sign_up.result() />
                 </form>
             </section>
             <p>"Already have an account? "<A href="/login">"Sign in"</A></p>
