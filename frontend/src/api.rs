@@ -105,12 +105,12 @@ async fn error_from(response: Response) -> ApiError {
 }
 
 /// The full URL of an API path, for requests and for links such as downloads.
-pub fn url(path: &str) -> String {
+fn url(path: &str) -> String {
     format!("{}{path}", API_BASE.get().map_or("", String::as_str))
 }
 
 /// A request to the API; on another origin it carries the session cookie along.
-pub fn request(method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
+fn request(method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
     method(&url(path)).credentials(RequestCredentials::Include)
 }
 
@@ -149,7 +149,7 @@ async fn done(request: Result<Request, gloo_net::Error>) -> Result<(), ApiError>
     send(request).await.map(drop)
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     answer(request(Request::get, path).build()).await
 }
 
@@ -175,62 +175,5 @@ fn with_query(path: &str, query: &impl Serialize) -> String {
         path.to_owned()
     } else {
         format!("{path}?{}", pairs.join("&"))
-    }
-}
-
-// Temporary: the generic helpers the pages still call, until each page uses the typed client.
-
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    answer(request(Request::post, path).json(body)).await
-}
-
-pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    answer(request(Request::put, path).json(body)).await
-}
-
-pub async fn update<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    version: i64,
-    body: &B,
-) -> Result<T, ApiError> {
-    answer(if_match(request(Request::put, path), version).json(body)).await
-}
-
-pub async fn put_no_content<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    done(request(Request::put, path).json(body)).await
-}
-
-pub async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    answer(request(Request::post, path).build()).await
-}
-
-pub async fn post_no_content(path: &str) -> Result<(), ApiError> {
-    done(request(Request::post, path).build()).await
-}
-
-pub async fn send_json<T: DeserializeOwned>(
-    request: Result<Request, gloo_net::Error>,
-) -> Result<T, ApiError> {
-    answer(request).await
-}
-
-pub async fn delete_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    answer(request(Request::delete, path).build()).await
-}
-
-pub async fn delete(path: &str) -> Result<(), ApiError> {
-    done(request(Request::delete, path).build()).await
-}
-
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    let encoded: Vec<String> = pairs
-        .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value.trim())))
-        .collect();
-    if encoded.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", encoded.join("&"))
     }
 }

@@ -20,13 +20,3 @@ pub fn SubmitResult(#[prop(into)] result: Signal<Outcome>) -> impl IntoView {
         })
     }
 }
-
-// Temporary: what the pages still use, until each page uses `Loaded` and `Submit`.
-
-pub const STALE_RECORD: &str = "Someone changed this record since you opened it, so your change was \
-     not saved. The list now shows it as it is: choose Edit to make your change again.";
-
-#[component]
-pub fn LoadError(error: crate::api::ApiError) -> impl IntoView {
-    view! { <ErrorNotice message=error.message /> }
-}

@@ -2,13 +2,13 @@
 
 use app::covid::{DailyFigures, DailyQuery};
 use app::number::thousands;
-use app::paths;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, query_string};
+use crate::api;
 use crate::components::line_chart::{LineChart, Series};
-use crate::components::notice::LoadError;
+use crate::components::loaded::Loaded;
 
 #[component]
 pub fn Covid() -> impl IntoView {
@@ -36,14 +36,7 @@ pub fn Covid() -> impl IntoView {
     });
     let figures = LocalResource::new(move || {
         let query = applied.get();
-        let date =
-            |day: Option<chrono::NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
-        let path = format!(
-            "{}{}",
-            paths::COVID_DAILY,
-            query_string(&[("from", date(query.from)), ("to", date(query.to))])
-        );
-        async move { api::get::<Vec<DailyFigures>>(&path).await }
+        async move { api::data::covid_daily(&query).await }
     });
     let ranged = move || applied.with(|query| query.from.is_some() || query.to.is_some());
 
@@ -72,18 +65,15 @@ pub fn Covid() -> impl IntoView {
         {move || range_error.get().map(|message| view! {
             <p class="field-error" id="covid-to-error" role="alert">{format!("To {message}.")}</p>
         })}
-        <Transition fallback=|| view! { <p class="muted">"Loading figures…"</p> }>
-            {move || Suspend::new(async move {
-                match figures.await {
-                    Ok(days) if days.is_empty() && ranged() => view! { <p class="muted">"No figures in this date range."</p> }.into_any(),
-                    Ok(days) if days.is_empty() => view! {
-                        <p class="muted">"No figures loaded yet: an admin can run the covid-etl job on the "<A href="/jobs">"Jobs page"</A>"."</p>
-                    }.into_any(),
-                    Ok(days) => view! { <Figures days /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=figures loading="Loading figures…"
+            empty=move || if ranged() {
+                Either::Left("No figures in this date range.")
+            } else {
+                Either::Right(view! { "No figures loaded yet: an admin can run the covid-etl job on the "<A href="/jobs">"Jobs page"</A>"." })
+            }
+            let:days>
+            <Figures days />
+        </Loaded>
     }
 }
 

@@ -1,13 +1,12 @@
 //! The analysis of the mirrored BLS and population data, one stored version at a time.
 
-use app::data_reports::{BestYear, DataReport, ReportVersion, SeriesPopulation};
+use app::data_reports::{BestYear, DataReport, ReportFormat, ReportVersion, SeriesPopulation};
 use app::number::thousands;
-use app::paths;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
-use crate::components::notice::LoadError;
+use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::utc_time;
 
@@ -15,32 +14,23 @@ const PER_PAGE: usize = 20;
 
 #[component]
 pub fn DataReports() -> impl IntoView {
-    let versions = LocalResource::new(|| api::get::<Vec<ReportVersion>>(paths::DATA_REPORTS));
+    let versions = LocalResource::new(api::data::report_versions);
     view! {
         <h1>"Data reports"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading reports…"</p> }>
-            {move || Suspend::new(async move {
-                match versions.await {
-                    Ok(versions) => match versions.first().map(|newest| newest.id) {
-                        Some(newest) => view! { <ReportViewer versions newest /> }.into_any(),
-                        None => view! {
-                            <p class="muted">"No report yet: it is generated after the bls-sync or population-sync jobs run."</p>
-                        }.into_any(),
-                    },
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=versions loading="Loading reports…"
+            empty=|| "No report yet: it is generated after the bls-sync or population-sync jobs run." let:versions>
+            <ReportViewer versions />
+        </Loaded>
     }
 }
 
-/// The choice of version, its downloads, and the chosen report.
+/// The choice of version, its downloads, and the chosen report; it opens on the newest, the first.
 #[component]
-fn ReportViewer(versions: Vec<ReportVersion>, newest: i64) -> impl IntoView {
-    let selected = RwSignal::new(newest);
+fn ReportViewer(versions: Vec<ReportVersion>) -> impl IntoView {
+    let selected = RwSignal::new(versions.first().map_or(0, |newest| newest.id));
     let report = LocalResource::new(move || {
-        let path = paths::item(paths::DATA_REPORTS, selected.get());
-        async move { api::get::<DataReport>(&path).await }
+        let id = selected.get();
+        async move { api::data::report(id).await }
     });
     let options = versions
         .iter()
@@ -57,8 +47,9 @@ fn ReportViewer(versions: Vec<ReportVersion>, newest: i64) -> impl IntoView {
                     version
                         .formats
                         .iter()
+                        .filter_map(|format| ReportFormat::try_from(format.clone()).ok())
                         .map(|format| view! {
-                            <a class="button secondary small" href=api::url(&paths::data_report_download(id, format)) download>
+                            <a class="button secondary small" href=api::data::report_download_url(id, format) download>
                                 {download_label(format)}
                             </a>
                         })
@@ -80,23 +71,17 @@ fn ReportViewer(versions: Vec<ReportVersion>, newest: i64) -> impl IntoView {
             </div>
             <div class="actions">{downloads}</div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading the report…"</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(report) => view! { <ReportView report /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=report loading="Loading the report…" let:report>
+            <ReportView report />
+        </Loaded>
     }
 }
 
-fn download_label(format: &str) -> String {
+fn download_label(format: ReportFormat) -> &'static str {
     match format {
-        "html" => "Download HTML".to_owned(),
-        "ipynb" => "Download notebook (.ipynb)".to_owned(),
-        "json" => "Download JSON".to_owned(),
-        other => format!("Download {}", other.to_uppercase()),
+        ReportFormat::Html => "Download HTML",
+        ReportFormat::Ipynb => "Download notebook (.ipynb)",
+        ReportFormat::Json => "Download JSON",
     }
 }
 

@@ -3,24 +3,25 @@
 use std::time::Duration;
 
 use app::accounts::Role;
-use app::jobs::{FileCounts, Job, JobRun, RunStarted, RunStatus};
-use app::paths;
+use app::jobs::{FileCounts, Job, JobRun, RunStatus, RunsQuery};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, query_string};
+use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::notice::{LoadError, SubmitResult};
+use crate::components::loaded::{LoadStatus, Loaded};
+use crate::components::notice::SubmitResult;
+use crate::components::submit::Submit;
 use crate::utc_time;
 
 /// How long to wait before asking again while a run is going.
 const POLL: Duration = Duration::from_secs(1);
-const RECENT_RUNS: u32 = 10;
+const RECENT_RUNS: u64 = 10;
 
 type JobList = LocalResource<Result<Vec<Job>, ApiError>>;
 
 #[component]
 pub fn Jobs() -> impl IntoView {
-    let jobs: JobList = LocalResource::new(|| api::get::<Vec<Job>>(paths::JOBS));
+    let jobs: JobList = LocalResource::new(api::jobs::jobs);
     // Ask again while a run is going, so that its end shows without a reload.
     Effect::new(move || {
         let running = jobs
@@ -42,12 +43,7 @@ pub fn Jobs() -> impl IntoView {
     // a <Transition> on every poll, so that an open history or a run's outcome stays put.
     view! {
         <h1>"Jobs"</h1>
-        {move || match jobs.get() {
-            None => view! { <p class="muted">"Loading jobs…"</p> }.into_any(),
-            Some(Err(error)) => view! { <LoadError error /> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No jobs."</p> }.into_any(),
-            Some(Ok(_)) => ().into_any(),
-        }}
+        <LoadStatus resource=jobs loading="Loading jobs…" empty=|| "No jobs." />
         <Show when=move || list.with(|list| !list.is_empty())>
             <div class="table-wrap">
                 <table class="jobs" aria-label="Jobs">
@@ -84,24 +80,20 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
     let last_run =
         Memo::new(move |_| job.with(|job| job.last_run.as_ref().map(|run| (run.id, run.status))));
     let open = RwSignal::new(false);
-    let run = Action::new_local({
-        let path = paths::job_run(&name);
-        move |(): &()| {
-            let path = path.clone();
-            async move {
-                let result = api::post_empty::<RunStarted>(&path).await;
-                jobs.refetch();
-                result
+    let run = Submit::new(
+        {
+            let name = name.clone();
+            move |()| {
+                let name = name.clone();
+                async move {
+                    let started = api::jobs::run(&name).await;
+                    jobs.refetch();
+                    started
+                }
             }
-        }
-    });
-    let outcome = Signal::derive(move || {
-        run.value().get().map(|result| {
-            result
-                .map(|_| "Started".to_owned())
-                .map_err(|error| error.message)
-        })
-    });
+        },
+        |_| Some("Started".to_owned()),
+    );
     let details_id = format!("job-{name}-runs");
     view! {
         <tbody>
@@ -123,13 +115,13 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
                             "Recent runs"
                         </button>
                         <Show when=move || auth.allows(Role::Admin)>
-                            <button type="button" class="small" disabled=move || run.pending().get()
-                                on:click=move |_| { run.dispatch(()); }>
+                            <button type="button" class="small" disabled=run.pending()
+                                on:click=move |_| run.dispatch(())>
                                 "Run now"
                             </button>
                         </Show>
                     </div>
-                    <SubmitResult result=outcome />
+                    <SubmitResult result=run.result() />
                 </td>
             </tr>
             <tr class="details" id=details_id hidden=move || !open.get()>
@@ -185,50 +177,35 @@ fn RecentRuns(name: String, last_run: Memo<Option<(i64, RunStatus)>>) -> impl In
     let label = format!("Recent runs of {name}");
     let runs = LocalResource::new(move || {
         last_run.track();
-        let path = format!(
-            "{}{}",
-            paths::job_runs(&name),
-            query_string(&[("limit", RECENT_RUNS.to_string())])
-        );
-        async move { api::get::<Vec<JobRun>>(&path).await }
+        let name = name.clone();
+        async move { api::jobs::runs(&name, &RunsQuery { limit: RECENT_RUNS }).await }
     });
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading runs…"</p> }>
-            {move || {
-                let label = label.clone();
-                Suspend::new(async move {
-                    match runs.await {
-                        Ok(runs) if runs.is_empty() => view! { <p class="muted">"No runs yet."</p> }.into_any(),
-                        Ok(runs) => view! {
-                            <table aria-label=label>
-                                <thead>
-                                    <tr>
-                                        <th class="date">"Started"</th><th class="date">"Finished"</th><th>"Trigger"</th><th>"Status"</th>
-                                        <th class="num">"Inserted"</th><th class="num">"Updated"</th><th>"Message"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {runs.into_iter().map(|run| view! {
-                                        <tr>
-                                            <td class="date">{utc_time(run.started_at)}</td>
-                                            <td class="date">{run.finished_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
-                                            <td>{run.trigger}</td>
-                                            <td><StatusBadge status=run.status /></td>
-                                            <td class="num">{run.rows_inserted}</td>
-                                            <td class="num">{run.rows_updated}</td>
-                                            <td>
-                                                {run.message}
-                                                {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+        <Loaded resource=runs loading="Loading runs…" empty=|| "No runs yet." let:runs>
+            <table aria-label=label.clone()>
+                <thead>
+                    <tr>
+                        <th class="date">"Started"</th><th class="date">"Finished"</th><th>"Trigger"</th><th>"Status"</th>
+                        <th class="num">"Inserted"</th><th class="num">"Updated"</th><th>"Message"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {runs.into_iter().map(|run| view! {
+                        <tr>
+                            <td class="date">{utc_time(run.started_at)}</td>
+                            <td class="date">{run.finished_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                            <td>{run.trigger}</td>
+                            <td><StatusBadge status=run.status /></td>
+                            <td class="num">{run.rows_inserted}</td>
+                            <td class="num">{run.rows_updated}</td>
+                            <td>
+                                {run.message}
+                                {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Loaded>
     }
 }
