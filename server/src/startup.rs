@@ -24,7 +24,7 @@ use crate::security::guards::refuse_cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
-use crate::state::{AppState, Security};
+use crate::state::{AppState, Security, Shared};
 use crate::storage;
 use crate::{demo, metrics, routes, web};
 
@@ -60,14 +60,14 @@ impl Application {
         let draining = Arc::new(AtomicBool::new(false));
         let security = Arc::new(Security::from(&config.security));
         tokio::spawn(forget_idle_clients(Arc::downgrade(&security)));
-        let state = AppState {
+        let state = AppState::new(Shared {
             db: db.clone(),
             security,
             archive,
             draining: draining.clone(),
             jobs: jobs.clone(),
             passwords: Passwords::from(&config.security),
-        };
+        });
         metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
         let app_files = web::Assets::load(&config.static_dir)?.router();

@@ -14,9 +14,27 @@ use crate::services::accounts::SessionLifetime;
 use crate::services::archive::Archive;
 use crate::services::passwords::Passwords;
 
-/// What every handler can reach.
+/// What every handler can reach. Middleware and extractors clone it for each request, so it is
+/// one shared pointer: a clone is one atomic increment whatever it holds.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub db: DatabaseConnection,
     pub security: Arc<Security>,
     /// The order archive, nudged after each checkout.
