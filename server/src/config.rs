@@ -123,6 +123,10 @@ pub struct Config {
     /// Without this or `METRICS_BIND`, metrics are not served.
     #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// How long a greeting's date of birth is served from memory, in milliseconds: a save on
+    /// another instance sharing the database is seen within this. 0 reads the database each time.
+    #[arg(long, env = "GREETING_CACHE_MS", default_value_t = 1000, global = true)]
+    pub greeting_cache_ms: u64,
     #[command(flatten)]
     pub security: SecurityConfig,
     #[command(flatten)]

@@ -23,6 +23,7 @@ use crate::migration;
 use crate::security::guards::refuse_cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
+use crate::services::greeting::GreetingCache;
 use crate::services::passwords::Passwords;
 use crate::state::{AppState, Security, Shared};
 use crate::storage;
@@ -67,6 +68,7 @@ impl Application {
             draining: draining.clone(),
             jobs: jobs.clone(),
             passwords: Passwords::from(&config.security),
+            greetings: GreetingCache::new(Duration::from_millis(config.greeting_cache_ms)),
         });
         metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);

@@ -12,6 +12,7 @@ use crate::jobs::Jobs;
 use crate::security::rate_limit::RateLimiter;
 use crate::services::accounts::SessionLifetime;
 use crate::services::archive::Archive;
+use crate::services::greeting::GreetingCache;
 use crate::services::passwords::Passwords;
 
 /// What every handler can reach. Middleware and extractors clone it for each request, so it is
@@ -43,6 +44,7 @@ pub struct Shared {
     pub draining: Arc<AtomicBool>,
     pub jobs: Jobs,
     pub passwords: Passwords,
+    pub greetings: GreetingCache,
 }
 
 /// The security settings in the form the request path uses them.

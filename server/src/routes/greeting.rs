@@ -20,7 +20,6 @@ use crate::clock::today;
 use crate::error::ApiError;
 use crate::openapi::{self, tag};
 use crate::security::guards::limit_greeting_saves;
-use crate::services::greeting;
 use crate::state::AppState;
 
 const USERNAME: &str = "username";
@@ -89,7 +88,9 @@ async fn greet(
     State(state): State<AppState>,
     Username(username): Username,
 ) -> Result<Json<Greeting>, ApiError> {
-    let date_of_birth = greeting::date_of_birth(&state.db, &username)
+    let date_of_birth = state
+        .greetings
+        .date_of_birth(&state.db, &username)
         .await?
         .ok_or(ApiError::NotFound("user"))?;
     Ok(Json(Greeting {
@@ -135,7 +136,10 @@ async fn save(
     let body = body.map_err(|rejection| ApiError::MalformedJson(rejection.body_text()))?;
     let text = date_of_birth_text(&body, query.as_deref())?;
     let date_of_birth = parse_date_of_birth(&text, today()).map_err(invalid_date_of_birth)?;
-    greeting::save_date_of_birth(&state.db, &username, date_of_birth).await?;
+    state
+        .greetings
+        .save(&state.db, &username, date_of_birth)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -90,10 +90,18 @@ async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() 
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
-    assert_eq!(app.get("/missing-file.js").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/missing-file.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let page = app.get("/orders/12").await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("<title>Community Hub</title>"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("<title>Community Hub</title>")
+    );
     let posted = app.client.post(app.url("/orders/12")).send().await.unwrap();
     assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
 }

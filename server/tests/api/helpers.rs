@@ -43,7 +43,11 @@ pub async fn test_config(dir: &Path) -> Config {
     .unwrap();
     std::fs::write(static_dir.join("app-0123456789abcdef.js"), "export {};").unwrap();
     // Stands in for the brotli copy the build writes beside each file.
-    std::fs::write(static_dir.join("app-0123456789abcdef.js.br"), "brotli bytes").unwrap();
+    std::fs::write(
+        static_dir.join("app-0123456789abcdef.js.br"),
+        "brotli bytes",
+    )
+    .unwrap();
     Config {
         database_url: fresh_database(dir).await,
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -52,6 +56,7 @@ pub async fn test_config(dir: &Path) -> Config {
         storage_url: format!("file://{}", dir.join("storage").display()),
         metrics_bind: None,
         metrics_token: None,
+        greeting_cache_ms: 1000,
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
         timeouts: TimeoutsConfig::default(),

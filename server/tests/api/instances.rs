@@ -173,3 +173,38 @@ async fn a_scheduled_run_happens_once_across_instances() {
     assert_eq!(runs[0].status, "success");
     assert_eq!(sources.requests_for("/nyt/us.csv").len(), 1);
 }
+
+/// A greeting saved through one instance is served by another within `GREETING_CACHE_MS`, and by
+/// the instance that took it at once.
+#[tokio::test]
+async fn a_greeting_saved_on_one_instance_is_seen_on_another_within_the_cache_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        greeting_cache_ms: 300,
+        ..test_config(dir.path()).await
+    };
+    let mut bases = Vec::new();
+    for config in [config.clone(), config] {
+        let app = Application::build(config).await.unwrap();
+        bases.push(format!("http://{}", app.address()));
+        tokio::spawn(app.run_until_stopped());
+    }
+    let (first, second) = (&bases[0], &bases[1]);
+    let client = new_client();
+    let greet = |base: &str| client.get(format!("{base}/hello/ada")).send();
+    // The second instance now remembers that ada has no date of birth.
+    assert_eq!(greet(second).await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let saved = client
+        .put(format!("{first}/hello/ada"))
+        .json(&json!({"dateOfBirth": "1990-05-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::NO_CONTENT);
+    assert_eq!(greet(first).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(greet(second).await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(greet(second).await.unwrap().status(), StatusCode::OK);
+}
