@@ -10,7 +10,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -49,24 +49,35 @@ pub fn init() {
     handle();
 }
 
-/// Counts each request and records its latency, labelled by method, route template (not the
-/// raw path, which would make a series per id) and status.
-pub async fn track_requests(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
-    let labels = [
-        ("method", method),
-        ("route", route),
-        ("status", response.status().as_u16().to_string()),
-    ];
-    counter!("http_requests_total", &labels).increment(1);
-    histogram!(REQUEST_DURATION, &labels).record(started.elapsed().as_secs_f64());
-    response
+/// One request being counted: its latency is recorded with its method, route template (not the
+/// raw path, which would make a series per id) and status once it is answered.
+pub struct RequestRecord {
+    started: Instant,
+    method: String,
+    route: String,
+}
+
+impl RequestRecord {
+    pub fn start(request: &Request) -> Self {
+        Self {
+            started: Instant::now(),
+            method: request.method().as_str().to_owned(),
+            route: request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned()),
+        }
+    }
+
+    pub fn finish(self, status: StatusCode) {
+        let labels = [
+            ("method", self.method),
+            ("route", self.route),
+            ("status", status.as_u16().to_string()),
+        ];
+        counter!("http_requests_total", &labels).increment(1);
+        histogram!(REQUEST_DURATION, &labels).record(self.started.elapsed().as_secs_f64());
+    }
 }
 
 /// Records the end of a job run and the rows it wrote.

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::net::TcpListener;
@@ -20,7 +20,7 @@ use crate::config::{Config, ShutdownConfig};
 use crate::error::{ApiError, panic_response};
 use crate::jobs::Jobs;
 use crate::migration;
-use crate::security::guards::refuse_cross_site;
+use crate::security::cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
 use crate::services::greeting::GreetingCache;
@@ -219,16 +219,13 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(state.clone(), refuse_cross_site))
-        .layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| async move {
-                match tokio::time::timeout(request_timeout, next.run(request)).await {
-                    Ok(response) => response,
-                    Err(_) => ApiError::RequestTimeout.into_response(),
-                }
+        .layer(from_fn_with_state(
+            Gate {
+                state: state.clone(),
+                request_timeout,
             },
+            gate,
         ))
-        .layer(axum::middleware::from_fn(metrics::track_requests))
         .with_state(state.clone())
         .fallback_service(app_files)
         .layer(CatchPanicLayer::custom(panic_response));
@@ -255,6 +252,32 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
             ),
     );
     web::with_request_id(web::with_cors(traced, &state.security.allowed_origins))
+}
+
+/// What [`gate`] needs.
+#[derive(Clone)]
+struct Gate {
+    state: AppState,
+    request_timeout: Duration,
+}
+
+/// What every API request passes, in one middleware because each middleware of its own clones
+/// the router below it per request: the request is counted and timed for the metrics, refused
+/// (403 `cross_site`) when it would change something on behalf of another site, and answered
+/// with a 408 once it outlasts the request deadline.
+async fn gate(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+    let record = metrics::RequestRecord::start(&request);
+    let allowed_origins = &gate.state.security.allowed_origins;
+    let response = if cross_site::is_refused(request.method(), request.headers(), allowed_origins) {
+        ApiError::CrossSite.into_response()
+    } else {
+        match tokio::time::timeout(gate.request_timeout, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::RequestTimeout.into_response(),
+        }
+    };
+    record.finish(response.status());
+    response
 }
 
 /// Every minute, lets the rate limiters forget clients that have been quiet, until the server

@@ -6,26 +6,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::client_ip::client_ip;
-use super::cross_site;
 use super::rate_limit::RateLimiter;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Refuses state-changing requests made on behalf of another site (403 `cross_site`).
-pub async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    if cross_site::is_refused(
-        request.method(),
-        request.headers(),
-        &state.security.allowed_origins,
-    ) {
-        return Err(ApiError::CrossSite);
-    }
-    Ok(next.run(request).await)
-}
 
 fn limit(limiter: &RateLimiter, state: &AppState, request: &Request) -> Result<(), ApiError> {
     let settings = &state.security;
