@@ -100,6 +100,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         root,
         binaries: &binaries,
         load,
+        burst: if quick { 10 } else { 100 },
     };
     let rows = bench.measure()?;
     print_table(&rows);
@@ -110,6 +111,8 @@ struct Bench<'a> {
     root: &'a Path,
     binaries: &'a Path,
     load: Load,
+    /// How many clients sign up at once in the password-hashing burst.
+    burst: usize,
 }
 
 impl Bench<'_> {
@@ -173,6 +176,24 @@ impl Bench<'_> {
                 target: Target::RatioAtLeast(0.5),
             });
         }
+        let (peak, after) = sign_up_burst(&server.0, port, self.burst)?;
+        rows.push(Row {
+            measure: format!(
+                "resident memory at the peak of {} concurrent sign-ups, each then signing in",
+                self.burst
+            ),
+            ours: peak,
+            anchor: None,
+            unit: "MB",
+            target: Target::AtMost(100.0),
+        });
+        rows.push(Row {
+            measure: "resident memory 5 s after that burst (back near idle)".to_owned(),
+            ours: after,
+            anchor: None,
+            unit: "MB",
+            target: Target::AtMost((idle + 20.0).round()),
+        });
         rows.push(Row {
             measure: "resident memory, idle on an empty database".to_owned(),
             ours: idle,
@@ -204,6 +225,7 @@ impl Bench<'_> {
                 // The load comes from one address, far past any per-client limit.
                 .env("API_RATE_LIMIT", "100000000")
                 .env("GREETING_RATE_LIMIT", "100000000")
+                .env("AUTH_RATE_LIMIT", "0")
                 .env("RUST_LOG", "warn")
                 .stderr(Stdio::null())
                 .spawn()
@@ -251,6 +273,53 @@ impl Bench<'_> {
             .map(|name| format!("/{name}"))
             .context("dist/ holds no hashed stylesheet")
     }
+}
+
+/// `clients` threads each sign up a new account and then sign in, all at once, while the server's
+/// resident memory is sampled every 20 ms: its peak, and where it settles 5 s later. Every
+/// password hash takes about 19 MiB, so this is where memory would run away.
+fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)> {
+    step(&format!(
+        "Burst: {clients} clients sign up and sign in at once"
+    ));
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (peak, refused) = std::thread::scope(|scope| -> Result<(f64, usize)> {
+        let sampler = scope.spawn(|| {
+            let mut peak: f64 = 0.0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(resident_megabytes(server).unwrap_or_default());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            peak
+        });
+        let clients: Vec<_> = (0..clients)
+            .map(|n| {
+                scope.spawn(move || -> Result<usize> {
+                    let account = format!(
+                        r#"{{"email": "burst{n}@example.org", "password": "a burst password {n}", "name": "Burst {n}"}}"#
+                    );
+                    for request_line in ["POST /api/auth/register", "POST /api/auth/login"] {
+                        match http::send(port, request_line, &account)? {
+                            200 | 201 => {}
+                            // The hashing cap telling a client to come back: the point of it.
+                            503 => return Ok(1),
+                            other => bail!("{request_line} answered {other}"),
+                        }
+                    }
+                    Ok(0)
+                })
+            })
+            .collect();
+        let mut refused = 0;
+        for client in clients {
+            refused += client.join().expect("a client thread")?;
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok((sampler.join().expect("the sampler"), refused))
+    })?;
+    println!("    peak {peak:.1} MB; {refused} requests told to retry later (503)");
+    std::thread::sleep(Duration::from_secs(5));
+    Ok((peak, resident_megabytes(server)?))
 }
 
 fn wait_until_up(port: u16, request_line: &str) -> Result<()> {
