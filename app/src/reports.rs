@@ -10,7 +10,11 @@ use crate::quantity::Quantity;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryQuery {
     /// Count only records dated on or before this day.
-    #[serde(default, with = "crate::date::optional", skip_serializing)]
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub as_of: Option<NaiveDate>,
 }
 
