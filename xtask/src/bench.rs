@@ -34,6 +34,8 @@ struct Row {
 enum Target {
     /// Ours divided by the anchor, at least this.
     RatioAtLeast(f64),
+    /// Ours, at least this (in the row's unit).
+    AtLeast(f64),
     /// Ours, at most this (in the row's unit).
     AtMost(f64),
 }
@@ -46,6 +48,7 @@ impl Row {
     fn met(&self) -> bool {
         match self.target {
             Target::RatioAtLeast(least) => self.ratio().is_some_and(|ratio| ratio >= least),
+            Target::AtLeast(least) => self.ours >= least,
             Target::AtMost(most) => self.ours <= most,
         }
     }
@@ -53,6 +56,7 @@ impl Row {
     fn target_text(&self) -> String {
         match self.target {
             Target::RatioAtLeast(least) => format!(">= {least}x"),
+            Target::AtLeast(least) => format!(">= {least} {}", self.unit),
             Target::AtMost(most) => format!("< {most} {}", self.unit),
         }
     }
@@ -101,6 +105,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         binaries: &binaries,
         load,
         burst: if quick { 10 } else { 100 },
+        shop: if quick { (10, 100) } else { (100, 3000) },
     };
     let rows = bench.measure()?;
     print_table(&rows);
@@ -113,6 +118,8 @@ struct Bench<'a> {
     load: Load,
     /// How many clients sign up at once in the password-hashing burst.
     burst: usize,
+    /// How many shoppers buy, and how many units of the product there are, in the checkout run.
+    shop: (usize, u32),
 }
 
 impl Bench<'_> {
@@ -139,9 +146,14 @@ impl Bench<'_> {
         );
         wait_until_up(anchor_port, "GET /")?;
 
-        let saved = http::send(port, "PUT /hello/ada", r#"{"dateOfBirth": "1990-05-01"}"#)?;
-        if saved != 204 {
-            bail!("saving a greeting answered {saved}");
+        let saved = http::send(
+            port,
+            "PUT /hello/ada",
+            None,
+            r#"{"dateOfBirth": "1990-05-01"}"#,
+        )?;
+        if saved.status != 204 {
+            bail!("saving a greeting answered {}", saved.status);
         }
         let bare = self.drive(anchor_port, "/", "a bare axum route")?;
         let greeting = self.drive(port, "/hello/ada", "GET /hello/{username}")?;
@@ -176,6 +188,16 @@ impl Bench<'_> {
                 target: Target::RatioAtLeast(0.5),
             });
         }
+        let (shoppers, units) = self.shop;
+        rows.push(Row {
+            measure: format!(
+                "checkout: {shoppers} signed-in shoppers buying one at a time, one product of {units} units (orders/s)"
+            ),
+            ours: self.checkout(scratch, port, shoppers, units)?,
+            anchor: None,
+            unit: "orders/s",
+            target: Target::AtLeast(1000.0),
+        });
         let (peak, after) = sign_up_burst(&server.0, port, self.burst)?;
         rows.push(Row {
             measure: format!(
@@ -209,6 +231,82 @@ impl Bench<'_> {
             target: Target::AtMost(200.0),
         });
         Ok(rows)
+    }
+
+    /// Orders per second while `shoppers` sign-up, sign-in, one-in-the-cart, check-out loops sell
+    /// all `units` of one product; fails unless exactly `units` orders were placed, none refused
+    /// for anything but the stock running out, and the stock ends at 0.
+    fn checkout(&self, scratch: &Path, port: u16, shoppers: usize, units: u32) -> Result<f64> {
+        step(&format!(
+            "Checkout: {shoppers} shoppers, one product of {units} units"
+        ));
+        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
+        exec(
+            Command::new(self.binaries.join("server"))
+                .args([
+                    "users",
+                    "create",
+                    "--email",
+                    "seller@example.org",
+                    "--name",
+                    "Seller",
+                ])
+                .args(["--role", "staff"])
+                .env("DATABASE_URL", &database)
+                .env("PASSWORD", "a seller's password")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let seller = sign_in(
+            port,
+            r#"{"email": "seller@example.org", "password": "a seller's password"}"#,
+            "login",
+        )?;
+        let product = format!(
+            r#"{{"name": "Winter coat", "description": "Warm", "price": "25.00", "stock": {units}}}"#
+        );
+        let created = http::send(port, "POST /api/products", Some(&seller), &product)?;
+        let id = serde_json::from_str::<Value>(&created.body)?["id"]
+            .as_i64()
+            .with_context(|| format!("creating the product answered {}", created.status))?;
+        let cookies: Vec<String> = (0..shoppers)
+            .map(|n| {
+                let account = format!(
+                    r#"{{"email": "shopper{n}@example.org", "password": "a shopper's password {n}", "name": "Shopper {n}"}}"#
+                );
+                sign_in(port, &account, "register")
+            })
+            .collect::<Result<_>>()?;
+        let cookie_file = scratch.join("shoppers.txt");
+        std::fs::write(&cookie_file, cookies.join("\n"))?;
+        let output = Command::new(self.binaries.join("examples/load"))
+            .args(["--url", &format!("http://127.0.0.1:{port}/")])
+            .args(["--checkout", &id.to_string()])
+            .arg("--cookies")
+            .arg(&cookie_file)
+            .args(["--seconds", "120"])
+            .output()
+            .context("running the load generator")?;
+        let summary: Value =
+            serde_json::from_slice(&output.stdout).context("reading the checkout summary")?;
+        println!("    {summary}");
+        let stock = http::send(port, &format!("GET /api/products/{id}"), None, "")?;
+        let stock = serde_json::from_str::<Value>(&stock.body)?["stock"].clone();
+        let orders = http::send(
+            port,
+            "GET /api/orders?all=true&per_page=1",
+            Some(&seller),
+            "",
+        )?;
+        let orders = serde_json::from_str::<Value>(&orders.body)?["total"].clone();
+        if summary["failed"] != 0 || summary["orders"] != units || orders != units || stock != 0 {
+            bail!(
+                "checkout was not exact: {summary}; {orders} orders stored, {stock} left in stock"
+            );
+        }
+        summary["per_second"]
+            .as_f64()
+            .context("a checkout summary without a rate")
     }
 
     /// Starts the server and waits for its first 200: the process, its port, and how long it took.
@@ -299,7 +397,7 @@ fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)
                         r#"{{"email": "burst{n}@example.org", "password": "a burst password {n}", "name": "Burst {n}"}}"#
                     );
                     for request_line in ["POST /api/auth/register", "POST /api/auth/login"] {
-                        match http::send(port, request_line, &account)? {
+                        match http::send(port, request_line, None, &account)?.status {
                             200 | 201 => {}
                             // The hashing cap telling a client to come back: the point of it.
                             503 => return Ok(1),
@@ -320,6 +418,16 @@ fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)
     println!("    peak {peak:.1} MB; {refused} requests told to retry later (503)");
     std::thread::sleep(Duration::from_secs(5));
     Ok((peak, resident_megabytes(server)?))
+}
+
+/// Signs in through `POST /api/auth/{how}` (`login` or `register`) with `body`; the session cookie.
+fn sign_in(port: u16, body: &str, how: &str) -> Result<String> {
+    let answer = http::send(port, &format!("POST /api/auth/{how}"), None, body)?;
+    answer
+        .header("set-cookie")
+        .and_then(|cookie| cookie.split(';').next())
+        .map(str::to_owned)
+        .with_context(|| format!("{how} answered {} without a session", answer.status))
 }
 
 fn wait_until_up(port: u16, request_line: &str) -> Result<()> {

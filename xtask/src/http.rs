@@ -5,26 +5,50 @@ use std::net::TcpStream;
 
 use anyhow::{Context, Result};
 
-/// One request with a JSON `body` (may be empty), the connection closed after it; the status code
-/// of the answer.
-pub fn send(port: u16, request_line: &str, body: &str) -> Result<u16> {
+/// An answer: its status, its head (status line and headers) and its body.
+pub struct Answer {
+    pub status: u16,
+    head: String,
+    pub body: String,
+}
+
+impl Answer {
+    /// The value of the first header called `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// One request with a JSON `body` (may be empty) and optionally a session `cookie`; the
+/// connection is closed after the answer.
+pub fn send(port: u16, request_line: &str, cookie: Option<&str>, body: &str) -> Result<Answer> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    let cookie = cookie.map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
     write!(
         stream,
-        "{request_line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+        "{request_line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie}Content-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer)?;
-    answer
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
-        .context("an HTTP answer without a status")
+        .context("an HTTP answer without a status")?;
+    Ok(Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    })
 }
 
 /// One bare request; the status code of the answer.
 pub fn status(port: u16, request_line: &str) -> Result<u16> {
-    send(port, request_line, "")
+    send(port, request_line, None, "").map(|answer| answer.status)
 }
