@@ -75,7 +75,8 @@ pub mod tag {
             Internal,
             Unavailable,
             Busy,
-            StaleVersion
+            StaleVersion,
+            RequestTimeout
         )
     ),
     modifiers(&SessionCookie)
@@ -135,6 +136,13 @@ shared_error!(
     "the request body is not valid JSON: EOF while parsing an object at line 1 column 15",
     "The body is not valid JSON (`malformed_json`), or input to the greeting API is not valid \
      (`invalid_username`, `invalid_date_of_birth`)."
+);
+shared_error!(
+    RequestTimeout,
+    "request_timeout",
+    "the request took too long; try again",
+    "The request was not answered within the server's deadline (`REQUEST_TIMEOUT_SECONDS`, 60 \
+     by default, `request_timeout`); a change it had not yet committed was rolled back."
 );
 shared_error!(
     StaleVersion,
@@ -284,6 +292,13 @@ pub fn refuses_cross_site_writes(openapi: &mut OpenApi) {
     });
     for (_, operation) in writes {
         answers::<Forbidden>(operation, StatusCode::FORBIDDEN);
+    }
+}
+
+/// Documents the request deadline, which stands in front of every route.
+pub fn may_time_out(openapi: &mut OpenApi) {
+    for (_, operation) in operations(openapi) {
+        answers::<RequestTimeout>(operation, StatusCode::REQUEST_TIMEOUT);
     }
 }
 

@@ -10,7 +10,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::openapi::tag;
+use crate::openapi::{self, tag};
 use crate::state::AppState;
 
 const DESCRIPTION_PATH: &str = "/api/openapi.json";
@@ -61,6 +61,8 @@ pub fn router(mut description: OpenApi) -> Router<AppState> {
         .routes(routes!(init_script))
         .split_for_parts();
     description.merge(own);
+    // Last, so that it reaches these routes too: the deadline stands in front of every one.
+    openapi::may_time_out(&mut description);
     let json = description
         .to_json()
         .expect("an OpenAPI description always serialises to JSON");
