@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::{build_spa, cargo, exec, free_port, http, step, target_dir};
+use crate::{Running, build_spa, cargo, exec, free_port, http, step, target_dir};
 
 /// How hard and how long each load runs.
 struct Load {
@@ -59,16 +59,6 @@ impl Row {
             Target::AtLeast(least) => format!(">= {least} {}", self.unit),
             Target::AtMost(most) => format!("< {most} {}", self.unit),
         }
-    }
-}
-
-/// A process stopped when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
     }
 }
 
@@ -133,7 +123,8 @@ impl Bench<'_> {
 
     fn measure_in(&self, scratch: &Path) -> Result<Vec<Row>> {
         step("Starting the server on an empty database");
-        let (server, port, started_in) = self.start_server(scratch)?;
+        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
+        let (server, port, started_in) = self.start_server(&database)?;
         std::thread::sleep(Duration::from_secs(1));
         let idle = resident_megabytes(&server.0)?;
 
@@ -144,7 +135,7 @@ impl Bench<'_> {
                 .spawn()
                 .context("starting the anchor")?,
         );
-        wait_until_up(anchor_port, "GET /")?;
+        http::wait_until_up(anchor_port, "GET /")?;
 
         let saved = http::send(
             port,
@@ -211,7 +202,7 @@ impl Bench<'_> {
             measure: format!(
                 "checkout: {shoppers} signed-in shoppers buying one at a time, one product of {units} units (orders/s)"
             ),
-            ours: self.checkout(scratch, port, shoppers, units)?,
+            ours: self.checkout(scratch, &database, port, shoppers, units)?,
             anchor: None,
             unit: "orders/s",
             target: Target::AtLeast(1000.0),
@@ -236,11 +227,17 @@ impl Bench<'_> {
     /// Orders per second while `shoppers` sign-up, sign-in, one-in-the-cart, check-out loops sell
     /// all `units` of one product; fails unless exactly `units` orders were placed, none refused
     /// for anything but the stock running out, and the stock ends at 0.
-    fn checkout(&self, scratch: &Path, port: u16, shoppers: usize, units: u32) -> Result<f64> {
+    fn checkout(
+        &self,
+        scratch: &Path,
+        database: &str,
+        port: u16,
+        shoppers: usize,
+        units: u32,
+    ) -> Result<f64> {
         step(&format!(
             "Checkout: {shoppers} shoppers, one product of {units} units"
         ));
-        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
         exec(
             Command::new(self.binaries.join("server"))
                 .args([
@@ -252,7 +249,7 @@ impl Bench<'_> {
                     "Seller",
                 ])
                 .args(["--role", "staff"])
-                .env("DATABASE_URL", &database)
+                .env("DATABASE_URL", database)
                 .env("PASSWORD", "a seller's password")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
@@ -310,9 +307,8 @@ impl Bench<'_> {
     }
 
     /// Starts the server and waits for its first 200: the process, its port, and how long it took.
-    fn start_server(&self, scratch: &Path) -> Result<(Running, u16, Duration)> {
+    fn start_server(&self, database: &str) -> Result<(Running, u16, Duration)> {
         let port = free_port()?;
-        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
         let started = Instant::now();
         let server = Running(
             Command::new(self.binaries.join("server"))
@@ -329,7 +325,7 @@ impl Bench<'_> {
                 .spawn()
                 .context("starting the server")?,
         );
-        wait_until_up(port, "GET /api/health")?;
+        http::wait_until_up(port, "GET /api/health")?;
         Ok((server, port, started.elapsed()))
     }
 
@@ -428,17 +424,6 @@ fn sign_in(port: u16, body: &str, how: &str) -> Result<String> {
         .and_then(|cookie| cookie.split(';').next())
         .map(str::to_owned)
         .with_context(|| format!("{how} answered {} without a session", answer.status))
-}
-
-fn wait_until_up(port: u16, request_line: &str) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while http::status(port, request_line).ok() != Some(200) {
-        if Instant::now() > deadline {
-            bail!("nothing answered 200 on port {port} within 30 seconds");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    Ok(())
 }
 
 /// The process's resident set, from `/proc`.

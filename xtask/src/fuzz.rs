@@ -3,27 +3,17 @@
 //! what the description promises. The rules live in `xtask/schemathesis.toml`.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 
-use crate::{exec, free_port, step, tools};
+use crate::{Running, exec, free_port, step, tools};
 
 const EMAIL: &str = "fuzz-admin@example.org";
 const PASSWORD: &str = "fuzzing-only-password";
 /// Where the data jobs a fuzzed request starts would download from: nowhere, so no test run
 /// reaches the internet.
 const UNREACHABLE: &str = "http://127.0.0.1:9/unreachable";
-
-/// The server, stopped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
 
 /// Fuzzes the API of `server` (the binary) serving `database_url`, an empty database; the
 /// server's log goes to `target/fuzz-<label>.log`.
@@ -48,7 +38,7 @@ pub fn run(
     )?;
     let port = free_port()?;
     let log = target_dir.join(format!("fuzz-{label}.log"));
-    let _server = Server(
+    let _server = Running(
         Command::new(server)
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url)

@@ -2,8 +2,9 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 /// An answer: its status, its head (status line and headers) and its body.
 pub struct Answer {
@@ -51,4 +52,16 @@ pub fn send(port: u16, request_line: &str, cookie: Option<&str>, body: &str) -> 
 /// One bare request; the status code of the answer.
 pub fn status(port: u16, request_line: &str) -> Result<u16> {
     send(port, request_line, None, "").map(|answer| answer.status)
+}
+
+/// Waits, up to 30 s, until `request_line` on `port` answers 200: a server just started is up.
+pub fn wait_until_up(port: u16, request_line: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while status(port, request_line).ok() != Some(200) {
+        if Instant::now() > deadline {
+            bail!("nothing answered 200 to {request_line} on port {port} within 30 seconds");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 
 use anyhow::{Context, Result, bail};
 
@@ -299,6 +299,16 @@ fn test(root: &Path) -> Result<()> {
             .env("SERVER_BIN", server)
             .env("STATIC_DIR", root.join("dist")),
     )
+}
+
+/// A process this command started, stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
 }
 
 /// A loopback port nobody listens on at the moment.

@@ -3,18 +3,16 @@
 //! stopped when dropped.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::http::status as http_status;
-use crate::{free_port, step, tools};
+use crate::{Running, free_port, http, step, tools};
 
 pub const BUCKET: &str = "hub-test";
 
 pub struct TempS3 {
-    child: Child,
+    _process: Running,
     pub endpoint: String,
 }
 
@@ -28,24 +26,20 @@ impl TempS3 {
         )?;
         step("Starting a temporary S3-compatible server");
         let port = free_port()?;
-        let child = Command::new(moto_server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting moto_server")?;
+        let process = Running(
+            Command::new(moto_server)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting moto_server")?,
+        );
         let server = Self {
-            child,
+            _process: process,
             endpoint: format!("http://127.0.0.1:{port}"),
         };
-        let started = Instant::now();
-        while http_status(port, "GET /").is_err() {
-            if started.elapsed() > Duration::from_secs(30) {
-                bail!("the S3 test server did not start within 30 seconds");
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        let created = http_status(port, &format!("PUT /{BUCKET}"))?;
+        http::wait_until_up(port, "GET /").context("starting the S3 test server")?;
+        let created = http::status(port, &format!("PUT /{BUCKET}"))?;
         if created != 200 {
             bail!("creating the test bucket answered {created}");
         }
@@ -62,12 +56,5 @@ impl TempS3 {
             ("AWS_REGION", "us-east-1".to_owned()),
             ("TEST_S3_BUCKET", BUCKET.to_owned()),
         ]
-    }
-}
-
-impl Drop for TempS3 {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
     }
 }
