@@ -77,7 +77,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     };
     // The files' content does not change how fast they are served, so a built app is reused.
     if !root.join("dist/index.html").exists() {
-        build_spa(root)?;
+        build_spa(root, quick)?;
     }
     step(&format!(
         "Building the server, the anchor and the load generator ({profile})"
@@ -98,7 +98,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         shop: if quick { (10, 100) } else { (100, 3000) },
     };
     let rows = bench.measure()?;
-    print_table(&rows);
+    print_table(&rows, quick);
     write_results(&rows, quick)
 }
 
@@ -437,7 +437,14 @@ fn resident_megabytes(process: &Child) -> Result<f64> {
     Ok(kilobytes / 1024.0)
 }
 
-fn print_table(rows: &[Row]) {
+/// A quick run judges no target: its debug build and small sizes only keep the bench working.
+fn print_table(rows: &[Row], quick: bool) {
+    if quick {
+        println!(
+            "\nA quick run: a debug build at small sizes, so its figures are not judged. The targets \
+             apply to `cargo xtask bench`."
+        );
+    }
     println!(
         "\n| measure | ours | anchor | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |"
     );
@@ -454,7 +461,11 @@ fn print_table(rows: &[Row]) {
             row.ratio()
                 .map_or("".to_owned(), |ratio| format!("{ratio:.2}x")),
             row.target_text(),
-            if row.met() { "yes" } else { "no" },
+            match (quick, row.met()) {
+                (true, _) => "not judged",
+                (false, true) => "yes",
+                (false, false) => "no",
+            },
         );
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::{Running, exec, free_port, step, tools};
 
@@ -16,7 +16,8 @@ const PASSWORD: &str = "fuzzing-only-password";
 const UNREACHABLE: &str = "http://127.0.0.1:9/unreachable";
 
 /// Fuzzes the API of `server` (the binary) serving `database_url`, an empty database; the
-/// server's log goes to `target/fuzz-<label>.log`.
+/// server's log goes to `target/fuzz-<label>.log` and schemathesis' full report to
+/// `target/fuzz-<label>-report.txt`.
 pub fn run(
     root: &Path,
     target_dir: &Path,
@@ -64,13 +65,25 @@ pub fn run(
         "Fuzzing the API from its OpenAPI description ({label}; the server logs to {})",
         log.display()
     ));
-    exec(
-        Command::new(schemathesis)
-            .arg("--config-file")
-            .arg(root.join("xtask/schemathesis.toml"))
-            .args(["--no-color", "run", "--wait-for-schema", "60"])
-            .arg(format!("http://127.0.0.1:{port}/api/openapi.json"))
-            .env("FUZZ_EMAIL", EMAIL)
-            .env("FUZZ_PASSWORD", PASSWORD),
-    )
+    let report = target_dir.join(format!("fuzz-{label}-report.txt"));
+    let ran = Command::new(schemathesis)
+        .arg("--config-file")
+        .arg(root.join("xtask/schemathesis.toml"))
+        .args(["--no-color", "run", "--wait-for-schema", "60"])
+        .arg(format!("http://127.0.0.1:{port}/api/openapi.json"))
+        .env("FUZZ_EMAIL", EMAIL)
+        .env("FUZZ_PASSWORD", PASSWORD)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("starting schemathesis")?;
+    let output = String::from_utf8_lossy(&ran.stdout);
+    std::fs::write(&report, output.as_bytes()).context("writing the fuzzing report")?;
+    // Its full report runs to hundreds of lines; the summary is what a passing run needs to show.
+    let summary = output.find("SUMMARY").map_or(&*output, |at| &output[at..]);
+    if !ran.status.success() {
+        print!("{output}");
+        bail!("schemathesis found failures ({})", ran.status);
+    }
+    println!("{summary}(full report: {})", report.display());
+    Ok(())
 }

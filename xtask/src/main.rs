@@ -74,14 +74,15 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
-/// Builds the browser app into `dist/` with the size-optimised profile.
-fn build_spa(root: &Path) -> Result<()> {
+/// Builds the browser app into `dist/` with the size-optimised profile. `quiet` leaves out
+/// cargo's line per compiled crate, which would bury the test results in a test run's log.
+fn build_spa(root: &Path, quiet: bool) -> Result<()> {
     tools::ensure_spa_toolchain(root)?;
     step("Building the browser app into dist/");
-    exec(tools::with_node_tools(
-        root,
-        Command::new("trunk").args(["build", "--release"]),
-    ))?;
+    exec(
+        tools::with_node_tools(root, Command::new("trunk").args(["build", "--release"]))
+            .env("CARGO_TERM_QUIET", quiet.to_string()),
+    )?;
     let dist = root.join("dist");
     externalize_boot_script(&dist)?;
     write_runtime_config(&dist)?;
@@ -174,13 +175,13 @@ fn externalize_boot_script(dist: &Path) -> Result<()> {
 }
 
 fn run(root: &Path) -> Result<()> {
-    build_spa(root)?;
+    build_spa(root, false)?;
     step("Starting the server at http://127.0.0.1:3000");
     exec(cargo().args(["run", "-p", "server", "--", "--demo-data"]))
 }
 
 fn build(root: &Path) -> Result<()> {
-    build_spa(root)?;
+    build_spa(root, false)?;
     step("Building the server in release mode");
     exec(cargo().args(["build", "--release", "-p", "server"]))?;
     println!("\nThe server is target/release/server; the browser app is in dist/.");
@@ -217,6 +218,7 @@ fn dist(root: &Path) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
     step("Checking formatting");
     exec(cargo().args(["fmt", "--all", "--check"]))?;
     step("Checking that server modules import only their own layer and the ones below");
@@ -287,7 +289,7 @@ fn test(root: &Path) -> Result<()> {
         fuzz::run(root, &target, &server, "postgres", &database)?;
     }
 
-    build_spa(root)?;
+    build_spa(root, true)?;
     exec(cargo().arg("build").args(host).arg("--all-targets"))?;
     bench::run(root, true)?;
 
@@ -298,7 +300,12 @@ fn test(root: &Path) -> Result<()> {
             .current_dir(root.join("end2end"))
             .env("SERVER_BIN", server)
             .env("STATIC_DIR", root.join("dist")),
-    )
+    )?;
+    step(&format!(
+        "Every check passed in {:.1} minutes",
+        started.elapsed().as_secs_f64() / 60.0
+    ));
+    Ok(())
 }
 
 /// A process this command started, stopped when dropped.
