@@ -10,15 +10,15 @@ use app::jobs::{RunStatus, RunSummary};
 
 use crate::backup;
 use crate::config::Config;
+use crate::database::connect_and_migrate;
 use crate::jobs::{JobName, Jobs, Trigger};
 use crate::services::accounts;
 use crate::services::passwords::Passwords;
-use crate::startup::connect_and_migrate;
 use crate::storage;
 
 /// Writes a backup of the whole database to `to`.
 pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
-    let db = connect_and_migrate(&config.database_url).await?;
+    let db = connect_and_migrate(&config.database).await?;
     let backup = backup::write(&db, to).await?;
     let rows: usize = backup.tables.values().map(Vec::len).sum();
     println!(
@@ -32,7 +32,7 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
 /// Loads the backup in `from`; `force` replaces whatever the database holds.
 pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<()> {
     let backup = backup::read(from)?;
-    let db = connect_and_migrate(&config.database_url).await?;
+    let db = connect_and_migrate(&config.database).await?;
     backup::restore(&db, &backup, force).await?;
     println!("restored {} (taken {})", from.display(), backup.created_at);
     Ok(())
@@ -105,7 +105,7 @@ pub async fn create_user(
             .collect();
         bail!("cannot create the account: {}", problems.join("; "));
     }
-    let db = connect_and_migrate(&config.database_url).await?;
+    let db = connect_and_migrate(&config.database).await?;
     let user = accounts::create_user(
         &db,
         &Passwords::from(&config.security),
@@ -124,7 +124,7 @@ pub async fn create_user(
 
 /// The job runner, for the `job` commands: no scheduler, nothing served.
 async fn open_jobs(config: &Config) -> anyhow::Result<Jobs> {
-    let db = connect_and_migrate(&config.database_url).await?;
+    let db = connect_and_migrate(&config.database).await?;
     let store = storage::open(&config.storage_url).context("opening the object storage")?;
     Jobs::new(db, store, config.jobs.clone()).await
 }

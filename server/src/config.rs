@@ -45,6 +45,9 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Administer the database itself.
+    #[command(subcommand)]
+    Database(DatabaseCommand),
     /// Run or list the data jobs.
     #[command(subcommand)]
     Job(JobCommand),
@@ -56,6 +59,20 @@ pub enum Command {
         /// Replace whatever the database holds.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Make the application's own PostgreSQL login, run with an administrator's `DATABASE_URL`:
+    /// creates it (or sets its password) and hands it the schema. The password is read from
+    /// `APP_DATABASE_PASSWORD`.
+    AppUser {
+        /// The login's name, e.g. `hub`; the server then runs with `DATABASE_ROLE` set to it.
+        #[arg(long)]
+        name: String,
+        #[arg(env = "APP_DATABASE_PASSWORD", hide_env_values = true, hide = true)]
+        password: String,
     },
 }
 
@@ -85,14 +102,8 @@ pub enum UsersCommand {
 /// Everything the server needs to start, from flags or the environment.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Database to use: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/hub.db?mode=rwc",
-        global = true
-    )]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
     /// Address to listen on; port 0 picks a free port.
     #[arg(
         long = "bind",
@@ -135,6 +146,40 @@ pub struct Config {
     pub timeouts: TimeoutsConfig,
     #[command(flatten)]
     pub jobs: JobsConfig,
+}
+
+/// Which database to use and as whom.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// Database to use: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`.
+    #[arg(
+        long = "database-url",
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/hub.db?mode=rwc",
+        global = true,
+        hide_env_values = true
+    )]
+    pub url: String,
+    /// A file holding the database URL, used instead of `DATABASE_URL`. It is read again whenever
+    /// it changes, and new connections use what it holds: rotated credentials take effect without
+    /// a restart.
+    #[arg(long = "database-url-file", env = "DATABASE_URL_FILE", global = true)]
+    pub url_file: Option<PathBuf>,
+    /// PostgreSQL: the role every connection takes on (`SET ROLE`), so tables keep one owner
+    /// whichever of the logins a rotation alternates between is in use.
+    #[arg(long = "database-role", env = "DATABASE_ROLE", global = true)]
+    pub role: Option<String>,
+}
+
+impl DatabaseConfig {
+    /// The database at `url`, with no URL file and no role.
+    pub fn at(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            url_file: None,
+            role: None,
+        }
+    }
 }
 
 /// How long a client may take, so slow or stalled clients cannot hold connections.

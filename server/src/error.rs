@@ -47,6 +47,11 @@ pub enum ApiError {
     StaleVersion,
     #[error("the service is not ready")]
     Unavailable,
+    /// The database cannot be reached or has no free connection; nothing was changed.
+    #[error(
+        "the database does not answer at the moment; try again in {DATABASE_RETRY_SECONDS} seconds"
+    )]
+    DatabaseUnavailable,
     #[error("the request took too long; try again")]
     RequestTimeout,
     /// Overloaded for a moment: the client should try again after `retry_after` seconds.
@@ -93,6 +98,9 @@ impl ApiError {
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::DatabaseUnavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -104,9 +112,38 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+/// How long a client is asked to wait when the database does not answer: about as long as a
+/// managed database's failover takes to be noticed.
+pub const DATABASE_RETRY_SECONDS: u64 = 5;
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        ApiError::Internal(error.into())
+        if database_unreachable(&error) {
+            tracing::warn!(%error, "the database does not answer");
+            ApiError::DatabaseUnavailable
+        } else {
+            ApiError::Internal(error.into())
+        }
+    }
+}
+
+/// Whether `error` says the database could not be reached, rather than that a statement failed:
+/// no connection to be had, or a connection lost on the way.
+fn database_unreachable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(cause))
+        | DbErr::Exec(RuntimeErr::SqlxError(cause))
+        | DbErr::Query(RuntimeErr::SqlxError(cause)) => matches!(
+            cause.as_ref(),
+            sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+        ),
+        _ => false,
     }
 }
 
@@ -191,6 +228,7 @@ impl IntoResponse for ApiError {
             ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
                 Some(retry_after)
             }
+            ApiError::DatabaseUnavailable => Some(DATABASE_RETRY_SECONDS),
             _ => None,
         };
         let message = match &self {

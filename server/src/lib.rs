@@ -5,6 +5,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod csv_export;
+pub mod database;
 pub mod demo;
 pub mod entities;
 pub mod error;

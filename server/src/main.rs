@@ -2,7 +2,8 @@ use std::time::Duration;
 
 use app::jobs::RunStatus;
 use server::commands;
-use server::config::{Cli, Command, JobCommand, UsersCommand};
+use server::config::{Cli, Command, DatabaseCommand, JobCommand, UsersCommand};
+use server::database;
 use server::logging;
 use server::startup::Application;
 
@@ -42,6 +43,11 @@ async fn run() -> anyhow::Result<()> {
             if commands::run_job(config, &name).await?.status == RunStatus::Failed {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Some(Command::Database(DatabaseCommand::AppUser { name, password })) => {
+            database::provision_app_user(&config.database, &name, &password).await?;
+            println!("{name} can sign in and owns the schema");
             Ok(())
         }
         Some(Command::Job(JobCommand::List)) => commands::list_jobs(config).await,

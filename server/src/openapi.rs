@@ -7,10 +7,11 @@
 
 use app::ErrorBody;
 use app::accounts::Role;
+use app::paths;
 use axum::http::StatusCode;
 use serde_json::json;
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, HttpMethod, OpenApi, Ref, RefOr, Response, ResponseBuilder};
@@ -75,6 +76,7 @@ pub mod tag {
             Internal,
             Unavailable,
             Busy,
+            DatabaseUnavailable,
             StaleVersion,
             RequestTimeout
         )
@@ -231,14 +233,29 @@ impl<'r> ToResponse<'r> for RateLimited {
     }
 }
 
+/// The database cannot be reached; the client should try again shortly.
+pub struct DatabaseUnavailable;
+
+impl<'r> ToResponse<'r> for DatabaseUnavailable {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let answer = retry_answer(
+            "The database does not answer at the moment, e.g. during a failover \
+             (`database_unavailable`); nothing was changed. Try again after `Retry-After` seconds.",
+            "database_unavailable",
+            "the database does not answer at the moment; try again in 5 seconds",
+        );
+        ("DatabaseUnavailable", answer)
+    }
+}
+
 /// Every password hasher is in use: the server is briefly overloaded.
 pub struct Busy;
 
 impl<'r> ToResponse<'r> for Busy {
     fn response() -> (&'r str, RefOr<Response>) {
         let answer = retry_answer(
-            "The server is busy checking other passwords (`busy`); try again after \
-             `Retry-After` seconds.",
+            "The server is busy checking other passwords (`busy`), or its database does not \
+             answer (`database_unavailable`); try again after `Retry-After` seconds.",
             "busy",
             "the server is busy; try again in 2 seconds",
         );
@@ -295,29 +312,44 @@ pub fn refuses_cross_site_writes(openapi: &mut OpenApi) {
     }
 }
 
-/// Documents the request deadline, which stands in front of every route.
-pub fn may_time_out(openapi: &mut OpenApi) {
-    for (_, operation) in operations(openapi) {
-        answers::<RequestTimeout>(operation, StatusCode::REQUEST_TIMEOUT);
+/// Documents the answers any operation may give: the request deadline, which stands in front of
+/// every route, and a database that does not answer, which every operation asks but liveness and
+/// the description itself.
+pub fn shared_answers(openapi: &mut OpenApi) {
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        for (_, operation) in methods_of(item) {
+            let documents = operation
+                .tags
+                .iter()
+                .flatten()
+                .any(|name| name == tag::DOCS);
+            answers::<RequestTimeout>(operation, StatusCode::REQUEST_TIMEOUT);
+            if path != paths::HEALTH && !documents {
+                answers::<DatabaseUnavailable>(operation, StatusCode::SERVICE_UNAVAILABLE);
+            }
+        }
     }
 }
 
 /// Every operation of the description, with its method.
 fn operations(openapi: &mut OpenApi) -> impl Iterator<Item = (HttpMethod, &mut Operation)> {
-    openapi.paths.paths.values_mut().flat_map(|item| {
-        [
-            (HttpMethod::Get, &mut item.get),
-            (HttpMethod::Put, &mut item.put),
-            (HttpMethod::Post, &mut item.post),
-            (HttpMethod::Delete, &mut item.delete),
-            (HttpMethod::Options, &mut item.options),
-            (HttpMethod::Head, &mut item.head),
-            (HttpMethod::Patch, &mut item.patch),
-            (HttpMethod::Trace, &mut item.trace),
-        ]
-        .into_iter()
-        .filter_map(|(method, operation)| Some((method, operation.as_mut()?)))
-    })
+    openapi.paths.paths.values_mut().flat_map(methods_of)
+}
+
+/// The operations of one path, with their methods.
+fn methods_of(item: &mut PathItem) -> impl Iterator<Item = (HttpMethod, &mut Operation)> {
+    [
+        (HttpMethod::Get, &mut item.get),
+        (HttpMethod::Put, &mut item.put),
+        (HttpMethod::Post, &mut item.post),
+        (HttpMethod::Delete, &mut item.delete),
+        (HttpMethod::Options, &mut item.options),
+        (HttpMethod::Head, &mut item.head),
+        (HttpMethod::Patch, &mut item.patch),
+        (HttpMethod::Trace, &mut item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation.as_mut()?)))
 }
 
 /// Adds the shared answer `R` under `status`, unless the operation documents that status itself.

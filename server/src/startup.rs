@@ -1,5 +1,4 @@
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -10,16 +9,16 @@ use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Config, ShutdownConfig};
+use crate::database::connect_and_migrate;
 use crate::error::{ApiError, panic_response};
 use crate::jobs::Jobs;
-use crate::migration;
 use crate::security::cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
@@ -44,7 +43,7 @@ impl Application {
     /// Connects to and migrates the database, loads demo data if asked, and binds the listener
     /// (port 0 picks a free port; [`Application::address`] tells which).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = connect_and_migrate(&config.database_url).await?;
+        let db = connect_and_migrate(&config.database).await?;
         if config.demo_data {
             demo::load_if_empty(&db)
                 .await
@@ -170,46 +169,6 @@ impl Application {
             .await;
         tracing::info!("stopped");
         Ok(())
-    }
-}
-
-/// Opens the database and brings its schema up to date.
-pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let db = connect(url).await?;
-    migration::run_exclusively(&db, url).await?;
-    Ok(db)
-}
-
-/// Opens the database. A SQLite file's folder is created when missing.
-async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        let file = path.split('?').next().unwrap_or_default();
-        if let Some(folder) = Path::new(file)
-            .parent()
-            .filter(|folder| !folder.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("creating the database folder {}", folder.display()))?;
-        }
-    }
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10));
-    let db = Database::connect(options)
-        .await
-        .with_context(|| format!("connecting to the database at {}", redact(url)))?;
-    Ok(db)
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://***{}", &url[..scheme], &url[at..])
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "foundation",
         &[
             "config",
+            "database",
             "clock",
             "random",
             "entities",

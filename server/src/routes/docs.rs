@@ -62,7 +62,7 @@ pub fn router(mut description: OpenApi) -> Router<AppState> {
         .split_for_parts();
     description.merge(own);
     // Last, so that it reaches these routes too: the deadline stands in front of every one.
-    openapi::may_time_out(&mut description);
+    openapi::shared_answers(&mut description);
     let json = description
         .to_json()
         .expect("an OpenAPI description always serialises to JSON");

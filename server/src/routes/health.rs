@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use app::paths;
 use app::system::Health;
 use axum::Json;
@@ -5,9 +7,13 @@ use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::database;
 use crate::error::ApiError;
 use crate::openapi::{self, tag};
 use crate::state::AppState;
+
+/// How long readiness waits for the database: well inside a load balancer's probe timeout.
+const READINESS_LIMIT: Duration = Duration::from_secs(1);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -23,7 +29,10 @@ fn status(status: &str) -> Json<Health> {
     })
 }
 
-/// The process is up and answering.
+/// Liveness: the process is up and serving.
+///
+/// It never asks the database, so a database outage does not make a supervisor replace an
+/// instance that will serve again once the database returns.
 #[utoipa::path(
     get,
     path = paths::HEALTH,
@@ -34,7 +43,10 @@ async fn health() -> Json<Health> {
     status("ok")
 }
 
-/// The service can take traffic: it is not shutting down and the database answers.
+/// Readiness: the instance can serve now, so a load balancer may route to it.
+///
+/// It cannot while shutting down or while the database does not answer within a second; it is
+/// ready again as soon as the database answers, without a restart.
 #[utoipa::path(
     get,
     path = paths::READY,
@@ -45,14 +57,10 @@ async fn health() -> Json<Health> {
     )
 )]
 async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst)
+        || !database::answers_within(&state.db, READINESS_LIMIT).await
+    {
         return Err(ApiError::Unavailable);
     }
-    match state.db.ping().await {
-        Ok(()) => Ok(status("ok")),
-        Err(error) => {
-            tracing::warn!(%error, "database is not reachable");
-            Err(ApiError::Unavailable)
-        }
-    }
+    Ok(status("ok"))
 }

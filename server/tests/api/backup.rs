@@ -2,7 +2,7 @@ use app::accounts::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use server::backup;
-use server::config::Config;
+use server::config::{Config, DatabaseConfig};
 use server::startup::Application;
 
 use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
@@ -80,7 +80,7 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         dir.path().join("source.db").display()
     );
     let source = start(Config {
-        database_url: sqlite,
+        database: DatabaseConfig::at(sqlite),
         ..test_config(dir.path()).await
     })
     .await;

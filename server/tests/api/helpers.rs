@@ -7,7 +7,9 @@ use app::accounts::Role;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use server::config::{Config, JobsConfig, SecurityConfig, ShutdownConfig, TimeoutsConfig};
+use server::config::{
+    Config, DatabaseConfig, JobsConfig, SecurityConfig, ShutdownConfig, TimeoutsConfig,
+};
 use server::services::accounts;
 use server::services::passwords::Passwords;
 use server::startup::Application;
@@ -49,7 +51,7 @@ pub async fn test_config(dir: &Path) -> Config {
     )
     .unwrap();
     Config {
-        database_url: fresh_database(dir).await,
+        database: DatabaseConfig::at(fresh_database(dir).await),
         bind: "127.0.0.1:0".parse().unwrap(),
         static_dir,
         demo_data: false,
@@ -75,6 +77,11 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
 pub async fn spawn_app_configured(adjust: impl FnOnce(Config) -> Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let config = adjust(test_config(dir.path()).await);
+    spawn_app_in(dir, config).await
+}
+
+/// Starts a server with `config`, whose files live in `dir`.
+pub async fn spawn_app_in(dir: TempDir, config: Config) -> TestApp {
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
     let db = app.db().clone();

@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod backup;
 mod data_sync;
+mod database;
 mod errors;
 mod health;
 mod hello;

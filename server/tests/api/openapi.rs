@@ -110,6 +110,9 @@ async fn every_operation_has_an_id_a_tag_a_success_and_its_errors() {
             assert!(statuses.contains(&429), "{method} {path} lacks 429");
         }
         assert!(statuses.contains(&408), "{method} {path} lacks 408");
+        if !INFALLIBLE.contains(&(method, path)) {
+            assert!(statuses.contains(&503), "{method} {path} lacks 503");
+        }
         if matches!(method, "post" | "put" | "patch" | "delete") {
             assert!(
                 statuses.contains(&403),
