@@ -5,6 +5,7 @@
 mod bench;
 mod fuzz;
 mod http;
+mod iac;
 mod layers;
 mod postgres;
 mod s3;
@@ -224,14 +225,7 @@ fn test(root: &Path) -> Result<()> {
     step("Checking that server modules import only their own layer and the ones below");
     layers::check(&root.join("server/src"))?;
 
-    let cfn_lint = tools::ensure_pypi_tool(
-        &target_dir()?,
-        "cfn-lint",
-        "cfn-lint",
-        "the CloudFormation linter",
-    )?;
-    step("Validating the CloudFormation template");
-    exec(Command::new(cfn_lint).arg(root.join("deploy/community-hub.yaml")))?;
+    iac::check(root)?;
 
     tools::ensure_wasm_target()?;
     step("Linting the host crates");
