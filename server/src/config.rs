@@ -138,6 +138,11 @@ pub struct Config {
     /// another instance sharing the database is seen within this. 0 reads the database each time.
     #[arg(long, env = "GREETING_CACHE_MS", default_value_t = 1000, global = true)]
     pub greeting_cache_ms: u64,
+    /// This instance's name among those sharing the database, kept across restarts (the host
+    /// name when not set): work it held when it stopped, such as the order archive's lease, it
+    /// takes back at once when it starts again.
+    #[arg(long, env = "INSTANCE_ID", global = true)]
+    pub instance_id: Option<String>,
     #[command(flatten)]
     pub security: SecurityConfig,
     #[command(flatten)]
@@ -146,6 +151,19 @@ pub struct Config {
     pub timeouts: TimeoutsConfig,
     #[command(flatten)]
     pub jobs: JobsConfig,
+}
+
+impl Config {
+    /// [`Config::instance_id`], or else the host name.
+    pub fn instance(&self) -> String {
+        self.instance_id.clone().unwrap_or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|name| name.trim().to_owned())
+                .ok()
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "localhost".to_owned())
+        })
+    }
 }
 
 /// Which database to use and as whom.

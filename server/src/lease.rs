@@ -39,8 +39,10 @@ fn expiry(from: DateTime<Utc>) -> DateTime<Utc> {
     from + chrono::Duration::from_std(TTL).unwrap_or(chrono::Duration::MAX)
 }
 
-/// Takes the lease of `job` for `holder` if no one holds it or the holder's lease ran out. One
-/// conditional update, so of two instances asking at once exactly one gets it.
+/// Takes the lease of `job` for `holder` if no one holds it, the holder's lease ran out, or
+/// `holder` holds it already (a holder named after its instance takes its lease back after a
+/// crash and restart). One conditional update, so of two instances asking at once exactly one
+/// gets it.
 pub async fn acquire(db: &impl ConnectionTrait, job: &str, holder: &str) -> Result<bool, DbErr> {
     let now = now();
     let taken = job_state::Entity::update_many()
@@ -50,7 +52,8 @@ pub async fn acquire(db: &impl ConnectionTrait, job: &str, holder: &str) -> Resu
         .filter(
             job_state::Column::LeaseHolder
                 .is_null()
-                .or(job_state::Column::LeaseExpiresAt.lt(now)),
+                .or(job_state::Column::LeaseExpiresAt.lt(now))
+                .or(job_state::Column::LeaseHolder.eq(holder)),
         )
         .exec(db)
         .await?;

@@ -3,7 +3,7 @@
 //! (`METRICS_BIND`), or on the main port to holders of a bearer token (`METRICS_TOKEN`).
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -87,6 +87,13 @@ pub fn job_finished(job: &str, status: &str, rows_inserted: u64, rows_updated: u
         .increment(rows_inserted);
     counter!("job_rows_written_total", "job" => job.to_owned(), "operation" => "updated")
         .increment(rows_updated);
+}
+
+/// The order archive's outbox: documents waiting, and the age of the oldest (0 when none wait),
+/// which is what an alarm watches: a backlog that only grows means archiving has stopped.
+pub fn record_archive_backlog(waiting: u64, oldest: Duration) {
+    gauge!("archive_backlog_documents").set(waiting as f64);
+    gauge!("archive_oldest_waiting_seconds").set(oldest.as_secs_f64());
 }
 
 fn record_pool(db: &DatabaseConnection) {

@@ -53,7 +53,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.bind))?;
         let store = storage::open(&config.storage_url).context("opening the object storage")?;
-        let archive = Archive::new(store.clone());
+        let archive = Archive::new(store.clone(), &config.instance());
         tokio::spawn(archive.clone().run(db.clone()));
         let jobs = Jobs::new(db.clone(), store, config.jobs).await?;
         jobs.start_scheduler();

@@ -124,7 +124,7 @@ impl Bench<'_> {
     fn measure_in(&self, scratch: &Path) -> Result<Vec<Row>> {
         step("Starting the server on an empty database");
         let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
-        let (server, port, started_in) = self.start_server(&database)?;
+        let (server, port, started_in) = self.start_server(&database, &scratch.join("storage"))?;
         std::thread::sleep(Duration::from_secs(1));
         let idle = resident_megabytes(&server.0)?;
 
@@ -198,14 +198,22 @@ impl Bench<'_> {
             target: Target::AtMost((idle + 20.0).round()),
         });
         let (shoppers, units) = self.shop;
+        let (checkout, archived) = self.checkout(scratch, &database, port, shoppers, units)?;
         rows.push(Row {
             measure: format!(
                 "checkout: {shoppers} signed-in shoppers buying one at a time, one product of {units} units (orders/s)"
             ),
-            ours: self.checkout(scratch, &database, port, shoppers, units)?,
+            ours: checkout,
             anchor: None,
             unit: "orders/s",
             target: Target::AtLeast(1000.0),
+        });
+        rows.push(Row {
+            measure: "order archive: orders stored as documents per second, from the checkout's start to the last document, vs checkout (orders/s)".to_owned(),
+            ours: archived,
+            anchor: Some(checkout),
+            unit: "orders/s",
+            target: Target::RatioAtLeast(0.9),
         });
         rows.push(Row {
             measure: "resident memory, idle on an empty database".to_owned(),
@@ -225,8 +233,10 @@ impl Bench<'_> {
     }
 
     /// Orders per second while `shoppers` sign-up, sign-in, one-in-the-cart, check-out loops sell
-    /// all `units` of one product; fails unless exactly `units` orders were placed, none refused
-    /// for anything but the stock running out, and the stock ends at 0.
+    /// all `units` of one product, and orders per second written to the archive over the time from
+    /// the checkout's start until the last order's document is stored. Fails unless exactly
+    /// `units` orders were placed, none refused for anything but the stock running out, and the
+    /// stock ends at 0.
     fn checkout(
         &self,
         scratch: &Path,
@@ -234,7 +244,7 @@ impl Bench<'_> {
         port: u16,
         shoppers: usize,
         units: u32,
-    ) -> Result<f64> {
+    ) -> Result<(f64, f64)> {
         step(&format!(
             "Checkout: {shoppers} shoppers, one product of {units} units"
         ));
@@ -276,6 +286,7 @@ impl Bench<'_> {
             .collect::<Result<_>>()?;
         let cookie_file = scratch.join("shoppers.txt");
         std::fs::write(&cookie_file, cookies.join("\n"))?;
+        let started = Instant::now();
         let output = Command::new(self.binaries.join("examples/load"))
             .args(["--url", &format!("http://127.0.0.1:{port}/")])
             .args(["--checkout", &id.to_string()])
@@ -301,19 +312,30 @@ impl Bench<'_> {
                 "checkout was not exact: {summary}; {orders} orders stored, {stock} left in stock"
             );
         }
-        summary["per_second"]
+        let archive = scratch.join("storage").join("orders");
+        while count_files(&archive) < units as usize {
+            if started.elapsed() > Duration::from_secs(300) {
+                bail!("the order archive did not catch up within 5 minutes");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let archived = f64::from(units) / started.elapsed().as_secs_f64();
+        println!("    all {units} orders archived, {archived:.0} orders/s");
+        let checkout = summary["per_second"]
             .as_f64()
-            .context("a checkout summary without a rate")
+            .context("a checkout summary without a rate")?;
+        Ok((checkout, archived))
     }
 
     /// Starts the server and waits for its first 200: the process, its port, and how long it took.
-    fn start_server(&self, database: &str) -> Result<(Running, u16, Duration)> {
+    fn start_server(&self, database: &str, storage: &Path) -> Result<(Running, u16, Duration)> {
         let port = free_port()?;
         let started = Instant::now();
         let server = Running(
             Command::new(self.binaries.join("server"))
                 .args(["--bind", &format!("127.0.0.1:{port}")])
                 .env("DATABASE_URL", database)
+                .env("STORAGE_URL", format!("file://{}", storage.display()))
                 .env("STATIC_DIR", self.root.join("dist"))
                 .env("DISABLE_SCHEDULER", "true")
                 // The load comes from one address, far past any per-client limit.
@@ -438,6 +460,20 @@ fn resident_megabytes(process: &Child) -> Result<f64> {
 }
 
 /// A quick run judges no target: its debug build and small sizes only keep the bench working.
+/// How many files there are under `folder`, at any depth (none when it does not exist).
+fn count_files(folder: &Path) -> usize {
+    std::fs::read_dir(folder).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|entry| match entry.file_type() {
+                Ok(kind) if kind.is_dir() => count_files(&entry.path()),
+                Ok(_) => 1,
+                Err(_) => 0,
+            })
+            .sum()
+    })
+}
+
 fn print_table(rows: &[Row], quick: bool) {
     if quick {
         println!(

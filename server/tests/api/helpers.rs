@@ -59,6 +59,7 @@ pub async fn test_config(dir: &Path) -> Config {
         metrics_bind: None,
         metrics_token: None,
         greeting_cache_ms: 1000,
+        instance_id: None,
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
         timeouts: TimeoutsConfig::default(),

@@ -3,13 +3,17 @@ use std::collections::HashSet;
 use app::accounts::Role;
 use chrono::{DateTime, Utc};
 use reqwest::{Client, Response, StatusCode};
-use sea_orm::EntityTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use server::config::SecurityConfig;
-use server::entities::archive_outbox;
+use server::config::{Config, SecurityConfig};
+use server::entities::{archive_outbox, job_state};
+use server::lease;
 use server::services::archive::process_pending;
 
-use crate::helpers::{TestApp, error_of, json_of, new_client, spawn_app_with};
+use crate::helpers::{
+    TestApp, error_of, json_of, new_client, spawn_app_configured, spawn_app_with,
+};
 
 /// A server whose sign-in is not rate limited, since these tests sign many members in.
 async fn spawn_shop() -> TestApp {
@@ -833,4 +837,42 @@ async fn a_product_change_made_from_before_a_sale_is_refused() {
     )
     .await;
     assert!(body["fields"]["If-Match"].is_string(), "{body}");
+}
+
+/// A crash leaves the archive's lease held for a minute. The same instance, restarted, takes it
+/// back at once and archives what waits; another instance leaves it to expire.
+#[tokio::test]
+async fn a_restarted_instance_takes_back_the_archive_it_held_at_once() {
+    for (instance, archived_at_once) in [("box-1", true), ("box-2", false)] {
+        let app = spawn_app_configured(|config| Config {
+            instance_id: Some(instance.to_owned()),
+            security: SecurityConfig {
+                auth_rate_limit: 0,
+                ..SecurityConfig::default()
+            },
+            ..config
+        })
+        .await;
+        lease::ensure_rows(&app.db, &["order-archive"])
+            .await
+            .unwrap();
+        job_state::Entity::update_many()
+            .col_expr(job_state::Column::LeaseHolder, Expr::value("box-1/archive"))
+            .col_expr(
+                job_state::Column::LeaseExpiresAt,
+                Expr::value(Utc::now() + chrono::Duration::seconds(60)),
+            )
+            .filter(job_state::Column::Job.eq("order-archive"))
+            .exec(&app.db)
+            .await
+            .unwrap();
+
+        let order = place_order(&app).await;
+        let file = archive_file(&app, &order);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+        while !file.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(file.exists(), archived_at_once, "{instance}");
+    }
 }
