@@ -1,16 +1,20 @@
-//! `server backup` and `server restore`: every table in one portable JSON document, taken from one
-//! consistent snapshot, loadable into SQLite or PostgreSQL alike. Moving from SQLite to PostgreSQL is
+//! `server backup` and `server restore`: every table in one portable file of JSON lines, taken from
+//! one consistent snapshot, loadable into SQLite or PostgreSQL alike. Moving from SQLite to PostgreSQL is
 //! a backup from one and a restore into the other.
 
-use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use futures_util::TryStreamExt;
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName,
-    EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait, PrimaryKeyTrait,
-    TransactionTrait,
+    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityName, EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait,
+    PrimaryKeyTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use serde::de::DeserializeOwned;
@@ -24,7 +28,8 @@ use crate::entities::{
 use crate::migration::Migrator;
 
 const FORMAT: &str = "community-hub-backup";
-const VERSION: u32 = 1;
+/// 2: gzip-compressed JSON lines, written and read a row at a time. 1 was one JSON document.
+const VERSION: u32 = 2;
 
 /// Hands every table's entity module to `$step!`, parents before children: the order rows are
 /// loaded in, and the reverse of the order they are cleared in. A new table is added here only.
@@ -51,17 +56,26 @@ macro_rules! every_table {
     };
 }
 
-/// Rows per `INSERT`, well under SQLite's limit on bound parameters.
+/// Rows per `INSERT`, well under SQLite's limit on bound parameters; also the most rows a
+/// restore holds in memory at once.
 const CHUNK: usize = 200;
 
+/// The first line of a backup file.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Backup {
+pub struct Header {
     pub format: String,
     pub version: u32,
     pub created_at: DateTime<Utc>,
     /// The newest migration of the schema the rows belong to.
     pub schema: String,
-    pub tables: BTreeMap<String, Vec<Value>>,
+}
+
+/// What a backup holds or a restore loaded.
+#[derive(Debug)]
+pub struct Summary {
+    pub created_at: DateTime<Utc>,
+    pub tables: usize,
+    pub rows: u64,
 }
 
 fn latest_migration() -> String {
@@ -71,26 +85,38 @@ fn latest_migration() -> String {
         .unwrap_or_default()
 }
 
-async fn dump<E>(
-    db: &impl ConnectionTrait,
-    tables: &mut BTreeMap<String, Vec<Value>>,
-) -> anyhow::Result<()>
+/// Writes one line of JSON.
+fn write_line(out: &mut impl Write, value: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes the rows of `E`, a row at a time as the database hands them over: a line with the
+/// table's name, then a line per row.
+async fn dump<E>(db: &DatabaseTransaction, out: &mut impl Write) -> anyhow::Result<u64>
 where
     E: EntityTrait + Default,
     E::Model: Serialize,
 {
-    let rows = E::find()
-        .all(db)
-        .await?
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>()?;
-    tables.insert(E::default().table_name().to_owned(), rows);
-    Ok(())
+    write_line(out, &E::default().table_name())?;
+    let mut rows = E::find().stream(db).await?;
+    let mut written = 0;
+    while let Some(row) = rows.try_next().await? {
+        write_line(out, &row)?;
+        written += 1;
+    }
+    Ok(written)
 }
 
-/// Reads every table inside one read-only transaction: one snapshot, even while the server runs.
-pub async fn take(db: &DatabaseConnection) -> anyhow::Result<Backup> {
+/// Writes a backup of `db` to `path`: every table read inside one read-only transaction, so one
+/// snapshot even while the server runs, streamed to a gzip-compressed file of JSON lines with
+/// memory that does not grow with the data. The file is readable by its owner only (it holds
+/// password hashes and e-mail addresses), and its last line counts the rows, so a file cut short
+/// is told from a whole one.
+pub async fn write(db: &DatabaseConnection, path: &Path) -> anyhow::Result<Summary> {
+    let file = owner_only_file(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = GzEncoder::new(std::io::BufWriter::new(file), Compression::fast());
     let txn = match db.get_database_backend() {
         DbBackend::Postgres => {
             db.begin_with_config(
@@ -101,29 +127,34 @@ pub async fn take(db: &DatabaseConnection) -> anyhow::Result<Backup> {
         }
         _ => db.begin().await?,
     };
-    let mut tables = BTreeMap::new();
-    macro_rules! dump_each {
-        ($($table:ident),*) => { $( dump::<$table::Entity>(&txn, &mut tables).await?; )* };
-    }
-    every_table!(dump_each);
-    txn.commit().await?;
-    Ok(Backup {
+    let header = Header {
         format: FORMAT.to_owned(),
         version: VERSION,
         created_at: Utc::now(),
         schema: latest_migration(),
-        tables,
-    })
-}
-
-/// Writes a backup of `db` to `path`, readable by its owner only: it holds password hashes and
-/// e-mail addresses.
-pub async fn write(db: &DatabaseConnection, path: &Path) -> anyhow::Result<Backup> {
-    let backup = take(db).await?;
-    let file = owner_only_file(path).with_context(|| format!("creating {}", path.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), &backup)
+    };
+    write_line(&mut out, &header)?;
+    let mut rows = 0;
+    let mut tables = 0;
+    macro_rules! dump_each {
+        ($($table:ident),*) => { $(
+            rows += dump::<$table::Entity>(&txn, &mut out).await?;
+            tables += 1;
+        )* };
+    }
+    every_table!(dump_each);
+    txn.commit().await?;
+    write_line(&mut out, &rows)?;
+    out.finish()?
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .sync_all()
         .with_context(|| format!("writing {}", path.display()))?;
-    Ok(backup)
+    Ok(Summary {
+        created_at: header.created_at,
+        tables,
+        rows,
+    })
 }
 
 #[cfg(unix)]
@@ -143,16 +174,6 @@ fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn owner_only_file(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::create(path)
-}
-
-pub fn read(path: &Path) -> anyhow::Result<Backup> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let backup: Backup = serde_json::from_reader(std::io::BufReader::new(file))
-        .with_context(|| format!("{} is not a backup file", path.display()))?;
-    if backup.format != FORMAT || backup.version != VERSION {
-        bail!("{} is not a backup this version can read", path.display());
-    }
-    Ok(backup)
 }
 
 async fn count<E>(db: &impl ConnectionTrait) -> anyhow::Result<u64>
@@ -176,32 +197,42 @@ async fn holds_data(db: &impl ConnectionTrait) -> anyhow::Result<bool> {
     Ok(counts.iter().any(|rows| *rows > 0))
 }
 
-async fn load<E>(
-    db: &impl ConnectionTrait,
-    tables: &BTreeMap<String, Vec<Value>>,
-) -> anyhow::Result<()>
+/// Inserts `rows` of the table `name` into `db`.
+async fn load<E>(db: &impl ConnectionTrait, name: &str, rows: &[Value]) -> anyhow::Result<()>
 where
     E: EntityTrait + Default,
     E::Model: DeserializeOwned + IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
-    let name = E::default().table_name().to_owned();
-    let rows = tables.get(&name).map(Vec::as_slice).unwrap_or_default();
-    for chunk in rows.chunks(CHUNK) {
-        let models = chunk
-            .iter()
-            .map(|row| {
-                let model: E::Model = serde_json::from_value(row.clone())
-                    .with_context(|| format!("a row of {name} does not fit the schema"))?;
-                Ok(model.into_active_model().reset_all())
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        E::insert_many(models)
-            .exec_without_returning(db)
-            .await
-            .with_context(|| format!("loading the rows of {name}"))?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let models = rows
+        .iter()
+        .map(|row| {
+            let model: E::Model = serde_json::from_value(row.clone())
+                .with_context(|| format!("a row of {name} does not fit the schema"))?;
+            Ok(model.into_active_model().reset_all())
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    E::insert_many(models)
+        .exec_without_returning(db)
+        .await
+        .with_context(|| format!("loading the rows of {name}"))?;
     Ok(())
+}
+
+/// Inserts `rows` into the table called `name`.
+async fn load_into(db: &impl ConnectionTrait, name: &str, rows: &[Value]) -> anyhow::Result<()> {
+    macro_rules! dispatch {
+        ($($table:ident),*) => {
+            match name {
+                $( _ if name == $table::Entity.table_name() => load::<$table::Entity>(db, name, rows).await, )*
+                _ => bail!("the backup has a table this version does not know: {name}"),
+            }
+        };
+    }
+    every_table!(dispatch)
 }
 
 /// PostgreSQL's id sequences do not follow explicitly inserted ids; move them past the largest.
@@ -228,17 +259,48 @@ async fn reset_sequences(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads `backup` into `db` (migrated to the same schema) in one transaction. A database that
-/// already holds data is refused unless `force`, which replaces it.
-pub async fn restore(db: &DatabaseConnection, backup: &Backup, force: bool) -> anyhow::Result<()> {
-    if backup.schema != latest_migration() {
+/// One line of a backup file after the header.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Line {
+    /// The rows that follow belong to this table.
+    Table(String),
+    Row(serde_json::Map<String, Value>),
+    /// The end: how many rows the file holds.
+    End(u64),
+}
+
+/// Loads the backup file at `path` into `db` (migrated to the same schema) in one transaction,
+/// reading it a line at a time: all of it, or, when anything is wrong with it (a row that does not
+/// fit, a file cut short), nothing. A database that already holds data is refused unless `force`,
+/// which replaces it.
+pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyhow::Result<Summary> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut lines = BufReader::new(GzDecoder::new(BufReader::new(file))).lines();
+    let not_a_backup = || format!("{} is not a backup file", path.display());
+    let first = lines
+        .next()
+        .with_context(not_a_backup)?
+        .with_context(not_a_backup)?;
+    let header: Header = serde_json::from_str(&first).with_context(not_a_backup)?;
+    if header.format != FORMAT || header.version != VERSION {
+        bail!("{} is not a backup this version can read", path.display());
+    }
+    if header.schema != latest_migration() {
         bail!(
             "the backup's schema is {} but this server's is {}; restore it with the version that made it",
-            backup.schema,
+            header.schema,
             latest_migration()
         );
     }
-    let txn = db.begin().await?;
+    // SQLite: the write lock from the start, as the check below reads before the writes, and a
+    // read transaction that turns into a write fails at once if another write came in between.
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
     if holds_data(&txn).await? && !force {
         bail!("the database already holds data; pass --force to replace it");
     }
@@ -250,14 +312,60 @@ pub async fn restore(db: &DatabaseConnection, backup: &Backup, force: bool) -> a
             .await
             .with_context(|| format!("clearing {table}"))?;
     }
-    let tables = &backup.tables;
-    macro_rules! load_each {
-        ($($table:ident),*) => { $( load::<$table::Entity>(&txn, tables).await?; )* };
+    let mut table: Option<String> = None;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let (mut rows, mut tables) = (0, 0);
+    let mut ended = None;
+    for (number, line) in lines.enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        let parsed: Line = serde_json::from_str(&line).with_context(|| {
+            format!("line {} of {} is not readable", number + 2, path.display())
+        })?;
+        if ended.is_some() {
+            bail!("{} goes on past its end", path.display());
+        }
+        match parsed {
+            Line::Table(next) => {
+                if let Some(name) = &table {
+                    load_into(&txn, name, &chunk).await?;
+                }
+                chunk.clear();
+                table = Some(next);
+                tables += 1;
+            }
+            Line::Row(row) => {
+                let name = table.as_deref().with_context(not_a_backup)?;
+                chunk.push(Value::Object(row));
+                rows += 1;
+                if chunk.len() == CHUNK {
+                    load_into(&txn, name, &chunk).await?;
+                    chunk.clear();
+                }
+            }
+            Line::End(count) => ended = Some(count),
+        }
     }
-    every_table!(load_each);
+    match ended {
+        Some(count) if count == rows => {}
+        Some(count) => bail!(
+            "{} says it holds {count} rows but has {rows}",
+            path.display()
+        ),
+        None => bail!(
+            "{} ends early: it was cut short, so nothing was restored",
+            path.display()
+        ),
+    }
+    if let Some(name) = &table {
+        load_into(&txn, name, &chunk).await?;
+    }
     // Sessions of the backup's time must not come back to life: everyone signs in again.
     session::Entity::delete_many().exec(&txn).await?;
     reset_sequences(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(Summary {
+        created_at: header.created_at,
+        tables,
+        rows,
+    })
 }

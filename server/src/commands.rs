@@ -10,7 +10,7 @@ use app::jobs::{RunStatus, RunSummary};
 
 use crate::backup;
 use crate::config::Config;
-use crate::database::connect_and_migrate;
+use crate::database::{self, connect_and_migrate};
 use crate::jobs::{JobName, Jobs, Trigger};
 use crate::services::accounts;
 use crate::services::passwords::Passwords;
@@ -20,10 +20,10 @@ use crate::storage;
 pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
     let db = connect_and_migrate(&config.database).await?;
     let backup = backup::write(&db, to).await?;
-    let rows: usize = backup.tables.values().map(Vec::len).sum();
     println!(
-        "wrote {rows} rows from {} tables to {}",
-        backup.tables.len(),
+        "wrote {} rows from {} tables to {}",
+        backup.rows,
+        backup.tables,
         to.display()
     );
     Ok(())
@@ -31,10 +31,14 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
 
 /// Loads the backup in `from`; `force` replaces whatever the database holds.
 pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<()> {
-    let backup = backup::read(from)?;
     let db = connect_and_migrate(&config.database).await?;
-    backup::restore(&db, &backup, force).await?;
-    println!("restored {} (taken {})", from.display(), backup.created_at);
+    let restored = backup::restore(&db, from, force).await?;
+    println!(
+        "restored {} rows from {} (taken {})",
+        restored.rows,
+        from.display(),
+        restored.created_at
+    );
     Ok(())
 }
 
@@ -89,10 +93,7 @@ pub async fn create_user(
     name: String,
     role: Role,
 ) -> anyhow::Result<()> {
-    let password = match std::env::var("PASSWORD") {
-        Ok(password) => password,
-        Err(_) => read_password_line()?,
-    };
+    let password = read_password("PASSWORD")?;
     let request = RegisterRequest {
         email,
         password,
@@ -129,7 +130,22 @@ async fn open_jobs(config: &Config) -> anyhow::Result<Jobs> {
     Jobs::new(db, store, config.jobs.clone()).await
 }
 
-fn read_password_line() -> anyhow::Result<String> {
+/// Makes `name` the application's own PostgreSQL login (see [`database::provision_app_user`]).
+/// The password is read from `APP_DATABASE_PASSWORD`, or else from the first line of standard
+/// input.
+pub async fn provision_app_user(config: &Config, name: &str) -> anyhow::Result<()> {
+    let password = read_password("APP_DATABASE_PASSWORD")?;
+    database::provision_app_user(&config.database, name, &password).await?;
+    println!("{name} can sign in and owns the schema");
+    Ok(())
+}
+
+/// A password from the environment `variable`, or else the first line of standard input: never
+/// from the command line, where the process list would show it.
+fn read_password(variable: &str) -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var(variable) {
+        return Ok(password);
+    }
     let mut line = String::new();
     std::io::stdin()
         .lock()

@@ -66,13 +66,11 @@ pub enum Command {
 pub enum DatabaseCommand {
     /// Make the application's own PostgreSQL login, run with an administrator's `DATABASE_URL`:
     /// creates it (or sets its password) and hands it the schema. The password is read from
-    /// `APP_DATABASE_PASSWORD`.
+    /// `APP_DATABASE_PASSWORD`, or else from the first line of standard input.
     AppUser {
-        /// The login's name, e.g. `hub`; the server then runs with `DATABASE_ROLE` set to it.
+        /// The login's name, e.g. `hub_app`; the server then runs with `DATABASE_ROLE` set to it.
         #[arg(long)]
         name: String,
-        #[arg(env = "APP_DATABASE_PASSWORD", hide_env_values = true, hide = true)]
-        password: String,
     },
 }
 
@@ -171,6 +169,7 @@ impl Config {
 pub struct DatabaseConfig {
     /// Database to use: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`.
     #[arg(
+        id = "database_url",
         long = "database-url",
         env = "DATABASE_URL",
         default_value = "sqlite://data/hub.db?mode=rwc",
@@ -181,11 +180,21 @@ pub struct DatabaseConfig {
     /// A file holding the database URL, used instead of `DATABASE_URL`. It is read again whenever
     /// it changes, and new connections use what it holds: rotated credentials take effect without
     /// a restart.
-    #[arg(long = "database-url-file", env = "DATABASE_URL_FILE", global = true)]
+    #[arg(
+        id = "database_url_file",
+        long = "database-url-file",
+        env = "DATABASE_URL_FILE",
+        global = true
+    )]
     pub url_file: Option<PathBuf>,
     /// PostgreSQL: the role every connection takes on (`SET ROLE`), so tables keep one owner
     /// whichever of the logins a rotation alternates between is in use.
-    #[arg(long = "database-role", env = "DATABASE_ROLE", global = true)]
+    #[arg(
+        id = "database_role",
+        long = "database-role",
+        env = "DATABASE_ROLE",
+        global = true
+    )]
     pub role: Option<String>,
 }
 
@@ -462,5 +471,39 @@ mod tests {
             "10.0.0.0/16".parse::<IpNet>().unwrap()
         );
         assert!(parse_proxy("load-balancer").is_err());
+    }
+
+    /// Every command's flags beside the global settings: one flag named like a setting would be
+    /// read as the other's type and stop the command at start.
+    #[test]
+    fn every_command_reads_its_own_flags() {
+        Cli::command().debug_assert();
+        let parse = |words: &[&str]| Cli::try_parse_from(words).unwrap();
+        let create = parse(&[
+            "server",
+            "users",
+            "create",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--role",
+            "staff",
+            "--database-role",
+            "hub",
+        ]);
+        assert!(matches!(
+            create.command,
+            Some(Command::Users(UsersCommand::Create {
+                role: app::accounts::Role::Staff,
+                ..
+            }))
+        ));
+        assert_eq!(create.config.database.role.as_deref(), Some("hub"));
+        let app_user = parse(&["server", "database", "app-user", "--name", "hub_app"]);
+        assert!(matches!(
+            app_user.command,
+            Some(Command::Database(DatabaseCommand::AppUser { ref name })) if name == "hub_app"
+        ));
     }
 }

@@ -3,7 +3,6 @@ use std::time::Duration;
 use app::jobs::RunStatus;
 use server::commands;
 use server::config::{Cli, Command, DatabaseCommand, JobCommand, UsersCommand};
-use server::database;
 use server::logging;
 use server::startup::Application;
 
@@ -45,10 +44,8 @@ async fn run() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(Command::Database(DatabaseCommand::AppUser { name, password })) => {
-            database::provision_app_user(&config.database, &name, &password).await?;
-            println!("{name} can sign in and owns the schema");
-            Ok(())
+        Some(Command::Database(DatabaseCommand::AppUser { name })) => {
+            commands::provision_app_user(config, &name).await
         }
         Some(Command::Job(JobCommand::List)) => commands::list_jobs(config).await,
         Some(Command::Users(UsersCommand::Create { email, name, role })) => {

@@ -47,9 +47,9 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
             lock.execute_unprepared(&key)
                 .await
                 .context("taking the migration lock")?;
-            let migrated = Migrator::up(db, None).await;
+            let migrated = migrate(db).await;
             lock.close().await.ok();
-            migrated.context("running migrations")
+            migrated
         }
         _ => {
             let file = url
@@ -73,13 +73,54 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
                 db.execute_unprepared("PRAGMA journal_mode = WAL")
                     .await
                     .context("switching to WAL mode")?;
-                Migrator::up(db, None).await.context("running migrations")
+                migrate(db).await
             }
             .await;
             drop(guard);
             migrated
         }
     }
+}
+
+/// Applies the pending migrations. A database a newer version has migrated is left as it is:
+/// migrations are written expand-then-contract, so the version before a release still runs on
+/// its schema, and a release can be rolled back by starting the previous version again.
+async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    let applied = Migrator::get_migration_models(db)
+        .await
+        .context("reading the applied migrations")?;
+    let newer: Vec<&str> = applied
+        .iter()
+        .map(|migration| migration.version.as_str())
+        .filter(|version| !known.iter().any(|name| name == version))
+        .collect();
+    if newer.is_empty() {
+        return Migrator::up(db, None).await.context("running migrations");
+    }
+    let pending: Vec<&String> = known
+        .iter()
+        .filter(|name| !applied.iter().any(|migration| &migration.version == *name))
+        .collect();
+    if !pending.is_empty() {
+        anyhow::bail!(
+            "the database has migrations this version does not know ({}) but lacks some it does ({}); start the version that made it",
+            newer.join(", "),
+            pending
+                .iter()
+                .map(|name| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    tracing::warn!(
+        newer = %newer.join(", "),
+        "a newer version migrated this database; starting on its schema without migrating"
+    );
+    Ok(())
 }
 
 /// Any fixed number; it names this application's migration lock among others on the server.

@@ -1,8 +1,15 @@
 use app::accounts::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use server::backup;
 use server::config::{Config, DatabaseConfig};
+use server::entities::donation;
 use server::startup::Application;
 
 use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
@@ -112,7 +119,7 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         .unwrap();
     assert_eq!(birthday.status(), StatusCode::NO_CONTENT);
 
-    let file = dir.path().join("hub-backup.json");
+    let file = dir.path().join("hub-backup.jsonl.gz");
     backup::write(&source.db, &file).await.unwrap();
     let mode = std::os::unix::fs::PermissionsExt::mode(&file.metadata().unwrap().permissions());
     assert_eq!(
@@ -124,8 +131,7 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
     // The other kind when PostgreSQL is configured for the tests, another SQLite file otherwise.
     let target_dir = tempfile::tempdir().unwrap();
     let target = start(test_config(target_dir.path()).await).await;
-    let loaded = backup::read(&file).unwrap();
-    backup::restore(&target.db, &loaded, false).await.unwrap();
+    backup::restore(&target.db, &file, false).await.unwrap();
     target.sign_in("admin@example.org").await;
     for view in VIEWS {
         assert_eq!(
@@ -147,11 +153,9 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
     let created = json_of(created, StatusCode::CREATED).await;
     assert!(created["id"].as_i64().unwrap() > 3);
 
-    let refused = backup::restore(&target.db, &loaded, false)
-        .await
-        .unwrap_err();
+    let refused = backup::restore(&target.db, &file, false).await.unwrap_err();
     assert!(refused.to_string().contains("--force"), "{refused}");
-    backup::restore(&target.db, &loaded, true).await.unwrap();
+    backup::restore(&target.db, &file, true).await.unwrap();
     let signed_out = target
         .client
         .get(format!("{}/api/auth/me", target.base))
@@ -167,10 +171,60 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
     assert_eq!(source.text(VIEWS[0]).await, target.text(VIEWS[0]).await);
 }
 
-#[test]
-fn a_file_that_is_not_a_backup_is_refused() {
+#[tokio::test]
+async fn a_file_that_is_not_a_whole_backup_restores_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("other.json");
-    std::fs::write(&file, r#"{"hello": "world"}"#).unwrap();
-    assert!(backup::read(&file).is_err());
+    let source = start(test_config(dir.path()).await).await;
+    create_account(&source.db, "admin@example.org", Role::Admin).await;
+    source.sign_in("admin@example.org").await;
+    for day in ["2025-01-02", "2025-01-03", "2025-01-04"] {
+        let body = json!({"donor_name": "Ada", "kind": "food", "quantity": "2", "donated_on": day});
+        source.post("/api/donations", body).await;
+    }
+    let whole = dir.path().join("whole.jsonl.gz");
+    backup::write(&source.db, &whole).await.unwrap();
+    let mut text = String::new();
+    GzDecoder::new(std::fs::File::open(&whole).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let rows = lines.iter().filter(|line| line.starts_with('{')).count() - 1;
+    assert_eq!(lines.last(), Some(&rows.to_string().as_str()));
+
+    let gzip = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        let mut out = GzEncoder::new(std::fs::File::create(&path).unwrap(), Compression::fast());
+        out.write_all(text.as_bytes()).unwrap();
+        out.finish().unwrap();
+        path
+    };
+    let cut_short = gzip("cut.jsonl.gz", &lines[..lines.len() - 2].join("\n"));
+    let miscounted = gzip(
+        "miscounted.jsonl.gz",
+        &[&lines[..lines.len() - 1], &[&*(rows + 1).to_string()]]
+            .concat()
+            .join("\n"),
+    );
+    let plain = dir.path().join("plain.json");
+    std::fs::write(&plain, r#"{"hello": "world"}"#).unwrap();
+    let not_a_backup = gzip("other.jsonl.gz", r#"{"hello": "world"}"#);
+
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = start(test_config(target_dir.path()).await).await;
+    for (file, reason) in [
+        (&cut_short, "ends early"),
+        (
+            &miscounted,
+            &*format!("says it holds {} rows but has {rows}", rows + 1),
+        ),
+        (&plain, "not a backup"),
+        (&not_a_backup, "not a backup"),
+    ] {
+        let refused = backup::restore(&target.db, file, false).await.unwrap_err();
+        assert!(format!("{refused:#}").contains(reason), "{refused:#}");
+        let donations = donation::Entity::find().count(&target.db).await.unwrap();
+        assert_eq!(donations, 0, "{} left rows behind", file.display());
+    }
+    backup::restore(&target.db, &whole, false).await.unwrap();
+    assert_eq!(donation::Entity::find().count(&target.db).await.unwrap(), 3);
 }

@@ -1,6 +1,7 @@
-//! What an instance does when its PostgreSQL database fails over or its credentials rotate. These
-//! tests need a PostgreSQL server (`TEST_POSTGRES_URL`), which `cargo xtask test` provides; on
-//! SQLite there is no network between the server and its database, so they have nothing to test.
+//! What an instance does when its database fails over, its credentials rotate, or a newer version
+//! migrated it. Failover and credentials need a PostgreSQL server (`TEST_POSTGRES_URL`), which
+//! `cargo xtask test` provides; on SQLite there is no network and no login between the server and
+//! its database, so those tests have nothing to test there.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -330,4 +331,69 @@ async fn credentials_rotated_under_load_are_taken_without_a_restart_or_an_error(
         .map(|row| row.try_get::<String>("", "owner").unwrap())
         .collect();
     assert_eq!(owners, [owner]);
+}
+
+#[tokio::test]
+async fn the_application_login_takes_over_a_schema_an_administrator_made() {
+    let Some(_) = postgres_server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let admin_url = test_config(dir.path()).await.database.url;
+    let as_admin = DatabaseConfig::at(&admin_url);
+    database::connect_and_migrate(&as_admin).await.unwrap();
+    let login = format!("{}_app", admin_url.rsplit_once('/').unwrap().1);
+    for _ in 0..2 {
+        database::provision_app_user(&as_admin, &login, "a-password-long-enough")
+            .await
+            .unwrap();
+    }
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    let owners: Vec<String> = admin
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT DISTINCT pg_get_userbyid(c.relowner)::text AS owner FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'i')",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "owner").unwrap())
+        .collect();
+    assert_eq!(owners, std::slice::from_ref(&login));
+
+    let short = database::provision_app_user(&as_admin, &login, "short").await;
+    assert!(short.is_err());
+    let odd = database::provision_app_user(&as_admin, "Robert'); DROP", "a-password-long-enough");
+    assert!(odd.await.is_err());
+}
+
+/// Rolling a release back starts the previous version on a database the new one migrated.
+#[tokio::test]
+async fn a_database_a_newer_version_migrated_still_starts_the_older_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path()).await;
+    let db = database::connect_and_migrate(&config.database)
+        .await
+        .unwrap();
+    db.execute_unprepared(
+        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_from_a_newer_release', 0)",
+    )
+    .await
+    .unwrap();
+    let app = spawn_app_in(dir, config.clone()).await;
+    assert_eq!(app.get("/api/ready").await.status(), StatusCode::OK);
+
+    // A database that lacks one of this version's migrations as well cannot be served.
+    db.execute_unprepared("DELETE FROM seaql_migrations WHERE version = 'm0006_versions'")
+        .await
+        .unwrap();
+    let refused = database::connect_and_migrate(&config.database)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{refused:#}").contains("m9999_from_a_newer_release"),
+        "{refused:#}"
+    );
 }
