@@ -142,6 +142,8 @@ pub struct Config {
     #[arg(long, env = "INSTANCE_ID", global = true)]
     pub instance_id: Option<String>,
     #[command(flatten)]
+    pub error_tracking: ErrorTrackingConfig,
+    #[command(flatten)]
     pub security: SecurityConfig,
     #[command(flatten)]
     pub shutdown: ShutdownConfig,
@@ -162,6 +164,17 @@ impl Config {
                 .unwrap_or_else(|| "localhost".to_owned())
         })
     }
+}
+
+/// Where errors are reported besides the log.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ErrorTrackingConfig {
+    /// Report panics and error-level events (every 5xx's cause) to this Sentry DSN.
+    #[arg(long, env = "SENTRY_DSN", global = true, hide_env_values = true)]
+    pub sentry_dsn: Option<String>,
+    /// The environment reports are filed under, e.g. `production`.
+    #[arg(long, env = "SENTRY_ENVIRONMENT", global = true)]
+    pub sentry_environment: Option<String>,
 }
 
 /// Which database to use and as whom.

@@ -9,6 +9,7 @@ pub mod database;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod error_tracking;
 pub mod extract;
 pub mod jobs;
 pub mod lease;

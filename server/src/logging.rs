@@ -1,18 +1,24 @@
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use crate::error_tracking;
 
 /// Logs to stderr, so stdout carries only what a command prints (such as `server job run`'s
 /// summary): readable lines on a terminal, JSON lines otherwise (for log collectors).
-/// `RUST_LOG` sets the filter; the default is `info`.
+/// `RUST_LOG` sets the filter; the default is `info`. Error-level events also go to error
+/// tracking when it is on.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(error_tracking::layer());
     if std::io::stderr().is_terminal() {
-        builder.init();
+        registry.with(lines).init();
     } else {
-        builder.json().flatten_event(true).init();
+        registry.with(lines.json().flatten_event(true)).init();
     }
 }

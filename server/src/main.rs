@@ -3,8 +3,8 @@ use std::time::Duration;
 use app::jobs::RunStatus;
 use server::commands;
 use server::config::{Cli, Command, DatabaseCommand, JobCommand, UsersCommand};
-use server::logging;
 use server::startup::Application;
+use server::{error_tracking, logging};
 
 /// Password hashing takes about 19 MiB a run. The system allocator keeps such blocks after they
 /// are freed, so a burst of sign-ins left hundreds of megabytes resident for good; mimalloc gives
@@ -27,6 +27,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse_settings();
+    let _reporting = error_tracking::init(&cli.config.error_tracking);
     logging::init();
     let config = &cli.config;
     match cli.command {

@@ -12,7 +12,7 @@ use axum::routing::any;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Config, ShutdownConfig};
@@ -26,7 +26,7 @@ use crate::services::greeting::GreetingCache;
 use crate::services::passwords::Passwords;
 use crate::state::{AppState, Security, Shared};
 use crate::storage;
-use crate::{demo, metrics, routes, web};
+use crate::{demo, error_tracking, metrics, routes, web};
 
 /// A server whose listener is bound and whose database is migrated, ready to run.
 pub struct Application {
@@ -208,9 +208,15 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
                 DefaultOnResponse::new()
                     .level(Level::INFO)
                     .latency_unit(tower_http::LatencyUnit::Millis),
-            ),
+            )
+            // A 5xx's cause is logged at error level where it happens; this line only repeats
+            // the status, so it stays below the level error tracking reports.
+            .on_failure(DefaultOnFailure::new().level(Level::WARN)),
     );
-    web::with_request_id(web::with_cors(traced, &state.security.allowed_origins))
+    web::with_request_id(web::with_cors(
+        error_tracking::per_request(traced),
+        &state.security.allowed_origins,
+    ))
 }
 
 /// What [`gate`] needs.

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "migration",
             "storage",
             "logging",
+            "error_tracking",
             "metrics",
             "lease",
             "redact",

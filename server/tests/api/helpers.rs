@@ -8,7 +8,8 @@ use reqwest::{Client, Response, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use server::config::{
-    Config, DatabaseConfig, JobsConfig, SecurityConfig, ShutdownConfig, TimeoutsConfig,
+    Config, DatabaseConfig, ErrorTrackingConfig, JobsConfig, SecurityConfig, ShutdownConfig,
+    TimeoutsConfig,
 };
 use server::services::accounts;
 use server::services::passwords::Passwords;
@@ -60,6 +61,7 @@ pub async fn test_config(dir: &Path) -> Config {
         metrics_token: None,
         greeting_cache_ms: 1000,
         instance_id: None,
+        error_tracking: ErrorTrackingConfig::default(),
         security: SecurityConfig::default(),
         shutdown: ShutdownConfig::default(),
         timeouts: TimeoutsConfig::default(),

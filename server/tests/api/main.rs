@@ -10,6 +10,7 @@ mod auth;
 mod backup;
 mod data_sync;
 mod database;
+mod error_tracking;
 mod errors;
 mod health;
 mod hello;
