@@ -12,6 +12,7 @@ use axum::routing::any;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -185,6 +186,9 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
             },
             gate,
         ))
+        // The API's JSON and CSV, compressed as the client accepts; the app's files come
+        // compressed already, from the build.
+        .layer(CompressionLayer::new())
         .with_state(state.clone())
         .fallback_service(app_files)
         .layer(CatchPanicLayer::custom(panic_response));

@@ -122,3 +122,33 @@ async fn hashed_assets_are_cached_for_good_and_the_page_is_revalidated() {
         );
     }
 }
+
+#[tokio::test]
+async fn api_answers_come_compressed_to_clients_that_accept_it() {
+    let app = spawn_app().await;
+    for _ in 0..30 {
+        app.donate("food", "1.5").await;
+    }
+    let plain = app.get("/api/donations?per_page=100").await;
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+    for encoding in ["br", "gzip"] {
+        let response = app
+            .client
+            .get(app.url("/api/donations?per_page=100"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        let compressed = response.bytes().await.unwrap();
+        assert!(
+            compressed.len() * 4 < plain.len(),
+            "{encoding}: {} of {} bytes",
+            compressed.len(),
+            plain.len()
+        );
+    }
+}
