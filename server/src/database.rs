@@ -23,6 +23,9 @@ const URL_FILE_CHECK: Duration = Duration::from_secs(5);
 /// exhausted, and the client is better told at once to try again than kept waiting.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Rows a SQLite query may read ahead of its reader.
+const SQLITE_ROWS_IN_FLIGHT: usize = 4096;
+
 /// Opens the database and brings its schema up to date.
 pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<DatabaseConnection> {
     let url = current_url(config)?;
@@ -96,7 +99,11 @@ async fn connect(
     options
         .sqlx_logging(false)
         .max_connections(16)
-        .acquire_timeout(ACQUIRE_TIMEOUT);
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        // SQLite hands each row from its worker thread to the reader through a queue; with room
+        // for only a few rows the two threads wake each other for nearly every row, which made
+        // reading a large table (a backup) ten times slower than the reading itself.
+        .map_sqlx_sqlite_opts(|sqlite| sqlite.row_buffer_size(SQLITE_ROWS_IN_FLIGHT));
     if let Some(role) = role {
         let set_role = format!("SET ROLE {}", quoted_identifier(role)?);
         options.map_sqlx_postgres_pool_opts(move |pool| {
