@@ -1,4 +1,5 @@
-//! The inventory and donor reports, computed with grouped sums in the database.
+//! The inventory and donor reports, read from the totals the ledger keeps (see
+//! [`super::aggregates`]).
 
 use std::collections::BTreeMap;
 
@@ -7,50 +8,41 @@ use app::ledger::Kind;
 use app::reports::{DonorRow, InventoryRow, KindTotal};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, Func};
+
+use super::aggregates::sum_of;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::parse_kind;
-use crate::entities::{distribution, donation};
+use crate::entities::{donation, ledger_daily_total};
 
-/// `CAST(SUM(column) AS BIGINT)`: PostgreSQL sums a bigint into a numeric otherwise.
-fn sum_of(column: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
-    Func::cast_as(Func::sum(Expr::col(column)), Alias::new("bigint")).into()
-}
-
-fn totals_by_kind(rows: Vec<(String, i64)>) -> Result<BTreeMap<Kind, i64>, DbErr> {
+fn totals_by_kind(rows: Vec<(String, i64, i64)>) -> Result<BTreeMap<Kind, (i64, i64)>, DbErr> {
     rows.into_iter()
-        .map(|(kind, total)| Ok((parse_kind(&kind)?, total)))
+        .map(|(kind, donated, distributed)| Ok((parse_kind(&kind)?, (donated, distributed))))
         .collect()
 }
 
-/// Donated, distributed and balance of every kind, counting records dated on or before `as_of`.
+/// Donated, distributed and balance of every kind, counting records dated on or before `as_of`:
+/// a sum over the daily totals (a few thousand rows for years of records), not over the records.
 pub async fn inventory(
     db: &DatabaseConnection,
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<InventoryRow>, DbErr> {
-    let mut donated = donation::Entity::find()
+    let mut sums = ledger_daily_total::Entity::find()
         .select_only()
-        .column(donation::Column::Kind)
-        .expr(sum_of(donation::Column::Quantity))
-        .group_by(donation::Column::Kind);
-    let mut distributed = distribution::Entity::find()
-        .select_only()
-        .column(distribution::Column::Kind)
-        .expr(sum_of(distribution::Column::Quantity))
-        .group_by(distribution::Column::Kind);
+        .column(ledger_daily_total::Column::Kind)
+        .expr(sum_of(ledger_daily_total::Column::Donated))
+        .expr(sum_of(ledger_daily_total::Column::Distributed))
+        .group_by(ledger_daily_total::Column::Kind);
     if let Some(day) = as_of {
-        donated = donated.filter(donation::Column::DonatedOn.lte(day));
-        distributed = distributed.filter(distribution::Column::DistributedOn.lte(day));
+        sums = sums.filter(ledger_daily_total::Column::Day.lte(day));
     }
-    let donated = totals_by_kind(donated.into_tuple().all(db).await?)?;
-    let distributed = totals_by_kind(distributed.into_tuple().all(db).await?)?;
+    let totals = totals_by_kind(sums.into_tuple().all(db).await?)?;
     Ok(Kind::ALL
         .into_iter()
         .map(|kind| {
-            let came_in = donated.get(&kind).copied().unwrap_or(0);
-            let went_out = distributed.get(&kind).copied().unwrap_or(0);
+            let (came_in, went_out) = totals.get(&kind).copied().unwrap_or_default();
             InventoryRow {
                 kind,
                 donated: Quantity::from_hundredths(came_in),
