@@ -44,7 +44,8 @@ fn trimmed(text: Option<String>) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
-fn donor_key(name: &str) -> String {
+/// The key that groups a donor's donations: names equal after trimming and ignoring case.
+pub(crate) fn donor_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
