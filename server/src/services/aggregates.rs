@@ -17,8 +17,8 @@ use app::Quantity;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, IntoIden, OnConflict, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Set,
+    AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, IsolationLevel, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::entities::{distribution, donation, donor_kind_total, donor_total, ledger_daily_total};
@@ -499,9 +499,22 @@ fn compare<K: Ord, V: PartialEq>(
     }
 }
 
-/// Every aggregate row that differs from what the records give; none when all is well.
-pub async fn differences(db: &impl ConnectionTrait) -> Result<Vec<Difference>, DbErr> {
-    let (have, want) = (stored(db).await?, from_records(db).await?);
+/// Every aggregate row that differs from what the records give; none when all is well. Both are
+/// read from one snapshot, so writes made meanwhile cannot show up as differences.
+pub async fn differences(db: &DatabaseConnection) -> Result<Vec<Difference>, DbErr> {
+    let txn = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await?
+        }
+        // A SQLite transaction reads one snapshot from its first read on.
+        _ => db.begin().await?,
+    };
+    let (have, want) = (stored(&txn).await?, from_records(&txn).await?);
+    txn.commit().await?;
     let mut differences = Vec::new();
     compare(
         "ledger_daily_totals",

@@ -209,6 +209,62 @@ async fn a_corrupted_total_is_reported() {
     );
 }
 
+/// Runs `server check` against the app's database: its exit code and what it printed.
+async fn run_check(app: &TestApp) -> (Option<i32>, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("check")
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_check_command_exits_1_and_names_each_total_that_differs() {
+    let app = spawn_app().await;
+    let id = record(
+        &app,
+        "/api/donations",
+        json!({"donor_name": "Ada", "kind": "food", "quantity": "10", "donated_on": "2025-01-01"}),
+    )
+    .await;
+    record(
+        &app,
+        "/api/distributions",
+        json!({"kind": "food", "quantity": "4", "distributed_on": "2025-01-02"}),
+    )
+    .await;
+    let body =
+        json!({"donor_name": "Bea", "kind": "food", "quantity": "12", "donated_on": "2025-01-03"});
+    json_of(
+        app.put(&format!("/api/donations/{id}"), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    let (code, stdout) = run_check(&app).await;
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(stdout, "the reports' totals match the records\n");
+
+    donor_total::Entity::update_many()
+        .col_expr(donor_total::Column::Donations, Expr::value(7))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let (code, stdout) = run_check(&app).await;
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(
+        stdout,
+        "donor_totals \"bea\": stored name \"Bea\", 7 donations, quantity 12.00, 2025-01-03 to \
+         2025-01-03, records give name \"Bea\", 1 donations, quantity 12.00, 2025-01-03 to \
+         2025-01-03\n1 of the reports' totals differ from the records\n"
+    );
+}
+
 #[tokio::test]
 async fn the_migration_fills_the_totals_from_existing_records() {
     let dir = tempfile::tempdir().unwrap();

@@ -18,6 +18,8 @@ pub struct TestApp {
     /// Signed in as a staff member, who may use the ledger.
     pub client: Client,
     pub db: sea_orm::DatabaseConnection,
+    /// The address of `db`, for the server's commands.
+    pub database_url: String,
     /// The folder the order archive is written to.
     pub storage_dir: PathBuf,
     _dir: TempDir,
@@ -75,6 +77,7 @@ pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
 pub async fn spawn_app_configured(adjust: impl FnOnce(Config) -> Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let config = adjust(test_config(dir.path()).await);
+    let database_url = config.database_url.clone();
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
     let db = app.db().clone();
@@ -83,6 +86,7 @@ pub async fn spawn_app_configured(adjust: impl FnOnce(Config) -> Config) -> Test
         address,
         client: new_client(),
         db,
+        database_url,
         storage_dir: dir.path().join("storage"),
         _dir: dir,
     };
