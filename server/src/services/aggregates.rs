@@ -5,12 +5,11 @@
 //! [`AggregateChange`]. Sums and counts move by atomic upserts (`x = x + excluded.x`), never by a
 //! read followed by a write, so concurrent writers on SQLite and PostgreSQL cannot lose each
 //! other's changes. A donor's name and first and last dates cannot be taken back by a delta, so a
-//! donor that loses a donation has its row recomputed from its donations (see
-//! [`recompute_donor`]). [`differences`] checks all of it against the records; [`rebuild`]
+//! donor that loses the donation that set one of them has its row recomputed from its donations
+//! (see [`take_from_donor`]). [`differences`] checks all of it against the records; [`rebuild`]
 //! rewrites it from them.
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
 use std::fmt;
 
 use app::Quantity;
@@ -59,23 +58,29 @@ fn count_of(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
     Func::cast_as(Func::count(Expr::col(column)), Alias::new("bigint")).into()
 }
 
-/// What one donor's row gains from donations added by one write.
+/// One donation's part in its donor's row.
 #[derive(Debug, Clone)]
-struct DonorGain {
+struct DonorPart {
     name: String,
-    donations: i64,
     quantity: i64,
-    first: NaiveDate,
-    last: NaiveDate,
+    day: NaiveDate,
 }
 
-#[derive(Debug, Clone)]
-enum DonorChange {
-    /// Only added donations: the row moves by an upsert.
-    Gain(DonorGain),
-    /// A donation left the donor: the row is recomputed from the donations. The name and date of
-    /// the removed donation only stand in until then (see [`recompute_donor`]).
-    Recompute { name: String, day: NaiveDate },
+impl DonorPart {
+    fn of(record: &donation::Model) -> Self {
+        Self {
+            name: record.donor_name.clone(),
+            quantity: record.quantity,
+            day: record.donated_on,
+        }
+    }
+}
+
+/// The donations one write adds to and takes from one donor.
+#[derive(Debug, Default)]
+struct DonorChange {
+    added: Vec<DonorPart>,
+    removed: Vec<DonorPart>,
 }
 
 /// How one ledger write changes the aggregates, applied by [`AggregateChange::apply`] after the
@@ -92,40 +97,15 @@ pub struct AggregateChange {
 impl AggregateChange {
     pub fn donation_added(mut self, record: &donation::Model) -> Self {
         self.donation(record, 1);
-        let gain = DonorGain {
-            name: record.donor_name.clone(),
-            donations: 1,
-            quantity: record.quantity,
-            first: record.donated_on,
-            last: record.donated_on,
-        };
-        match self.donors.entry(record.donor_key.clone()) {
-            Entry::Vacant(vacant) => {
-                vacant.insert(DonorChange::Gain(gain));
-            }
-            Entry::Occupied(mut occupied) => {
-                // A recomputed row reads this donation too, being written before `apply`.
-                if let DonorChange::Gain(sum) = occupied.get_mut() {
-                    sum.name = Ord::min(sum.name.clone(), gain.name);
-                    sum.donations += 1;
-                    sum.quantity += gain.quantity;
-                    sum.first = Ord::min(sum.first, gain.first);
-                    sum.last = Ord::max(sum.last, gain.last);
-                }
-            }
-        }
+        let donor = self.donors.entry(record.donor_key.clone()).or_default();
+        donor.added.push(DonorPart::of(record));
         self
     }
 
     pub fn donation_removed(mut self, record: &donation::Model) -> Self {
         self.donation(record, -1);
-        self.donors.insert(
-            record.donor_key.clone(),
-            DonorChange::Recompute {
-                name: record.donor_name.clone(),
-                day: record.donated_on,
-            },
-        );
+        let donor = self.donors.entry(record.donor_key.clone()).or_default();
+        donor.removed.push(DonorPart::of(record));
         self
     }
 
@@ -177,11 +157,12 @@ impl AggregateChange {
             add_to_donor_kind(txn, &key, &kind, donations, quantity).await?;
         }
         for (key, change) in self.donors {
-            match change {
-                DonorChange::Gain(gain) => add_to_donor(txn, &key, gain).await?,
-                DonorChange::Recompute { name, day } => {
-                    recompute_donor(txn, &key, &name, day).await?;
+            if change.removed.is_empty() {
+                for part in change.added {
+                    add_to_donor(txn, &key, part).await?;
                 }
+            } else {
+                take_from_donor(txn, &key, change).await?;
             }
         }
         Ok(())
@@ -259,15 +240,16 @@ async fn add_to_donor_kind(
     Ok(())
 }
 
-async fn add_to_donor(txn: &impl ConnectionTrait, key: &str, gain: DonorGain) -> Result<(), DbErr> {
+/// Adds one donation to its donor's row, by an upsert.
+async fn add_to_donor(txn: &impl ConnectionTrait, key: &str, part: DonorPart) -> Result<(), DbErr> {
     use donor_total::{ActiveModel, Column, Entity};
     Entity::insert(ActiveModel {
         donor_key: Set(key.to_owned()),
-        donor_name: Set(gain.name),
-        donations: Set(gain.donations),
-        quantity: Set(gain.quantity),
-        first_donated_on: Set(gain.first),
-        last_donated_on: Set(gain.last),
+        donor_name: Set(part.name),
+        donations: Set(1),
+        quantity: Set(part.quantity),
+        first_donated_on: Set(part.day),
+        last_donated_on: Set(part.day),
     })
     .on_conflict(
         OnConflict::column(Column::DonorKey)
@@ -292,25 +274,30 @@ async fn add_to_donor(txn: &impl ConnectionTrait, key: &str, gain: DonorGain) ->
     Ok(())
 }
 
-/// Rewrites one donor's row from its donations. The row is locked first (by an upsert that
-/// touches it, or creates it from `name` and `day` if it is missing), and only then are the
-/// donations read: a concurrent write that got the row first has committed by then, so its
-/// donation is counted (PostgreSQL reads each statement at its start); one that comes later waits
-/// for this transaction and then adds its own delta to what is written here.
-async fn recompute_donor(
+/// Takes the removed donations off one donor's row and adds the added ones (all already written
+/// to the donations table).
+///
+/// The row is locked first, by an upsert that touches it (or, were it missing, creates a stand-in
+/// from a removed donation), and only then read. Counts and sums then move by the difference. A
+/// name or date cannot be taken back by a difference, so when a removed donation was on the
+/// donor's first or last day, or spelled the name shown, the row is recomputed from the donor's
+/// donations instead (see [`recompute_donor`]).
+async fn take_from_donor(
     txn: &impl ConnectionTrait,
     key: &str,
-    name: &str,
-    day: NaiveDate,
+    change: DonorChange,
 ) -> Result<(), DbErr> {
     use donor_total::{ActiveModel, Column, Entity};
+    let Some(stand_in) = change.removed.first() else {
+        return Ok(());
+    };
     Entity::insert(ActiveModel {
         donor_key: Set(key.to_owned()),
-        donor_name: Set(name.to_owned()),
+        donor_name: Set(stand_in.name.clone()),
         donations: Set(0),
         quantity: Set(0),
-        first_donated_on: Set(day),
-        last_donated_on: Set(day),
+        first_donated_on: Set(stand_in.day),
+        last_donated_on: Set(stand_in.day),
     })
     .on_conflict(
         OnConflict::column(Column::DonorKey)
@@ -320,6 +307,39 @@ async fn recompute_donor(
     .exec_without_returning(txn)
     .await?;
 
+    let row = Entity::find_by_id(key.to_owned()).one(txn).await?;
+    let needs_recompute = row.is_none_or(|row| {
+        row.donations == 0
+            || change.removed.iter().any(|part| {
+                part.day == row.first_donated_on
+                    || part.day == row.last_donated_on
+                    || part.name == row.donor_name
+            })
+    });
+    if needs_recompute {
+        return recompute_donor(txn, key).await;
+    }
+    let count = i64::try_from(change.removed.len()).unwrap_or(i64::MAX);
+    let quantity: i64 = change.removed.iter().map(|part| part.quantity).sum();
+    Entity::update_many()
+        .col_expr(Column::Donations, Expr::col(Column::Donations).sub(count))
+        .col_expr(Column::Quantity, Expr::col(Column::Quantity).sub(quantity))
+        .filter(Column::DonorKey.eq(key))
+        .exec(txn)
+        .await?;
+    for part in change.added {
+        add_to_donor(txn, key, part).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites one donor's row, locked by the caller, from its donations. Being locked before the
+/// donations are read is what keeps this exact under concurrent writes: a write that got the row
+/// first has committed by then, so its donation is counted (PostgreSQL reads each statement as of
+/// its start); one that comes later waits for this transaction and then adds its own difference
+/// to what is written here.
+async fn recompute_donor(txn: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    use donor_total::{ActiveModel, Entity};
     let row = donor_rows(donation::Entity::find().filter(donation::Column::DonorKey.eq(key)))
         .one(txn)
         .await?;
