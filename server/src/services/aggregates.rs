@@ -109,12 +109,14 @@ impl AggregateChange {
         self
     }
 
-    pub fn distribution_added(self, record: &distribution::Model) -> Self {
-        self.distribution(record, 1)
+    pub fn distribution_added(mut self, record: &distribution::Model) -> Self {
+        self.distribution(record, 1);
+        self
     }
 
-    pub fn distribution_removed(self, record: &distribution::Model) -> Self {
-        self.distribution(record, -1)
+    pub fn distribution_removed(mut self, record: &distribution::Model) -> Self {
+        self.distribution(record, -1);
+        self
     }
 
     fn donation(&mut self, record: &donation::Model, sign: i64) {
@@ -131,13 +133,12 @@ impl AggregateChange {
         donor.1 += sign * record.quantity;
     }
 
-    fn distribution(mut self, record: &distribution::Model, sign: i64) -> Self {
+    fn distribution(&mut self, record: &distribution::Model, sign: i64) {
         let day = self
             .daily
             .entry((record.kind.clone(), record.distributed_on))
             .or_default();
         day.1 += sign * record.quantity;
-        self
     }
 
     /// Applies the change inside the write's transaction `txn`, after the record is written.
@@ -631,4 +632,69 @@ pub async fn rebuild(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn donation(donor: &str, kind: &str, quantity: i64, on: &str) -> donation::Model {
+        let now = chrono::Utc::now();
+        donation::Model {
+            id: 1,
+            donor_name: donor.to_owned(),
+            donor_key: donor.trim().to_lowercase(),
+            kind: kind.to_owned(),
+            quantity,
+            donated_on: day(on),
+            note: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_correction_on_the_same_day_kind_and_donor_moves_only_the_difference() {
+        let change = AggregateChange::default()
+            .donation_removed(&donation("Ada", "food", 500, "2025-01-01"))
+            .donation_added(&donation("ada", "food", 700, "2025-01-01"));
+        assert_eq!(
+            change.daily,
+            BTreeMap::from([(("food".to_owned(), day("2025-01-01")), (200, 0))])
+        );
+        assert_eq!(
+            change.donor_kinds,
+            BTreeMap::from([(("ada".to_owned(), "food".to_owned()), (0, 200))])
+        );
+        let donor = &change.donors["ada"];
+        assert_eq!((donor.added.len(), donor.removed.len()), (1, 1));
+    }
+
+    #[test]
+    fn a_correction_to_another_donor_kind_and_day_leaves_one_and_joins_the_other() {
+        let change = AggregateChange::default()
+            .donation_removed(&donation("Ada", "food", 500, "2025-01-01"))
+            .donation_added(&donation("Bea", "money", 700, "2025-02-01"));
+        assert_eq!(
+            change.daily,
+            BTreeMap::from([
+                (("food".to_owned(), day("2025-01-01")), (-500, 0)),
+                (("money".to_owned(), day("2025-02-01")), (700, 0)),
+            ])
+        );
+        assert_eq!(
+            change.donor_kinds,
+            BTreeMap::from([
+                (("ada".to_owned(), "food".to_owned()), (-1, -500)),
+                (("bea".to_owned(), "money".to_owned()), (1, 700)),
+            ])
+        );
+        assert!(change.donors["ada"].added.is_empty());
+        assert!(change.donors["bea"].removed.is_empty());
+    }
 }
