@@ -3,6 +3,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use server::backup;
 use server::config::Config;
+use server::services::aggregates;
 use server::startup::Application;
 
 use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
@@ -126,6 +127,11 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
     let target = start(test_config(target_dir.path()).await).await;
     let loaded = backup::read(&file).unwrap();
     backup::restore(&target.db, &loaded, false).await.unwrap();
+    let differences = aggregates::differences(&target.db).await.unwrap();
+    assert!(
+        differences.is_empty(),
+        "the reports' totals are rebuilt: {differences:?}"
+    );
     target.sign_in("admin@example.org").await;
     for view in VIEWS {
         assert_eq!(
