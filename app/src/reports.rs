@@ -3,8 +3,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::Kind;
+use crate::error::{Checker, FieldErrors};
+use crate::ledger::{Kind, MAX_NAME_CHARS};
+use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::text::check_length;
 
 /// Query of the inventory report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +31,136 @@ pub struct InventoryRow {
     pub balance: Quantity,
 }
 
+/// The order of the donor report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum DonorSort {
+    /// By name, ignoring case and surrounding spaces.
+    #[default]
+    Name,
+    /// By the donor's quantities summed over every kind, dollars and units of goods counted
+    /// alike: a ranking by how much was given overall, not by value. Ties go by name.
+    Total,
+    /// By the date of the donor's latest donation. Ties go by name.
+    LastDonation,
+}
+
+impl DonorSort {
+    pub const ALL: [DonorSort; 3] = [DonorSort::Name, DonorSort::Total, DonorSort::LastDonation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DonorSort::Name => "name",
+            DonorSort::Total => "total",
+            DonorSort::LastDonation => "last_donation",
+        }
+    }
+}
+
+/// Ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+impl SortOrder {
+    pub const ALL: [SortOrder; 2] = [SortOrder::Asc, SortOrder::Desc];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+}
+
+/// The one of `all` that `name` calls `text`, or a message that lists the names.
+fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, text: &str) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|item| name(*item) == text)
+        .ok_or_else(|| {
+            let names: Vec<_> = all.iter().map(|item| name(*item)).collect();
+            format!("must be one of {}", names.join(", "))
+        })
+}
+
+impl TryFrom<String> for DonorSort {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        one_of(&DonorSort::ALL, DonorSort::as_str, &text)
+    }
+}
+
+impl TryFrom<String> for SortOrder {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        one_of(&SortOrder::ALL, SortOrder::as_str, &text)
+    }
+}
+
+/// Query of the donor report: one page of donors, in one order, optionally those whose name
+/// contains a text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DonorsQuery {
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
+    pub page: Option<u64>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub per_page: Option<u64>,
+    /// `name` (the default), `total` (the donor's quantities summed over every kind, dollars and
+    /// units of goods counted alike) or `last_donation`. Ties go by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub sort: Option<DonorSort>,
+    /// Ascending by default for `name`, descending for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub order: Option<SortOrder>,
+    /// Part of the donor's name, in any case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
+    pub q: Option<String>,
+}
+
+impl DonorsQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        paging::check(&mut checker, self.page, self.per_page);
+        if let Some(q) = &self.q {
+            check_length(&mut checker, "q", q, 0, MAX_NAME_CHARS);
+        }
+        checker.finish()
+    }
+
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
+    }
+
+    pub fn sort(&self) -> DonorSort {
+        self.sort.unwrap_or_default()
+    }
+
+    /// The order asked for, or the one that suits the sort: names A to Z, the most and the
+    /// latest first.
+    pub fn order(&self) -> SortOrder {
+        self.order.unwrap_or(match self.sort() {
+            DonorSort::Name => SortOrder::Asc,
+            DonorSort::Total | DonorSort::LastDonation => SortOrder::Desc,
+        })
+    }
+}
+
 /// Everything one donor gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -44,4 +177,65 @@ pub struct DonorRow {
 pub struct KindTotal {
     pub kind: Kind,
     pub quantity: Quantity,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_order_suits_the_sort() {
+        let query = |sort| DonorsQuery {
+            sort,
+            ..DonorsQuery::default()
+        };
+        assert_eq!(query(None).order(), SortOrder::Asc);
+        assert_eq!(query(Some(DonorSort::Total)).order(), SortOrder::Desc);
+        assert_eq!(
+            query(Some(DonorSort::LastDonation)).order(),
+            SortOrder::Desc
+        );
+        let ascending = DonorsQuery {
+            order: Some(SortOrder::Asc),
+            ..query(Some(DonorSort::Total))
+        };
+        assert_eq!(ascending.order(), SortOrder::Asc);
+    }
+
+    #[test]
+    fn an_unknown_sort_or_order_names_the_choices() {
+        assert_eq!(
+            DonorSort::try_from("amount".to_owned()).unwrap_err(),
+            "must be one of name, total, last_donation"
+        );
+        assert_eq!(
+            SortOrder::try_from("up".to_owned()).unwrap_err(),
+            "must be one of asc, desc"
+        );
+        assert_eq!(
+            DonorSort::try_from("last_donation".to_owned()),
+            Ok(DonorSort::LastDonation)
+        );
+    }
+
+    #[test]
+    fn a_search_text_too_long_or_with_control_characters_is_rejected() {
+        let query = |q: String| DonorsQuery {
+            q: Some(q),
+            ..DonorsQuery::default()
+        };
+        assert_eq!(query("Ada".to_owned()).validate(), Ok(()));
+        assert!(
+            query("x".repeat(201))
+                .validate()
+                .unwrap_err()
+                .contains_key("q")
+        );
+        assert!(
+            query("a\u{0}b".to_owned())
+                .validate()
+                .unwrap_err()
+                .contains_key("q")
+        );
+    }
 }

@@ -26,13 +26,15 @@ use crate::entities::{
     greeting_user, job_run, job_state, order, order_item, product, session, source_version, user,
 };
 use crate::migration::Migrator;
+use crate::services::aggregates;
 
 const FORMAT: &str = "community-hub-backup";
 /// 2: gzip-compressed JSON lines, written and read a row at a time. 1 was one JSON document.
 const VERSION: u32 = 2;
 
 /// Hands every table's entity module to `$step!`, parents before children: the order rows are
-/// loaded in, and the reverse of the order they are cleared in. A new table is added here only.
+/// loaded in, and the reverse of the order they are cleared in. A new table is added here only;
+/// the reports' totals are left out, as a restore rebuilds them from the records.
 macro_rules! every_table {
     ($step:ident) => {
         $step!(
@@ -378,6 +380,8 @@ pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyho
     if let Some(name) = &table {
         load_into(&txn, name, &chunk).await?;
     }
+    // The reports' totals are not in the file: they follow from the records loaded here.
+    aggregates::rebuild(&txn).await?;
     // Sessions of the backup's time must not come back to life: everyone signs in again.
     session::Entity::delete_many().exec(&txn).await?;
     reset_sequences(&txn).await?;

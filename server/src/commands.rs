@@ -12,8 +12,8 @@ use crate::backup;
 use crate::config::Config;
 use crate::database::{self, connect_and_migrate};
 use crate::jobs::{JobName, Jobs, Trigger};
-use crate::services::accounts;
 use crate::services::passwords::Passwords;
+use crate::services::{accounts, aggregates};
 use crate::storage;
 
 /// Writes a backup of the whole database to `to`.
@@ -40,6 +40,21 @@ pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Resul
         restored.created_at
     );
     Ok(())
+}
+
+/// Recomputes the reports' totals from the records and prints each stored total that differs;
+/// returns how many differ.
+pub async fn check(config: &Config) -> anyhow::Result<usize> {
+    let db = connect_and_migrate(&config.database).await?;
+    let differences = aggregates::differences(&db).await?;
+    for difference in &differences {
+        println!("{difference}");
+    }
+    match differences.len() {
+        0 => println!("the reports' totals match the records"),
+        count => println!("{count} of the reports' totals differ from the records"),
+    }
+    Ok(differences.len())
 }
 
 /// Runs the job `name` once and prints its JSON summary as the last line; the summary tells

@@ -51,6 +51,9 @@ pub enum Command {
     /// Run or list the data jobs.
     #[command(subcommand)]
     Job(JobCommand),
+    /// Recompute the reports' totals from the donations and distributions and print every one
+    /// that differs from the stored totals; exit 1 if any does. Safe while the server runs.
+    Check,
     /// Load a backup into an empty database of either kind.
     Restore {
         /// The backup file to read.

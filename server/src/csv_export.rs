@@ -4,33 +4,53 @@ use std::borrow::Cow;
 
 use app::ledger::Kind;
 use app::reports::{DonorRow, InventoryRow};
+use axum::body::{Body, Bytes};
+use axum::http::HeaderName;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, TryStreamExt};
 
 use crate::error::ApiError;
 
 /// `records` (the header first) as a CSV attachment named `file_name`, every cell made inert.
 pub fn csv_response(file_name: &str, records: Vec<Vec<String>>) -> Result<Response, ApiError> {
+    Ok((attachment(file_name), csv_bytes(records)?).into_response())
+}
+
+/// A CSV attachment named `file_name` whose body is written as `chunks` yields it: for exports
+/// too large to hold whole. The status is sent before the first chunk, so a failure after it can
+/// only cut the body short; it is logged.
+pub fn csv_stream_response<S, E>(file_name: &str, chunks: S) -> Response
+where
+    S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+    E: std::fmt::Display + Into<axum::BoxError>,
+{
+    let chunks = chunks.inspect_err(|error| {
+        tracing::error!(%error, "a CSV download failed part way");
+    });
+    (attachment(file_name), Body::from_stream(chunks)).into_response()
+}
+
+fn attachment(file_name: &str) -> [(HeaderName, String); 2] {
+    [
+        (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ),
+    ]
+}
+
+/// `records` as CSV lines, every cell made inert.
+pub fn csv_bytes(records: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<Bytes> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for record in records {
-        writer
-            .write_record(record.iter().map(|cell| inert(cell).into_owned()))
-            .map_err(anyhow::Error::from)?;
+        writer.write_record(record.iter().map(|cell| inert(cell).into_owned()))?;
     }
-    let body = writer
+    let bytes = writer
         .into_inner()
         .map_err(|error| anyhow::anyhow!(error.to_string()))?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(Bytes::from(bytes))
 }
 
 pub fn inventory_header() -> Vec<String> {

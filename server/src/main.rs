@@ -39,6 +39,12 @@ async fn run() -> anyhow::Result<()> {
         }
         Some(Command::Backup { to }) => commands::backup(config, &to).await,
         Some(Command::Restore { from, force }) => commands::restore(config, &from, force).await,
+        Some(Command::Check) => {
+            if commands::check(config).await? > 0 {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Some(Command::Job(JobCommand::Run { name })) => {
             if commands::run_job(config, &name).await?.status == RunStatus::Failed {
                 std::process::exit(1);

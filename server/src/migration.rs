@@ -10,6 +10,7 @@ mod m0003_accounts;
 mod m0004_shop;
 mod m0005_pipeline;
 mod m0006_versions;
+mod m0007_aggregates;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_shop::Migration),
             Box::new(m0005_pipeline::Migration),
             Box::new(m0006_versions::Migration),
+            Box::new(m0007_aggregates::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Business rules, each inside a database transaction, independent of HTTP.
 
 pub mod accounts;
+pub mod aggregates;
 pub mod archive;
 pub mod balance;
 pub mod covid;

@@ -85,6 +85,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     let mut build = cargo();
     build.args(["build", "-p", "server", "--bin", "server"]);
     build.args(["--example", "bare_axum", "--example", "load"]);
+    build.args(["--example", "ledger_data"]);
     if !quick {
         build.arg("--release");
     }
@@ -96,6 +97,19 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         load,
         burst: if quick { 10 } else { 100 },
         shop: if quick { (10, 100) } else { (100, 3000) },
+        ledger: if quick {
+            Ledger {
+                donations: 10_000,
+                distributions: 2_000,
+                donors: 500,
+            }
+        } else {
+            Ledger {
+                donations: 1_000_000,
+                distributions: 200_000,
+                donors: 20_000,
+            }
+        },
     };
     let rows = bench.measure()?;
     print_table(&rows, quick);
@@ -110,6 +124,15 @@ struct Bench<'a> {
     burst: usize,
     /// How many shoppers buy, and how many units of the product there are, in the checkout run.
     shop: (usize, u32),
+    /// The ledger the reports are read from.
+    ledger: Ledger,
+}
+
+/// The size of the ledger loaded for the report rows: five years of records.
+struct Ledger {
+    donations: u64,
+    distributions: u64,
+    donors: u64,
 }
 
 impl Bench<'_> {
@@ -208,6 +231,7 @@ impl Bench<'_> {
             unit: "orders/s",
             target: Target::AtLeast(1000.0),
         });
+        rows.extend(self.reports(scratch)?);
         rows.push(Row {
             measure: "order archive: orders stored as documents per second, from the checkout's start to the last document, vs checkout (orders/s)".to_owned(),
             ours: archived,
@@ -325,6 +349,75 @@ impl Bench<'_> {
             .as_f64()
             .context("a checkout summary without a rate")?;
         Ok((checkout, archived))
+    }
+
+    /// The reports over a ledger loaded straight into a SQLite file of their own: the median time
+    /// of each, as a staff member asks for it.
+    fn reports(&self, scratch: &Path) -> Result<Vec<Row>> {
+        let Ledger {
+            donations,
+            distributions,
+            donors,
+        } = self.ledger;
+        step(&format!(
+            "Reports: loading {donations} donations from {donors} donors and {distributions} distributions"
+        ));
+        let database = format!("sqlite://{}?mode=rwc", scratch.join("ledger.db").display());
+        exec(
+            Command::new(self.binaries.join("examples/ledger_data"))
+                .args(["--database", &database])
+                .args(["--donations", &donations.to_string()])
+                .args(["--distributions", &distributions.to_string()])
+                .args(["--donors", &donors.to_string()])
+                .args(["--years", "5"]),
+        )?;
+        exec(
+            Command::new(self.binaries.join("server"))
+                .args(["users", "create", "--email", "clerk@example.org"])
+                .args(["--name", "Clerk", "--role", "staff"])
+                .env("DATABASE_URL", &database)
+                .env("PASSWORD", "a clerk's password")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let (_server, port, _) = self.start_server(&database, &scratch.join("ledger-storage"))?;
+        let clerk = sign_in(
+            port,
+            r#"{"email": "clerk@example.org", "password": "a clerk's password"}"#,
+            "login",
+        )?;
+        let size = format!("{donations} donations + {distributions} distributions");
+        let as_of = format!("{}-06-30", current_year()? - 2);
+        let measures = [
+            (
+                format!("GET /api/reports/inventory over {size}"),
+                "/api/reports/inventory".to_owned(),
+            ),
+            (
+                format!("GET /api/reports/inventory?as_of over {size}"),
+                format!("/api/reports/inventory?as_of={as_of}"),
+            ),
+            (
+                format!("GET /api/reports/donors, a page by total, of {donors} donors"),
+                "/api/reports/donors?sort=total&per_page=50".to_owned(),
+            ),
+            (
+                format!("GET /api/reports/donors, a late page by name, of {donors} donors"),
+                format!("/api/reports/donors?per_page=50&page={}", donors / 100),
+            ),
+        ];
+        measures
+            .into_iter()
+            .map(|(measure, path)| {
+                Ok(Row {
+                    measure: format!("{measure} (median ms)"),
+                    ours: median_ms(port, &path, &clerk)?,
+                    anchor: None,
+                    unit: "ms",
+                    target: Target::AtMost(100.0),
+                })
+            })
+            .collect()
     }
 
     /// Starts the server and waits for its first 200: the process, its port, and how long it took.
@@ -446,6 +539,28 @@ fn sign_in(port: u16, body: &str, how: &str) -> Result<String> {
         .and_then(|cookie| cookie.split(';').next())
         .map(str::to_owned)
         .with_context(|| format!("{how} answered {} without a session", answer.status))
+}
+
+/// The median time of 21 answers to `GET path`, each of which must be a 200.
+fn median_ms(port: u16, path: &str, cookie: &str) -> Result<f64> {
+    let mut times = Vec::new();
+    for _ in 0..21 {
+        let started = Instant::now();
+        let answer = http::send(port, &format!("GET {path}"), Some(cookie), "")?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        if answer.status != 200 {
+            bail!("GET {path} answered {}: {}", answer.status, answer.body);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+/// This year, near enough: the report rows only need a day well inside the loaded five years.
+fn current_year() -> Result<u64> {
+    const SECONDS_PER_YEAR: u64 = 31_556_952;
+    let since_1970 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    Ok(1970 + since_1970.as_secs() / SECONDS_PER_YEAR)
 }
 
 /// The process's resident set, from `/proc`.

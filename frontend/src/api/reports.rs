@@ -1,7 +1,8 @@
 //! The inventory and donor reports, and their CSV downloads.
 
+use app::paging::Page;
 use app::paths;
-use app::reports::{DonorRow, InventoryQuery, InventoryRow};
+use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
 
 use super::{ApiError, get, url, with_query};
 
@@ -14,8 +15,8 @@ pub fn inventory_csv_url(query: &InventoryQuery) -> String {
     url(&with_query(paths::INVENTORY_REPORT_CSV, query))
 }
 
-pub async fn donors() -> Result<Vec<DonorRow>, ApiError> {
-    get(paths::DONORS_REPORT).await
+pub async fn donors(query: &DonorsQuery) -> Result<Page<DonorRow>, ApiError> {
+    get(&with_query(paths::DONORS_REPORT, query)).await
 }
 
 /// The link that downloads the donor report as CSV.

@@ -1,9 +1,10 @@
 use app::ledger::Kind;
-use app::reports::{DonorRow, InventoryQuery};
+use app::reports::{DonorRow, DonorsQuery, InventoryQuery};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::pager::Pager;
 use crate::{display_amount, ledger_version};
 
 #[component]
@@ -63,12 +64,23 @@ fn InventoryReport() -> impl IntoView {
     }
 }
 
+/// Donors per page of the donor report.
+const DONORS_PER_PAGE: u64 = 20;
+
 #[component]
 fn DonorReport() -> impl IntoView {
     let version = ledger_version();
+    let page = RwSignal::new(1_u64);
+    let search = RwSignal::new(String::new());
     let rows = LocalResource::new(move || {
         version.track();
-        api::reports::donors()
+        let query = DonorsQuery {
+            page: Some(page.get()),
+            per_page: Some(DONORS_PER_PAGE),
+            q: Some(search.get()).filter(|text| !text.trim().is_empty()),
+            ..DonorsQuery::default()
+        };
+        async move { api::reports::donors(&query).await }
     });
     view! {
         <section class="card" aria-labelledby="donors-heading">
@@ -76,12 +88,19 @@ fn DonorReport() -> impl IntoView {
                 <h2 id="donors-heading">"Donors"</h2>
                 <a class="button secondary small" href=api::reports::donors_csv_url() download>"Download donors CSV"</a>
             </div>
-            <Loaded resource=rows loading="Loading donors…" empty=|| "No donors yet." let:rows>
+            <div class="filters" role="search" aria-label="Find donors">
+                <div class="field">
+                    <label for="donor-search">"Donor"</label>
+                    <input id="donor-search" type="search" prop:value=move || search.get()
+                        on:input=move |event| { search.set(event_target_value(&event)); page.set(1); } />
+                </div>
+            </div>
+            <Loaded resource=rows loading="Loading donors…" empty=|| "No donors match." let:list>
                 <div class="table-wrap">
                     <table aria-label="Donors">
                         <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|row| view! {
+                            {list.items.into_iter().map(|row| view! {
                                 <tr>
                                     <td>{row.donor_name.clone()}</td>
                                     <td class="num">{row.donations}</td>
@@ -93,6 +112,7 @@ fn DonorReport() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <Pager page total=list.total per_page=DONORS_PER_PAGE />
             </Loaded>
         </section>
     }

@@ -1,12 +1,14 @@
+use app::paging::Page;
 use app::paths;
-use app::reports::{DonorRow, InventoryQuery, InventoryRow};
+use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use futures_util::{StreamExt, TryStreamExt, future, stream};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::csv_export::{self, csv_response};
+use crate::csv_export::{self, csv_response, csv_stream_response};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
@@ -46,18 +48,25 @@ async fn inventory(
 }
 
 /// Per donor (case and spaces ignored): how many donations, the first and last date, and the
-/// totals per kind.
+/// totals per kind; one page at a time, by name, total or latest donation, optionally only the
+/// donors whose name contains a text.
 #[utoipa::path(
     get,
     path = paths::DONORS_REPORT,
     tag = tag::REPORTS,
+    params(DonorsQuery),
     responses(
-        (status = 200, description = "One row per donor.", body = Vec<DonorRow>),
+        (status = 200, description = "One page of donors.", body = Page<DonorRow>),
+        (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),
     )
 )]
-async fn donors(State(state): State<AppState>) -> Result<Json<Vec<DonorRow>>, ApiError> {
-    Ok(Json(reports::donors(&state.db).await?))
+async fn donors(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<DonorsQuery>,
+) -> Result<Json<Page<DonorRow>>, ApiError> {
+    query.validate()?;
+    Ok(Json(reports::donors(&state.db, &query).await?))
 }
 
 /// The inventory report as a CSV file.
@@ -100,8 +109,8 @@ async fn inventory_csv(
     csv_response(&file_name, records)
 }
 
-/// The donor report as a CSV file: one row per donor, with one total column per kind so that
-/// spreadsheets can sum them.
+/// The donor report as a CSV file: every donor by name, with one total column per kind so that
+/// spreadsheets can sum them. Sent as it is read, a chunk of donors at a time.
 #[utoipa::path(
     get,
     path = paths::DONORS_REPORT_CSV,
@@ -121,9 +130,19 @@ async fn inventory_csv(
         (status = 500, response = openapi::Internal),
     )
 )]
-async fn donors_csv(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let rows = reports::donors(&state.db).await?;
-    let mut records = vec![csv_export::donor_header()];
-    records.extend(rows.iter().map(csv_export::donor_record));
-    csv_response("donors.csv", records)
+async fn donors_csv(State(state): State<AppState>) -> Response {
+    let header = stream::once(future::ready(csv_export::csv_bytes([
+        csv_export::donor_header(),
+    ])));
+    let rows = reports::donors_in_chunks(state.db.clone(), CSV_CHUNK)
+        .map_err(anyhow::Error::from)
+        .and_then(|rows| {
+            future::ready(csv_export::csv_bytes(
+                rows.iter().map(csv_export::donor_record),
+            ))
+        });
+    csv_stream_response("donors.csv", header.chain(rows))
 }
+
+/// Donors read per query of the donor CSV: a few hundred kilobytes of CSV at a time.
+const CSV_CHUNK: u64 = 1000;

@@ -1,7 +1,8 @@
 //! Recording and correcting donations and distributions.
 //!
 //! Every write runs in one transaction that adjusts the stock balance with a conditional update
-//! (see [`BalanceChange`]), so a refused write changes nothing. A correction starts by touching the
+//! (see [`BalanceChange`]) and, once the record is written, the reports' totals (see
+//! [`AggregateChange`]), so a refused write changes nothing. A correction starts by touching the
 //! record's `updated_at`: that write takes the record's lock first (a row lock on PostgreSQL, the
 //! write lock on SQLite), so the values read next cannot change before the transaction commits.
 
@@ -16,6 +17,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use super::aggregates::AggregateChange;
 use super::balance::{BalanceChange, BalanceError};
 use super::{fetch_page, parse_kind, record_id};
 use crate::clock::now;
@@ -42,7 +44,8 @@ fn trimmed(text: Option<String>) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
-fn donor_key(name: &str) -> String {
+/// The key that groups a donor's donations: names equal after trimming and ignoring case.
+pub(crate) fn donor_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
@@ -115,6 +118,10 @@ pub async fn record_donation(
     };
     fill_donation(&mut model, input, today);
     let stored = model.insert(&txn).await?;
+    AggregateChange::default()
+        .donation_added(&stored)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(to_donation(stored)?)
 }
@@ -138,6 +145,10 @@ pub async fn record_distribution(
     };
     fill_distribution(&mut model, input, today);
     let stored = model.insert(&txn).await?;
+    AggregateChange::default()
+        .distribution_added(&stored)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(to_distribution(stored)?)
 }
@@ -210,10 +221,15 @@ pub async fn update_donation(
         .add(input.kind, input.quantity.hundredths())
         .apply(&txn)
         .await?;
-    let mut model: donation::ActiveModel = old.into();
+    let mut model: donation::ActiveModel = old.clone().into();
     fill_donation(&mut model, input, today);
     model.updated_at = Set(now());
     let stored = model.update(&txn).await?;
+    AggregateChange::default()
+        .donation_removed(&old)
+        .donation_added(&stored)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(to_donation(stored)?)
 }
@@ -228,6 +244,10 @@ pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), Led
         .apply(&txn)
         .await?;
     donation::Entity::delete_by_id(id).exec(&txn).await?;
+    AggregateChange::default()
+        .donation_removed(&old)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -249,10 +269,15 @@ pub async fn update_distribution(
         .add(input.kind, -input.quantity.hundredths())
         .apply(&txn)
         .await?;
-    let mut model: distribution::ActiveModel = old.into();
+    let mut model: distribution::ActiveModel = old.clone().into();
     fill_distribution(&mut model, input, today);
     model.updated_at = Set(now());
     let stored = model.update(&txn).await?;
+    AggregateChange::default()
+        .distribution_removed(&old)
+        .distribution_added(&stored)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(to_distribution(stored)?)
 }
@@ -267,6 +292,10 @@ pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(),
         .apply(&txn)
         .await?;
     distribution::Entity::delete_by_id(id).exec(&txn).await?;
+    AggregateChange::default()
+        .distribution_removed(&old)
+        .apply(&txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

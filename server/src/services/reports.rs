@@ -1,56 +1,50 @@
-//! The inventory and donor reports, computed with grouped sums in the database.
+//! The inventory and donor reports, read from the totals the ledger keeps (see
+//! [`super::aggregates`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use app::Quantity;
 use app::ledger::Kind;
-use app::reports::{DonorRow, InventoryRow, KindTotal};
+use app::paging::Page;
+use app::reports::{DonorRow, DonorSort, DonorsQuery, InventoryRow, KindTotal, SortOrder};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, Func};
+use futures_util::{Stream, stream};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
-use super::parse_kind;
-use crate::entities::{distribution, donation};
+use super::aggregates::sum_of;
+use super::ledger::{donor_key, like_pattern};
+use super::{fetch_page, parse_kind};
+use crate::entities::{donor_kind_total, donor_total, ledger_daily_total};
 
-/// `CAST(SUM(column) AS BIGINT)`: PostgreSQL sums a bigint into a numeric otherwise.
-fn sum_of(column: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
-    Func::cast_as(Func::sum(Expr::col(column)), Alias::new("bigint")).into()
-}
-
-fn totals_by_kind(rows: Vec<(String, i64)>) -> Result<BTreeMap<Kind, i64>, DbErr> {
+fn totals_by_kind(rows: Vec<(String, i64, i64)>) -> Result<BTreeMap<Kind, (i64, i64)>, DbErr> {
     rows.into_iter()
-        .map(|(kind, total)| Ok((parse_kind(&kind)?, total)))
+        .map(|(kind, donated, distributed)| Ok((parse_kind(&kind)?, (donated, distributed))))
         .collect()
 }
 
-/// Donated, distributed and balance of every kind, counting records dated on or before `as_of`.
+/// Donated, distributed and balance of every kind, counting records dated on or before `as_of`:
+/// a sum over the daily totals (a few thousand rows for years of records), not over the records.
 pub async fn inventory(
     db: &DatabaseConnection,
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<InventoryRow>, DbErr> {
-    let mut donated = donation::Entity::find()
+    let mut sums = ledger_daily_total::Entity::find()
         .select_only()
-        .column(donation::Column::Kind)
-        .expr(sum_of(donation::Column::Quantity))
-        .group_by(donation::Column::Kind);
-    let mut distributed = distribution::Entity::find()
-        .select_only()
-        .column(distribution::Column::Kind)
-        .expr(sum_of(distribution::Column::Quantity))
-        .group_by(distribution::Column::Kind);
+        .column(ledger_daily_total::Column::Kind)
+        .expr(sum_of(ledger_daily_total::Column::Donated))
+        .expr(sum_of(ledger_daily_total::Column::Distributed))
+        .group_by(ledger_daily_total::Column::Kind);
     if let Some(day) = as_of {
-        donated = donated.filter(donation::Column::DonatedOn.lte(day));
-        distributed = distributed.filter(distribution::Column::DistributedOn.lte(day));
+        sums = sums.filter(ledger_daily_total::Column::Day.lte(day));
     }
-    let donated = totals_by_kind(donated.into_tuple().all(db).await?)?;
-    let distributed = totals_by_kind(distributed.into_tuple().all(db).await?)?;
+    let totals = totals_by_kind(sums.into_tuple().all(db).await?)?;
     Ok(Kind::ALL
         .into_iter()
         .map(|kind| {
-            let came_in = donated.get(&kind).copied().unwrap_or(0);
-            let went_out = distributed.get(&kind).copied().unwrap_or(0);
+            let (came_in, went_out) = totals.get(&kind).copied().unwrap_or_default();
             InventoryRow {
                 kind,
                 donated: Quantity::from_hundredths(came_in),
@@ -61,60 +55,103 @@ pub async fn inventory(
         .collect())
 }
 
-/// One row per donor (names equal after trimming and ignoring case), ordered by name.
-pub async fn donors(db: &DatabaseConnection) -> Result<Vec<DonorRow>, DbErr> {
-    let groups: Vec<(String, String, String, i64, NaiveDate, NaiveDate, i64)> =
-        donation::Entity::find()
-            .select_only()
-            .column(donation::Column::DonorKey)
-            .expr(Func::min(Expr::col(donation::Column::DonorName)))
-            .column(donation::Column::Kind)
-            .expr(Func::cast_as(
-                Func::count(Expr::col(donation::Column::Id)),
-                Alias::new("bigint"),
-            ))
-            .expr(Func::min(Expr::col(donation::Column::DonatedOn)))
-            .expr(Func::max(Expr::col(donation::Column::DonatedOn)))
-            .expr(sum_of(donation::Column::Quantity))
-            .group_by(donation::Column::DonorKey)
-            .group_by(donation::Column::Kind)
-            .order_by_asc(donation::Column::DonorKey)
-            .into_tuple()
+/// One page of the donor report in the query's order, of the donors whose name contains
+/// `query.q` in any case. Reads the page's rows of the donor totals and their kinds, nothing more.
+pub async fn donors(db: &DatabaseConnection, query: &DonorsQuery) -> Result<Page<DonorRow>, DbErr> {
+    let mut select = donor_total::Entity::find();
+    if let Some(text) = query
+        .q
+        .as_deref()
+        .map(donor_key)
+        .filter(|text| !text.is_empty())
+    {
+        select = select.filter(donor_total::Column::DonorKey.like(like_pattern(&text)));
+    }
+    let order = match query.order() {
+        SortOrder::Asc => Order::Asc,
+        SortOrder::Desc => Order::Desc,
+    };
+    select = match query.sort() {
+        DonorSort::Name => select,
+        DonorSort::Total => select.order_by(donor_total::Column::Quantity, order.clone()),
+        DonorSort::LastDonation => {
+            select.order_by(donor_total::Column::LastDonatedOn, order.clone())
+        }
+    };
+    // By name last: as the first order, or between donors that tie on it.
+    let name_order = match query.sort() {
+        DonorSort::Name => order,
+        DonorSort::Total | DonorSort::LastDonation => Order::Asc,
+    };
+    select = select.order_by(donor_total::Column::DonorKey, name_order);
+    let paging = query.paging();
+    let (rows, total) = fetch_page(db, select, paging).await?;
+    Ok(Page::new(with_kind_totals(db, rows).await?, total, paging))
+}
+
+/// Every donor by name, `size` at a time, each chunk read when the stream is polled: the donor
+/// CSV is written as it is read and never held whole. Each chunk is its own query, continuing
+/// after the last name of the one before.
+pub fn donors_in_chunks(
+    db: DatabaseConnection,
+    size: u64,
+) -> impl Stream<Item = Result<Vec<DonorRow>, DbErr>> {
+    // `None` once the last chunk is out; else the key to continue after (none at the start).
+    let start: Option<Option<String>> = Some(None);
+    stream::try_unfold(start, move |cursor| {
+        let db = db.clone();
+        async move {
+            let Some(after) = cursor else {
+                return Ok(None);
+            };
+            let mut select = donor_total::Entity::find()
+                .order_by_asc(donor_total::Column::DonorKey)
+                .limit(size);
+            if let Some(key) = after {
+                select = select.filter(donor_total::Column::DonorKey.gt(key));
+            }
+            let rows = select.all(&db).await?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            let next =
+                (rows.len() as u64 == size).then(|| rows.last().map(|row| row.donor_key.clone()));
+            Ok(Some((with_kind_totals(&db, rows).await?, next)))
+        }
+    })
+}
+
+/// The report rows of `rows`, with their per-kind totals read for these donors only.
+async fn with_kind_totals(
+    db: &DatabaseConnection,
+    rows: Vec<donor_total::Model>,
+) -> Result<Vec<DonorRow>, DbErr> {
+    let mut totals: HashMap<String, Vec<KindTotal>> = HashMap::new();
+    if !rows.is_empty() {
+        let keys = rows.iter().map(|row| row.donor_key.clone());
+        let kinds = donor_kind_total::Entity::find()
+            .filter(donor_kind_total::Column::DonorKey.is_in(keys))
             .all(db)
             .await?;
-
-    let mut donors: Vec<(String, DonorRow)> = Vec::new();
-    for (key, name, kind, count, first, last, total) in groups {
-        let total = KindTotal {
-            kind: parse_kind(&kind)?,
-            quantity: Quantity::from_hundredths(total),
-        };
-        let count = u64::try_from(count).unwrap_or_default();
-        match donors.last_mut() {
-            Some((last_key, row)) if *last_key == key => {
-                row.donations += count;
-                row.first_donated_on = row.first_donated_on.min(first);
-                row.last_donated_on = row.last_donated_on.max(last);
-                row.donor_name = row.donor_name.clone().min(name);
-                row.totals.push(total);
-            }
-            _ => donors.push((
-                key,
-                DonorRow {
-                    donor_name: name,
-                    donations: count,
-                    first_donated_on: first,
-                    last_donated_on: last,
-                    totals: vec![total],
-                },
-            )),
+        for row in kinds {
+            totals.entry(row.donor_key).or_default().push(KindTotal {
+                kind: parse_kind(&row.kind)?,
+                quantity: Quantity::from_hundredths(row.quantity),
+            });
         }
     }
-    Ok(donors
+    Ok(rows
         .into_iter()
-        .map(|(_, mut row)| {
-            row.totals.sort_by_key(|total| total.kind);
-            row
+        .map(|row| {
+            let mut totals = totals.remove(&row.donor_key).unwrap_or_default();
+            totals.sort_by_key(|total| total.kind);
+            DonorRow {
+                donor_name: row.donor_name,
+                donations: u64::try_from(row.donations).unwrap_or_default(),
+                first_donated_on: row.first_donated_on,
+                last_donated_on: row.last_donated_on,
+                totals,
+            }
         })
         .collect())
 }

@@ -21,6 +21,8 @@ pub struct TestApp {
     /// Signed in as a staff member, who may use the ledger.
     pub client: Client,
     pub db: sea_orm::DatabaseConnection,
+    /// The address of `db`, for the server's commands.
+    pub database_url: String,
     /// The folder the order archive is written to.
     pub storage_dir: PathBuf,
     _dir: TempDir,
@@ -85,6 +87,7 @@ pub async fn spawn_app_configured(adjust: impl FnOnce(Config) -> Config) -> Test
 
 /// Starts a server with `config`, whose files live in `dir`.
 pub async fn spawn_app_in(dir: TempDir, config: Config) -> TestApp {
+    let database_url = config.database.url.clone();
     let app = Application::build(config).await.expect("server starts");
     let address = app.address();
     let db = app.db().clone();
@@ -93,6 +96,7 @@ pub async fn spawn_app_in(dir: TempDir, config: Config) -> TestApp {
         address,
         client: new_client(),
         db,
+        database_url,
         storage_dir: dir.path().join("storage"),
         _dir: dir,
     };

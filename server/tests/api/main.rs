@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod aggregates;
 mod auth;
 mod backup;
 mod data_sync;

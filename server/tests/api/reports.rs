@@ -1,7 +1,34 @@
+use futures_util::TryStreamExt;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
+use server::services::reports;
 
-use crate::helpers::{json_of, spawn_app};
+use crate::helpers::{TestApp, error_of, json_of, spawn_app};
+
+/// Records one donation of each (donor, kind, quantity, day).
+async fn donate_all(app: &TestApp, donations: &[(&str, &str, &str, &str)]) {
+    for (donor, kind, quantity, day) in donations {
+        let body =
+            json!({"donor_name": donor, "kind": kind, "quantity": quantity, "donated_on": day});
+        json_of(app.post("/api/donations", &body).await, StatusCode::CREATED).await;
+    }
+}
+
+/// The donor names of one page of the donor report at `query`, and the number in all pages.
+async fn donor_names(app: &TestApp, query: &str) -> (Vec<String>, u64) {
+    let page = json_of(
+        app.get(&format!("/api/reports/donors?{query}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let names = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["donor_name"].as_str().unwrap().to_owned())
+        .collect();
+    (names, page["total"].as_u64().unwrap())
+}
 
 #[tokio::test]
 async fn inventory_lists_every_kind_even_when_empty() {
@@ -69,7 +96,9 @@ async fn donors_are_grouped_ignoring_case_and_spaces() {
             json!({"donor_name": donor, "kind": kind, "quantity": quantity, "donated_on": day});
         json_of(app.post("/api/donations", &body).await, StatusCode::CREATED).await;
     }
-    let rows = json_of(app.get("/api/reports/donors").await, StatusCode::OK).await;
+    let page = json_of(app.get("/api/reports/donors").await, StatusCode::OK).await;
+    assert_eq!(page["total"], 2);
+    let rows = &page["items"];
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert_eq!(rows[0]["donor_name"], "Bakery");
     let maria = &rows[1];
@@ -139,4 +168,122 @@ async fn a_donor_name_that_is_a_formula_is_exported_as_text() {
         row.starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\","),
         "{row}"
     );
+}
+
+#[tokio::test]
+async fn the_donor_report_pages_sorts_and_searches() {
+    let app = spawn_app().await;
+    donate_all(
+        &app,
+        &[
+            ("Cleo", "money", "100", "2025-01-01"),
+            ("bakery", "food", "30", "2025-03-01"),
+            ("Bakery Two", "food", "30", "2025-02-01"),
+            ("Ada", "food", "5", "2025-04-01"),
+            ("Ada", "money", "1", "2025-01-02"),
+        ],
+    )
+    .await;
+    let names = |list: &[&str]| {
+        list.iter()
+            .map(|name| (*name).to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    assert_eq!(
+        donor_names(&app, "").await,
+        (names(&["Ada", "bakery", "Bakery Two", "Cleo"]), 4)
+    );
+    assert_eq!(
+        donor_names(&app, "per_page=3&page=2").await,
+        (names(&["Cleo"]), 4)
+    );
+    assert_eq!(
+        donor_names(&app, "sort=name&order=desc&per_page=2").await,
+        (names(&["Cleo", "Bakery Two"]), 4)
+    );
+    // The most first, ties by name.
+    assert_eq!(
+        donor_names(&app, "sort=total").await.0,
+        names(&["Cleo", "bakery", "Bakery Two", "Ada"])
+    );
+    assert_eq!(
+        donor_names(&app, "sort=total&order=asc").await.0,
+        names(&["Ada", "bakery", "Bakery Two", "Cleo"])
+    );
+    assert_eq!(
+        donor_names(&app, "sort=last_donation").await.0,
+        names(&["Ada", "bakery", "Bakery Two", "Cleo"])
+    );
+    assert_eq!(
+        donor_names(&app, "q=%20BAKERY").await,
+        (names(&["bakery", "Bakery Two"]), 2)
+    );
+    assert_eq!(donor_names(&app, "q=100%25").await, (names(&[]), 0));
+}
+
+#[tokio::test]
+async fn a_bad_donor_report_query_is_a_422_naming_each_field() {
+    let app = spawn_app().await;
+    for (query, field, reason) in [
+        (
+            "sort=amount",
+            "sort",
+            "must be one of name, total, last_donation",
+        ),
+        ("order=up", "order", "must be one of asc, desc"),
+        ("per_page=101", "per_page", "must be between 1 and 100"),
+        ("page=0", "page", "must be between 1 and 100000"),
+    ] {
+        let error = error_of(
+            app.get(&format!("/api/reports/donors?{query}")).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(error["fields"][field], Value::from(reason), "{query}");
+    }
+    let long = "x".repeat(201);
+    let error = error_of(
+        app.get(&format!("/api/reports/donors?q={long}")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(error["fields"]["q"].is_string(), "{error}");
+}
+
+#[tokio::test]
+async fn the_donor_csv_streams_every_donor_in_name_order() {
+    let app = spawn_app().await;
+    donate_all(
+        &app,
+        &[
+            ("Cleo", "money", "1", "2025-01-01"),
+            ("Bea", "food", "2", "2025-01-02"),
+            ("Ada", "food", "3", "2025-01-03"),
+        ],
+    )
+    .await;
+    let response = app.get("/api/reports/donors.csv").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers().get("content-length").is_none(),
+        "sent as it is read, its length unknown up front"
+    );
+    let text = response.text().await.unwrap();
+    let donors: Vec<_> = text
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(donors, ["Ada", "Bea", "Cleo"]);
+
+    // Chunks continue after the previous chunk's last donor: none twice, none left out.
+    let chunks: Vec<Vec<String>> = reports::donors_in_chunks(app.db.clone(), 2)
+        .map_ok(|rows| rows.into_iter().map(|row| row.donor_name).collect())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(chunks, [vec!["Ada", "Bea"], vec!["Cleo"]]);
 }
