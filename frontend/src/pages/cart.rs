@@ -51,7 +51,7 @@ pub fn CartPage() -> impl IntoView {
         <SubmitResult result=checkout.result() />
         <Loaded resource=cart loading="Loading your cart…"
             empty=|| view! { "Your cart is empty. "<A href="/shop">"Browse the shop"</A> } let:cart>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Cart">
                 <table aria-label="Cart">
                     <thead><tr><th>"Product"</th><th class="num">"Price"</th><th>"Quantity"</th><th class="num">"Total"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>

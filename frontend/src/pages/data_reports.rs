@@ -165,7 +165,7 @@ fn BestYears(rows: Vec<BestYear>) -> impl IntoView {
                 </div>
             </div>
             <Show when=move || { total.get() > 0 } fallback=|| view! { <p class="muted">"No series match."</p> }>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Best year of each series">
                     <table aria-label="Best year of each series">
                         <thead><tr><th>"Series"</th><th>"Year"</th><th class="num">"Value"</th><th>"Note"</th></tr></thead>
                         <tbody>{shown}</tbody>
@@ -187,7 +187,7 @@ fn SeriesWithPopulation(rows: Vec<SeriesPopulation>) -> impl IntoView {
                 view! { <p class="muted">"No Q01 values in years with a population figure."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="group" aria-label="PRS30006032 Q01 with population">
                         <table aria-label="PRS30006032 Q01 with population">
                             <thead><tr><th>"Series"</th><th>"Year"</th><th>"Period"</th><th class="num">"Value"</th><th class="num">"Population"</th></tr></thead>
                             <tbody>

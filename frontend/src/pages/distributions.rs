@@ -195,8 +195,8 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             {filters.date_inputs()}
         </div>
         <Loaded resource=distributions loading="Loading distributions…" empty=|| "No distributions match." let:list>
-            <div class="table-wrap">
-                <table>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Distributions">
+                <table aria-label="Distributions">
                     <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|distribution| {

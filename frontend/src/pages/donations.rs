@@ -191,8 +191,8 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             {filters.date_inputs()}
         </div>
         <Loaded resource=donations loading="Loading donations…" empty=|| "No donations match." let:list>
-            <div class="table-wrap">
-                <table>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Donations">
+                <table aria-label="Donations">
                     <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|donation| {

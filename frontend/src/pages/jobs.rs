@@ -45,7 +45,7 @@ pub fn Jobs() -> impl IntoView {
         <h1>"Jobs"</h1>
         <LoadStatus resource=jobs loading="Loading jobs…" empty=|| "No jobs." />
         <Show when=move || list.with(|list| !list.is_empty())>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Jobs">
                 <table class="jobs" aria-label="Jobs">
                     <thead>
                         <tr>

@@ -14,7 +14,7 @@ const PER_PAGE: u64 = 10;
 #[component]
 pub fn OrderLines(order: Order) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="group" aria-label=format!("Order #{}", order.id)>
             <table aria-label=format!("Order #{}", order.id)>
                 <thead><tr><th>"Product"</th><th class="num">"Price"</th><th class="num">"Quantity"</th><th class="num">"Total"</th></tr></thead>
                 <tbody>

@@ -43,7 +43,7 @@ fn InventoryReport() -> impl IntoView {
                 </div>
             </div>
             <Loaded resource=rows loading="Loading inventory…" let:rows>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Inventory">
                     <table aria-label="Inventory">
                         <thead><tr><th>"Kind"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th><th class="num">"Balance"</th></tr></thead>
                         <tbody>
@@ -77,7 +77,7 @@ fn DonorReport() -> impl IntoView {
                 <a class="button secondary small" href=api::reports::donors_csv_url() download>"Download donors CSV"</a>
             </div>
             <Loaded resource=rows loading="Loading donors…" empty=|| "No donors yet." let:rows>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Donors">
                     <table aria-label="Donors">
                         <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
                         <tbody>
