@@ -77,10 +77,12 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let menu_open = RwSignal::new(false);
-    // Any navigation closes the narrow screen's menu.
+    let open_group = RwSignal::new(None::<&'static str>);
+    // Any navigation closes the narrow screen's menu and the open group.
     Effect::new(move |_| {
         location.pathname.track();
         menu_open.set(false);
+        open_group.set(None);
     });
     let groups = move || {
         NAVIGATION
@@ -96,7 +98,10 @@ pub fn Header() -> impl IntoView {
                     [only] => Some(
                         view! { <li><A href=only.path exact=true>{only.label}</A></li> }.into_any(),
                     ),
-                    _ => Some(view! { <li><NavMenu label=group.label links /></li> }.into_any()),
+                    _ => Some(
+                        view! { <li><NavMenu label=group.label links open_group /></li> }
+                            .into_any(),
+                    ),
                 }
             })
             .collect_view()
@@ -135,12 +140,23 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// One group of the navigation: a button that shows and hides its links. Escape closes it and
-/// returns focus to the button; so does leaving it, by focus or by a click elsewhere.
+/// One group of the navigation: a button that shows and hides its links. One group is open at a
+/// time (`open_group`): opening another closes this one once the click is done, so on a phone,
+/// where the groups are stacked, nothing moves under the pointer mid-click. Escape closes it and
+/// returns focus to the button; so does leaving the navigation, by focus or by a click elsewhere.
 #[component]
-fn NavMenu(label: &'static str, links: Vec<&'static Link>) -> impl IntoView {
+fn NavMenu(
+    label: &'static str,
+    links: Vec<&'static Link>,
+    open_group: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
     let location = use_location();
-    let open = RwSignal::new(false);
+    let open = Memo::new(move |_| open_group.get() == Some(label));
+    let close = move || {
+        if open.get_untracked() {
+            open_group.set(None);
+        }
+    };
     let button = NodeRef::<leptos::html::Button>::new();
     let id = format!("menu-{}", label.to_lowercase());
     let paths: Vec<&'static str> = links.iter().map(|link| link.path).collect();
@@ -148,31 +164,28 @@ fn NavMenu(label: &'static str, links: Vec<&'static Link>) -> impl IntoView {
         let path = location.pathname.get();
         paths.iter().any(|link| is_under(&path, link))
     };
-    Effect::new(move |_| {
-        location.pathname.track();
-        open.set(false);
-    });
     let on_keydown = move |event: KeyboardEvent| {
         if event.key() == "Escape" && open.get_untracked() {
             event.stop_propagation();
-            open.set(false);
+            close();
             if let Some(button) = button.get_untracked() {
                 let _ = button.focus();
             }
         }
     };
     let on_focusout = move |event: FocusEvent| {
-        let inside = event
+        let navigation = event
+            .current_target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|group| group.closest("nav").ok().flatten());
+        let target = event
             .related_target()
-            .and_then(|target| target.dyn_into::<web_sys::Node>().ok())
-            .zip(
-                event
-                    .current_target()
-                    .and_then(|target| target.dyn_into::<web_sys::Node>().ok()),
-            )
-            .is_some_and(|(target, group)| group.contains(Some(&target)));
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let inside = navigation
+            .zip(target)
+            .is_some_and(|(navigation, target)| navigation.contains(Some(&target)));
         if !inside {
-            open.set(false);
+            close();
         }
     };
     view! {
@@ -184,7 +197,7 @@ fn NavMenu(label: &'static str, links: Vec<&'static Link>) -> impl IntoView {
                 class:current=current
                 aria-expanded=move || open.get().to_string()
                 aria-controls=id.clone()
-                on:click=move |_| open.update(|open| *open = !*open)
+                on:click=move |_| open_group.set((!open.get_untracked()).then_some(label))
             >
                 {label}
                 <span class="chevron" aria-hidden="true"></span>
