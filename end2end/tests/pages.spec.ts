@@ -51,15 +51,14 @@ async function checkPage(page: Page, path: string, who: string, problems: string
     await page.waitForLoadState('networkidle');
     await expect(page).toHaveTitle(/^(?!Page not found).+ · Community Hub$/);
 
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(
-      violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(' | ')}`),
-      `axe on ${path}`,
-    ).toEqual([]);
-
     const name = `${who}${path === '/' ? '-home' : path.replace(/\//g, '-')}`;
     for (const [label, size] of [['desktop', desktop], ['phone', phone]] as const) {
       await page.setViewportSize(size);
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(
+        violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(' | ')}`),
+        `axe on ${path} (${label})`,
+      ).toEqual([]);
       await page.screenshot({ path: testInfo.outputPath(`${name}-${label}.png`), fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${path} is wider than the ${label} screen`).toBeLessThanOrEqual(0);
