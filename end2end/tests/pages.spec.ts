@@ -81,8 +81,9 @@ test('every page a visitor opens is clean, accessible and fits a phone', async (
 test('every page an admin opens is clean, accessible and fits a phone', async ({ page }, testInfo) => {
   test.setTimeout(perPage * (adminPages.length + 2));
   await signInAsAdmin(page);
+  const towel = `Pages tea towel ${Date.now()}`;
   const created = await page.request.post('/api/products', {
-    data: { name: `Pages tea towel ${Date.now()}`, description: 'Linen, printed locally', price: '6.50', stock: 3 },
+    data: { name: towel, description: 'Linen, printed locally', price: '6.50', stock: 3 },
   });
   expect(created.status()).toBe(201);
   const productId = (await created.json()).id;
@@ -98,6 +99,8 @@ test('every page an admin opens is clean, accessible and fits a phone', async ({
   for (const path of [...adminPages, product]) {
     await checkPage(page, path, 'admin', problems, testInfo);
   }
+  // A page whose heading comes with its data is named after it.
+  await expect(page).toHaveTitle(`${towel} · Community Hub`);
 });
 
 test('the dark colour scheme passes the same checks', async ({ page }, testInfo) => {

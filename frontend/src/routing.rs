@@ -49,12 +49,29 @@ pub fn PageChanges() -> impl IntoView {
     let location = use_location();
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
-        let title = app::routes::page(&path).map_or("Page not found", |page| page.title);
-        document().set_title(&format!("{title} · Community Hub"));
+        set_title(app::routes::page(&path).map_or("Page not found", |page| page.title));
         if previous.is_some_and(|previous| previous != path) {
             request_animation_frame(focus_heading);
         }
         path
+    });
+}
+
+fn set_title(title: &str) {
+    document().set_title(&format!("{title} · Community Hub"));
+}
+
+/// For a page whose heading comes with its data (a product): names the page after it, and moves
+/// focus to the heading if it waits on the main region for it.
+pub fn page_loaded(title: &str) {
+    set_title(title);
+    request_animation_frame(|| {
+        let waiting = document()
+            .active_element()
+            .is_some_and(|element| element.id() == "main");
+        if waiting {
+            focus_heading();
+        }
     });
 }
 
