@@ -143,6 +143,11 @@ test('the header is one row for an admin and its menus work from the keyboard', 
   const brand = await page.getByRole('link', { name: 'Community Hub' }).boundingBox();
   const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
   expect(Math.abs(brand!.y + brand!.height / 2 - (signOut!.y + signOut!.height / 2))).toBeLessThan(8);
+  // Just above the width where the Menu button takes over, the row still fits.
+  await page.setViewportSize({ width: 901, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport({ ratio: 1 });
+  await page.setViewportSize(desktop);
 
   const nav = page.getByRole('navigation', { name: 'Main' });
   const ledger = nav.getByRole('button', { name: 'Ledger' });
