@@ -75,6 +75,15 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+/// Who is signed in, if anyone: what the browser app asks at start. Unlike the signed-in
+/// account's own path, this answers visitors too, so a first visit logs no failed request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// The signed-in account; `null` for a visitor.
+    pub user: Option<User>,
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_USER_NAME_CHARS: usize = 100;

@@ -15,6 +15,7 @@ pub mod paging;
 pub mod paths;
 pub mod quantity;
 pub mod reports;
+pub mod routes;
 pub mod shop;
 pub mod system;
 pub mod text;

@@ -24,6 +24,7 @@ pub const REGISTER: &str = "/api/auth/register";
 pub const LOGIN: &str = "/api/auth/login";
 pub const LOGOUT: &str = "/api/auth/logout";
 pub const ME: &str = "/api/auth/me";
+pub const SESSION: &str = "/api/auth/session";
 pub const USERS: &str = "/api/users";
 
 pub const PRODUCTS: &str = "/api/products";

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
+import { signInAsAdmin, said, openFromMenu } from './helpers';
 
 // The server's jobs read the small synthetic files in end2end/fixtures. The tests here build on
 // each other in order: the jobs load the figures and reports the later tests look at.
@@ -14,7 +14,7 @@ async function runJob(page: Page, job: string) {
 
 test('an admin runs the data jobs from the Jobs page and sees each run succeed', async ({ page }) => {
   await signInAsAdmin(page);
-  await page.getByRole('link', { name: 'Jobs' }).click();
+  await openFromMenu(page, 'Admin', 'Jobs');
   await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible();
 
   await runJob(page, 'covid-etl');
@@ -45,12 +45,12 @@ test('the COVID-19 page charts the loaded figures and narrows them to a date ran
   await expect(latest).toContainText('276,000');
 
   await page.getByLabel('From', { exact: true }).fill('2020-04-05');
-  await expect(page.getByRole('alert')).toContainText('must not be before');
+  await expect(said(page, 'alert')).toContainText('must not be before');
 });
 
 test('the report viewer opens on the newest version, switches without a reload, and downloads', async ({ page }) => {
   await signInAsAdmin(page);
-  await page.getByRole('link', { name: 'Data reports' }).click();
+  await openFromMenu(page, 'Data', 'Data reports');
   await expect(page.getByRole('heading', { level: 1, name: 'Data reports' })).toBeVisible();
   const version = page.getByLabel('Version');
   const options = version.locator('option');

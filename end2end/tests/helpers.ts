@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 export const staff = { email: 'staff@e2e.test', password: 'staff e2e password', name: 'Erin Staff' };
 export const admin = { email: 'admin@e2e.test', password: 'admin e2e password', name: 'Ada Admin' };
@@ -18,4 +18,17 @@ export async function signInAsStaff(page: Page) {
 
 export async function signInAsAdmin(page: Page) {
   await signIn(page, admin.email, admin.password, admin.name);
+}
+
+/// The live region of `role` in `scope` that has something to say: forms keep their regions in
+/// the page, empty until a message comes, so that screen readers announce it.
+export function said(scope: Page | Locator, role: 'alert' | 'status'): Locator {
+  return scope.getByRole(role).filter({ hasText: /\S/ });
+}
+
+/// Follows a link of the main navigation that sits in the menu of `group`.
+export async function openFromMenu(page: Page, group: string, link: string) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: group }).click();
+  await nav.getByRole('link', { name: link, exact: true }).click();
 }

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { signInAsStaff } from './helpers';
+import { signInAsStaff, said, openFromMenu } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signInAsStaff(page);
@@ -24,7 +24,7 @@ async function recordDonation(page: Page, donor: string, kind: string, quantity:
   await form.getByLabel('Kind').selectOption(kind);
   await form.getByLabel('Quantity').fill(quantity);
   await form.getByRole('button', { name: 'Record donation' }).click();
-  await expect(form.getByRole('status')).toContainText(`from ${donor}`);
+  await expect(said(form, 'status')).toContainText(`from ${donor}`);
 }
 
 test('recording a donation updates the dashboard and the inventory report', async ({ page }) => {
@@ -36,31 +36,32 @@ test('recording a donation updates the dashboard and the inventory report', asyn
 
   expect(units(await dashboardBalance(page, 'Hygiene'))).toBe(before + 12);
 
-  await page.getByRole('link', { name: 'Reports', exact: true }).click();
+  await openFromMenu(page, 'Ledger', 'Reports');
   const inventory = page.getByRole('table', { name: 'Inventory' });
   const hygiene = inventory.getByRole('row', { name: /Hygiene/ });
-  await expect(hygiene.getByRole('cell').nth(3)).toHaveText(String(before + 12));
+  await expect(hygiene.getByRole('cell').nth(1)).toHaveText(String(before + 12));
   const donors = page.getByRole('table', { name: 'Donors' });
   await expect(donors.getByRole('row', { name: /Greenway Pharmacy/ })).toBeVisible();
 });
 
-test('the form checks input as you type and the server refuses overdrawn stock', async ({ page }) => {
+test('the form checks a field once it is left and the server refuses overdrawn stock', async ({ page }) => {
   await recordDonation(page, 'Riverside Bakery', 'food', '5');
 
   await page.goto('/distributions');
   const form = page.getByRole('region', { name: 'Record a distribution' });
   const quantity = form.getByLabel('Quantity');
   await quantity.fill('1.234');
-  await expect(form.getByRole('alert')).toHaveText('must have at most 2 decimal places');
+  await quantity.press('Tab');
+  await expect(said(form, 'alert')).toHaveText('must have at most 2 decimal places');
 
   await quantity.fill('999999');
   await form.getByRole('button', { name: 'Record distribution' }).click();
-  await expect(form.getByRole('alert').filter({ hasText: 'not enough food in stock' })).toBeVisible();
+  await expect(said(form, 'alert').filter({ hasText: 'not enough food in stock' })).toBeVisible();
 
   await quantity.fill('2');
   await form.getByLabel('Recipient').fill('Tuesday pantry');
   await form.getByRole('button', { name: 'Record distribution' }).click();
-  await expect(form.getByRole('status')).toContainText('Recorded 2 of food handed out');
+  await expect(said(form, 'status')).toContainText('Recorded 2 of food handed out');
   await expect(page.getByRole('table').getByRole('row', { name: /Tuesday pantry/ }).first()).toBeVisible();
 });
 
@@ -82,7 +83,7 @@ test('a donation entered wrongly is corrected from the list', async ({ page }) =
   await expect(form.getByLabel('Quantity')).toHaveValue('4.00');
   await form.getByLabel('Quantity').fill('9');
   await form.getByRole('button', { name: 'Save correction' }).click();
-  await expect(page.getByRole('status')).toContainText('Corrected to 9 of clothing from Northside Thrift');
+  await expect(said(page, 'status')).toContainText('Corrected to 9 of clothing from Northside Thrift');
   await expect(page.getByRole('region', { name: 'Record a donation' })).toBeVisible();
 
   expect(units(await dashboardBalance(page, 'Clothing'))).toBe(before + 9);

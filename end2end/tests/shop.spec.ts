@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { signInAsStaff } from './helpers';
+import { signInAsStaff, said, openFromMenu } from './helpers';
 
 async function createProduct(page: Page, name: string, price: string, stock: number): Promise<number> {
   const response = await page.request.post('/api/products', {
@@ -24,7 +24,7 @@ async function addToCart(page: Page, name: string, quantity: string) {
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await page.getByLabel('Quantity').fill(quantity);
   await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect(page.getByRole('status')).toContainText(`${quantity} × ${name}`);
+  await expect(said(page, 'status')).toContainText(`${quantity} × ${name}`);
 }
 
 test('a member fills a cart, checks out, and sees the order and the lower stock', async ({ page }) => {
@@ -54,18 +54,18 @@ test('a member fills a cart, checks out, and sees the order and the lower stock'
   await page.getByRole('button', { name: 'Place order' }).click();
   const confirmation = page.getByRole('region', { name: /Order #\d+ placed/ });
   await expect(confirmation).toBeVisible();
-  await expect(confirmation.getByRole('status')).toContainText('$37.50');
+  await expect(said(confirmation, 'status')).toContainText('$37.50');
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
   await expect(header.getByRole('link', { name: 'Cart (0)' })).toBeVisible();
 
   const orderName = (await confirmation.getByRole('heading').textContent())!.replace(' placed', '');
-  await header.getByRole('link', { name: 'Orders' }).click();
+  await openFromMenu(page, 'Shop', 'Orders');
   const order = page.getByRole('table', { name: orderName, exact: true });
   await expect(order.getByRole('row', { name: new RegExp(mug) })).toContainText('3');
   await expect(order.getByRole('row', { name: new RegExp(tote) })).toContainText('$12.00');
   await expect(order).toContainText('$37.50');
 
-  await header.getByRole('link', { name: 'Shop' }).click();
+  await openFromMenu(page, 'Shop', 'Shop');
   await page.getByLabel('Search products').fill(String(suffix));
   const products = page.getByRole('list', { name: 'Products' });
   await expect(products.getByRole('listitem').filter({ hasText: mug })).toContainText('7 in stock');
@@ -90,7 +90,7 @@ test('a product edited from an outdated form is refused and the list shows it as
 
   await page.getByLabel('Stock').fill('9');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('alert')).toContainText('Someone changed this record');
+  await expect(said(page, 'alert')).toContainText('Someone changed this record');
   const catalogue = page.getByRole('table', { name: 'Catalogue' });
   await expect(catalogue.getByRole('row').filter({ hasText: name })).toContainText('2');
   expect((await (await page.request.get(`/api/products/${id}`)).json()).stock).toBe(2);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { staff } from './helpers';
+import { staff, openFromMenu } from './helpers';
 import { ports } from './ports';
 
 // The built app on a plain static host of its own origin, whose config.json points it at an API
@@ -19,7 +19,7 @@ test('the app served from another origin signs in and works against the API', as
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('banner')).toContainText(staff.name);
 
-  await page.getByRole('link', { name: 'Reports', exact: true }).click();
+  await openFromMenu(page, 'Ledger', 'Reports');
   await expect(page.getByRole('table').first()).toContainText('Money');
   await page.reload();
   await expect(page.getByRole('banner')).toContainText(staff.name);

@@ -25,7 +25,12 @@ impl Auth {
         };
         provide_context(auth);
         spawn_local(async move {
-            auth.user.set(api::accounts::me().await.ok());
+            auth.user.set(
+                api::accounts::session()
+                    .await
+                    .ok()
+                    .and_then(|session| session.user),
+            );
             auth.checked.set(true);
         });
         auth

@@ -3,17 +3,19 @@
 pub mod api;
 pub mod auth;
 pub mod components;
+mod header;
 pub mod pages;
+pub mod routing;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::hooks::use_navigate;
-use leptos_router::path;
+use leptos_router::components::{Route, Router, Routes};
 
 use app::accounts::Role;
 use app::number::thousands;
+use app::routes;
 
-use crate::auth::{Auth, RequireRole, use_auth};
+use crate::auth::{Auth, RequireRole};
+use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
     cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
@@ -21,6 +23,7 @@ use crate::pages::{
     not_found::NotFound, orders::Orders, products_admin::ProductsAdmin, reports::Reports,
     shop::ProductPage, shop::Shop,
 };
+use crate::routing::{PageChanges, Pattern};
 
 /// Bumped after every write, so that lists and reports that read it load again.
 #[derive(Clone, Copy)]
@@ -66,102 +69,34 @@ pub fn App() -> impl IntoView {
     Auth::provide();
     view! {
         <Router>
+            <PageChanges />
+            <a class="skip-link" href="#main" on:click=|event| {
+                // The router would treat the fragment as a navigation; focusing is all it takes.
+                event.prevent_default();
+                routing::focus_heading();
+            }>"Skip to content"</a>
             <Header />
-            <main class="container">
+            <main class="container" id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Dashboard />
-                    <Route path=path!("/donations") view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
-                    <Route path=path!("/distributions") view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
-                    <Route path=path!("/reports") view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
-                    <Route path=path!("/greeting") view=Greeting />
-                    <Route path=path!("/shop") view=Shop />
-                    <Route path=path!("/shop/:id") view=ProductPage />
-                    <Route path=path!("/cart") view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
-                    <Route path=path!("/orders") view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
-                    <Route path=path!("/products") view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
-                    <Route path=path!("/covid") view=Covid />
-                    <Route path=path!("/jobs") view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />
-                    <Route path=path!("/data-reports") view=|| view! { <RequireRole role=Role::Member><DataReports /></RequireRole> } />
-                    <Route path=path!("/login") view=Login />
-                    <Route path=path!("/register") view=Register />
+                    <Route path=Pattern(routes::HOME) view=Dashboard />
+                    <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
+                    <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
+                    <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
+                    <Route path=Pattern(routes::GREETING) view=Greeting />
+                    <Route path=Pattern(routes::SHOP) view=Shop />
+                    <Route path=Pattern(routes::PRODUCT) view=ProductPage />
+                    <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
+                    <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
+                    <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
+                    <Route path=Pattern(routes::COVID) view=Covid />
+                    <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />
+                    <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member><DataReports /></RequireRole> } />
+                    <Route path=Pattern(routes::LOGIN) view=Login />
+                    <Route path=Pattern(routes::REGISTER) view=Register />
                 </Routes>
             </main>
         </Router>
     }
-}
-
-/// The site header: navigation for what the user's role may use, and the user menu.
-#[component]
-fn Header() -> impl IntoView {
-    let auth = use_auth();
-    let navigate = use_navigate();
-    let sign_out = Action::new_local(move |(): &()| {
-        let navigate = navigate.clone();
-        async move {
-            // The session is gone either way once the cookie is cleared; a failure leaves it
-            // to expire.
-            let _ = api::accounts::sign_out().await;
-            auth.user.set(None);
-            navigate("/", Default::default());
-        }
-    });
-    view! {
-        <header class="site-header">
-            <div class="container header-row">
-                <A href="/" attr:class="brand">"Community Hub"</A>
-                <nav aria-label="Main">
-                    <Show when=move || auth.allows(Role::Staff)>
-                        <A href="/" exact=true>"Dashboard"</A>
-                        <A href="/donations">"Donations"</A>
-                        <A href="/distributions">"Distributions"</A>
-                        <A href="/reports">"Reports"</A>
-                        <A href="/products">"Products"</A>
-                        <A href="/jobs">"Jobs"</A>
-                    </Show>
-                    <A href="/shop">"Shop"</A>
-                    <Show when=move || auth.allows(Role::Member)>
-                        <CartLink />
-                        <A href="/orders">"Orders"</A>
-                        <A href="/data-reports">"Data reports"</A>
-                    </Show>
-                    <A href="/covid">"COVID-19"</A>
-                    <A href="/greeting">"Greeting"</A>
-                </nav>
-                <div class="user-menu">
-                    {move || match auth.user.get() {
-                        Some(user) => view! {
-                            <span class="user-name" title=format!("Signed in as {} ({})", user.email, user.role.label().to_lowercase())>{user.name}</span>
-                            <button type="button" class="header-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
-                        }.into_any(),
-                        None => view! {
-                            <A href="/login">"Sign in"</A>
-                            <A href="/register">"Sign up"</A>
-                        }.into_any(),
-                    }}
-                </div>
-            </div>
-        </header>
-    }
-}
-
-/// "Cart (N)", N the units in the signed-in user's cart, kept current through [`CartVersion`].
-#[component]
-fn CartLink() -> impl IntoView {
-    let version = cart_version();
-    let auth = use_auth();
-    let count = LocalResource::new(move || {
-        version.track();
-        let signed_in = auth.user.with(Option::is_some);
-        async move {
-            if signed_in {
-                api::shop::cart().await.map_or(0, |cart| cart.count())
-            } else {
-                0
-            }
-        }
-    });
-    let label = move || format!("Cart ({})", count.get().unwrap_or(0));
-    view! { <A href="/cart">{label}</A> }
 }
 
 /// Dollars as people read them: `$1,250.00`.

@@ -288,6 +288,20 @@ pub fn requires<S: Send + Sync + Clone + 'static>(
     router
 }
 
+/// Documents that every operation of `router` reads the session cookie when one is sent and
+/// answers without it too.
+pub fn reads_session<S: Send + Sync + Clone + 'static>(
+    mut router: OpenApiRouter<S>,
+) -> OpenApiRouter<S> {
+    for (_, operation) in operations(router.get_openapi_mut()) {
+        operation.security = Some(vec![
+            SecurityRequirement::default(),
+            SecurityRequirement::new(SESSION, Vec::<String>::new()),
+        ]);
+    }
+    router
+}
+
 /// Documents the per-client rate limit in front of every operation of `router`.
 pub fn rate_limited<S: Send + Sync + Clone + 'static>(
     mut router: OpenApiRouter<S>,

@@ -1,6 +1,6 @@
 //! Installs the tools the build needs when they are missing, pinned to versions known to work
 //! together: the wasm target, Trunk, the wasm-bindgen CLI matching the crate, npm packages
-//! (Playwright and the wasm optimiser), and Chromium for the browser tests.
+//! (Playwright, the axe accessibility checks and the wasm optimiser), and Chromium for the browser tests.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,7 +84,7 @@ fn ensure_npm_packages(root: &Path) -> Result<()> {
                 "npm is missing: install Node.js 20 or newer (e.g. `apt-get install nodejs npm`)"
             );
         }
-        step("Installing npm packages (Playwright, wasm-opt)");
+        step("Installing npm packages (Playwright, axe, wasm-opt)");
         exec(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])

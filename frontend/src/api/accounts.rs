@@ -1,14 +1,14 @@
 //! Accounts and the session.
 
-use app::accounts::{LoginRequest, RegisterRequest, User};
+use app::accounts::{LoginRequest, RegisterRequest, Session, User};
 use app::paths;
 use gloo_net::http::Request;
 
 use super::{ApiError, answer, done, get, request};
 
-/// Who is signed in; an error when no one is.
-pub async fn me() -> Result<User, ApiError> {
-    get(paths::ME).await
+/// Who is signed in, if anyone.
+pub async fn session() -> Result<Session, ApiError> {
+    get(paths::SESSION).await
 }
 
 pub async fn sign_in(input: &LoginRequest) -> Result<User, ApiError> {

@@ -1,4 +1,5 @@
-//! Form fields that validate as the user types and show the server's field errors.
+//! Form fields that check what the user typed once they leave the field, and show the server's
+//! field errors.
 
 use std::collections::BTreeSet;
 
@@ -6,7 +7,8 @@ use app::FieldErrors;
 use leptos::prelude::*;
 
 /// The errors of one form: the browser's own check (the same rules the server applies) and the
-/// server's answer. A field shows its error once it was edited or a submit was tried.
+/// server's answer. A field shows its error once the user left it after editing, or a submit was
+/// tried; from then on the error follows each keystroke, so it goes as soon as it is fixed.
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     client: Memo<FieldErrors>,
@@ -39,14 +41,28 @@ impl FormErrors {
         })
     }
 
-    /// Marks `name` as edited and forgets the server's old verdict on it.
+    /// Forgets the server's old verdict on `name`, which the user is changing.
     pub fn edited(self, name: &'static str) {
-        self.touched.update(|touched| {
-            touched.insert(name);
-        });
-        self.server.update(|errors| {
-            errors.remove(name);
-        });
+        if self
+            .server
+            .with_untracked(|errors| errors.contains_key(name))
+        {
+            self.server.update(|errors| {
+                errors.remove(name);
+            });
+        }
+    }
+
+    /// Marks `name` as done with: the user changed it and left it, so its error may show.
+    pub fn left(self, name: &'static str) {
+        if !self
+            .touched
+            .with_untracked(|touched| touched.contains(name))
+        {
+            self.touched.update(|touched| {
+                touched.insert(name);
+            });
+        }
     }
 
     /// Called on submit: `true` when the browser's check passes, otherwise every error is shown.
@@ -68,7 +84,8 @@ impl FormErrors {
     }
 }
 
-/// A labelled input whose error is announced to screen readers.
+/// A labelled input whose error is announced to screen readers, and whose hint and error are
+/// read with it (`aria-describedby`).
 #[component]
 pub fn Field(
     label: &'static str,
@@ -83,12 +100,18 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let message = form.message(name);
-    let described_by = error_id.clone();
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
     let on_input = move |event: leptos::ev::Event| {
         value.set(event_target_value(&event));
         form.edited(name);
     };
+    // `change` fires when the user leaves a field they changed, not on each keystroke.
+    let on_change = move |_| form.left(name);
     let control = if multiline {
         view! {
             <textarea
@@ -97,6 +120,7 @@ pub fn Field(
                 rows="2"
                 prop:value=move || value.get()
                 on:input=on_input
+                on:change=on_change
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=described_by.clone()
             ></textarea>
@@ -112,6 +136,7 @@ pub fn Field(
                 required=required
                 prop:value=move || value.get()
                 on:input=on_input
+                on:change=on_change
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=described_by.clone()
             />
@@ -122,10 +147,9 @@ pub fn Field(
         <div class="field" class:has-error=move || message.get().is_some()>
             <label for=id>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
             {control}
-            {hint.map(|hint| view! { <small class="hint">{hint}</small> })}
-            {move || {
-                message.get().map(|text| view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> })
-            }}
+            {hint.map(|hint| view! { <small class="hint" id=hint_id>{hint}</small> })}
+            // Always in the page, so that screen readers announce the text when it appears.
+            <p class="field-error" id=error_id role="alert">{move || message.get()}</p>
         </div>
     }
 }

@@ -51,8 +51,8 @@ pub fn CartPage() -> impl IntoView {
         <SubmitResult result=checkout.result() />
         <Loaded resource=cart loading="Loading your cart…"
             empty=|| view! { "Your cart is empty. "<A href="/shop">"Browse the shop"</A> } let:cart>
-            <div class="table-wrap">
-                <table aria-label="Cart">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Cart">
+                <table class="stack" aria-label="Cart">
                     <thead><tr><th>"Product"</th><th class="num">"Price"</th><th>"Quantity"</th><th class="num">"Total"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {cart.items.into_iter().map(|line| view! { <CartRow line notice=checkout.result() /> }).collect_view()}
@@ -100,9 +100,9 @@ fn CartRow(line: LineItem, notice: RwSignal<Outcome>) -> impl IntoView {
     let remove_label = format!("Remove {}", line.name);
     view! {
         <tr>
-            <td>{line.name.clone()}</td>
-            <td class="num">{money(line.unit_price)}</td>
-            <td>
+            <td><strong>{line.name.clone()}</strong></td>
+            <td class="num" data-label="Price">{money(line.unit_price)}</td>
+            <td data-label="Quantity">
                 <label for=input_id.clone() class="visually-hidden">{label}</label>
                 <input id=input_id class="quantity-input" type="number" min="0" step="1" inputmode="numeric"
                     prop:value=line.quantity.to_string()
@@ -114,7 +114,7 @@ fn CartRow(line: LineItem, notice: RwSignal<Outcome>) -> impl IntoView {
                         }
                     } />
             </td>
-            <td class="num">{money(line.line_total)}</td>
+            <td class="num" data-label="Total">{money(line.line_total)}</td>
             <td>
                 <button type="button" class="secondary small" aria-label=remove_label
                     disabled=move || remove.pending().get()

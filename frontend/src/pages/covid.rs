@@ -54,7 +54,7 @@ pub fn Covid() -> impl IntoView {
                 <input id="covid-to" type="date" prop:value=move || to.get()
                     on:input=move |event| to.set(event_target_value(&event))
                     aria-invalid=move || range_error.get().is_some().to_string()
-                    aria-describedby=move || range_error.get().map(|_| "covid-to-error") />
+                    aria-describedby="covid-to-error" />
             </div>
             <Show when=ranged>
                 <button type="button" class="secondary" on:click=move |_| { from.set(String::new()); to.set(String::new()); }>
@@ -62,9 +62,9 @@ pub fn Covid() -> impl IntoView {
                 </button>
             </Show>
         </div>
-        {move || range_error.get().map(|message| view! {
-            <p class="field-error" id="covid-to-error" role="alert">{format!("To {message}.")}</p>
-        })}
+        <p class="field-error" id="covid-to-error" role="alert">
+            {move || range_error.get().map(|message| format!("To {message}."))}
+        </p>
         <Loaded resource=figures loading="Loading figures…"
             empty=move || if ranged() {
                 Either::Left("No figures in this date range.")

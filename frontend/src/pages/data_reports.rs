@@ -144,9 +144,9 @@ fn BestYears(rows: Vec<BestYear>) -> impl IntoView {
                 .take(PER_PAGE)
                 .map(|row| view! {
                     <tr>
-                        <td>{row.series_id.clone()}</td>
-                        <td>{row.year}</td>
-                        <td class="num">{row.value.to_string()}</td>
+                        <td><strong>{row.series_id.clone()}</strong></td>
+                        <td data-label="Year">{row.year}</td>
+                        <td class="num" data-label="Value">{row.value.to_string()}</td>
                         <td>{row.annual_only.then_some(view! { <span class="badge">"annual only"</span> })}</td>
                     </tr>
                 })
@@ -165,8 +165,8 @@ fn BestYears(rows: Vec<BestYear>) -> impl IntoView {
                 </div>
             </div>
             <Show when=move || { total.get() > 0 } fallback=|| view! { <p class="muted">"No series match."</p> }>
-                <div class="table-wrap">
-                    <table aria-label="Best year of each series">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Best year of each series">
+                    <table class="stack" aria-label="Best year of each series">
                         <thead><tr><th>"Series"</th><th>"Year"</th><th class="num">"Value"</th><th>"Note"</th></tr></thead>
                         <tbody>{shown}</tbody>
                     </table>
@@ -187,17 +187,17 @@ fn SeriesWithPopulation(rows: Vec<SeriesPopulation>) -> impl IntoView {
                 view! { <p class="muted">"No Q01 values in years with a population figure."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table aria-label="PRS30006032 Q01 with population">
+                    <div class="table-wrap" tabindex="0" role="group" aria-label="PRS30006032 Q01 with population">
+                        <table class="stack" aria-label="PRS30006032 Q01 with population">
                             <thead><tr><th>"Series"</th><th>"Year"</th><th>"Period"</th><th class="num">"Value"</th><th class="num">"Population"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|row| view! {
                                     <tr>
-                                        <td>{row.series_id}</td>
-                                        <td>{row.year}</td>
-                                        <td>{row.period}</td>
-                                        <td class="num">{row.value.to_string()}</td>
-                                        <td class="num">{thousands(&row.population.to_string())}</td>
+                                        <td><strong>{row.series_id}</strong></td>
+                                        <td data-label="Year">{row.year}</td>
+                                        <td data-label="Period">{row.period}</td>
+                                        <td class="num" data-label="Value">{row.value.to_string()}</td>
+                                        <td class="num" data-label="Population">{thousands(&row.population.to_string())}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -195,19 +195,19 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             {filters.date_inputs()}
         </div>
         <Loaded resource=distributions loading="Loading distributions…" empty=|| "No distributions match." let:list>
-            <div class="table-wrap">
-                <table>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Distributions">
+                <table class="stack" aria-label="Distributions">
                     <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());
                             view! {
                             <tr>
-                                <td class="date">{distribution.distributed_on.to_string()}</td>
-                                <td>{distribution.kind.label()}</td>
-                                <td class="num">{display_amount(distribution.kind, distribution.quantity)}</td>
-                                <td>{distribution.recipient.unwrap_or_default()}</td>
-                                <td class="muted">{distribution.note.unwrap_or_default()}</td>
+                                <td class="date" data-label="Date">{distribution.distributed_on.to_string()}</td>
+                                <td data-label="Kind">{distribution.kind.label()}</td>
+                                <td class="num" data-label="Quantity">{display_amount(distribution.kind, distribution.quantity)}</td>
+                                <td data-label="Recipient">{distribution.recipient.unwrap_or_default()}</td>
+                                <td class="muted" data-label="Note">{distribution.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
                                     <DeleteButton delete=move || api::ledger::delete_distribution(id) />

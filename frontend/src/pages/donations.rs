@@ -191,19 +191,19 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             {filters.date_inputs()}
         </div>
         <Loaded resource=donations loading="Loading donations…" empty=|| "No donations match." let:list>
-            <div class="table-wrap">
-                <table>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Donations">
+                <table class="stack" aria-label="Donations">
                     <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|donation| {
                             let (id, record) = (donation.id, donation.clone());
                             view! {
                             <tr>
-                                <td class="date">{donation.donated_on.to_string()}</td>
-                                <td>{donation.donor_name}</td>
-                                <td>{donation.kind.label()}</td>
-                                <td class="num">{display_amount(donation.kind, donation.quantity)}</td>
-                                <td class="muted">{donation.note.unwrap_or_default()}</td>
+                                <td class="date" data-label="Date">{donation.donated_on.to_string()}</td>
+                                <td data-label="Donor">{donation.donor_name}</td>
+                                <td data-label="Kind">{donation.kind.label()}</td>
+                                <td class="num" data-label="Quantity">{display_amount(donation.kind, donation.quantity)}</td>
+                                <td class="muted" data-label="Note">{donation.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
                                     <DeleteButton delete=move || api::ledger::delete_donation(id) />

@@ -56,7 +56,7 @@ pub fn Greeting() -> impl IntoView {
                     <li>"Usernames are 1–64 letters; the date must be a real date before today (UTC). Bad input is a 400, an unknown user a 404."</li>
                     <li>"Born on 29 February? In other years the birthday is 28 February."</li>
                 </ul>
-                <pre class="code"><code>{curl_example()}</code></pre>
+                <pre class="code" tabindex="0" role="region" aria-label="Example with curl"><code>{curl_example()}</code></pre>
             </section>
         </div>
     }

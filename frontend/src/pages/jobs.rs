@@ -45,8 +45,8 @@ pub fn Jobs() -> impl IntoView {
         <h1>"Jobs"</h1>
         <LoadStatus resource=jobs loading="Loading jobs…" empty=|| "No jobs." />
         <Show when=move || list.with(|list| !list.is_empty())>
-            <div class="table-wrap">
-                <table class="jobs" aria-label="Jobs">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Jobs">
+                <table class="jobs stack" aria-label="Jobs">
                     <thead>
                         <tr>
                             <th>"Job"</th><th>"Description"</th><th>"Schedule"</th><th class="date">"Next run"</th><th>"Last run"</th>
@@ -100,13 +100,13 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
             <tr>
                 {move || job.with(|job| view! {
                     <td class="job-name"><strong>{job.name.clone()}</strong></td>
-                    <td>{job.description.clone()}</td>
-                    <td class="date">{job.schedule.clone().map_or_else(
+                    <td data-label="Description">{job.description.clone()}</td>
+                    <td class="date" data-label="Schedule">{job.schedule.clone().map_or_else(
                         || view! { <span class="muted">"on demand"</span> }.into_any(),
                         |cron| view! { <code>{cron}</code>" UTC" }.into_any(),
                     )}</td>
-                    <td class="date">{job.next_run_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
-                    <td>{last_run_summary(job.last_run.as_ref())}</td>
+                    <td class="date" data-label="Next run">{job.next_run_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                    <td data-label="Last run">{last_run_summary(job.last_run.as_ref())}</td>
                 })}
                 <td class="job-actions">
                     <div class="actions">

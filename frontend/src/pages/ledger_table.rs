@@ -96,6 +96,6 @@ where
         >
             {move || if confirming.get() { "Confirm delete" } else { "Delete" }}
         </button>
-        {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+        <p class="field-error" role="alert">{move || error.get()}</p>
     }
 }

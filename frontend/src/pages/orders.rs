@@ -14,16 +14,16 @@ const PER_PAGE: u64 = 10;
 #[component]
 pub fn OrderLines(order: Order) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table aria-label=format!("Order #{}", order.id)>
+        <div class="table-wrap" tabindex="0" role="group" aria-label=format!("Order #{}", order.id)>
+            <table class="stack" aria-label=format!("Order #{}", order.id)>
                 <thead><tr><th>"Product"</th><th class="num">"Price"</th><th class="num">"Quantity"</th><th class="num">"Total"</th></tr></thead>
                 <tbody>
                     {order.items.into_iter().map(|line| view! {
                         <tr>
-                            <td>{line.name}</td>
-                            <td class="num">{money(line.unit_price)}</td>
-                            <td class="num">{line.quantity}</td>
-                            <td class="num">{money(line.line_total)}</td>
+                            <td><strong>{line.name}</strong></td>
+                            <td class="num" data-label="Price">{money(line.unit_price)}</td>
+                            <td class="num" data-label="Quantity">{line.quantity}</td>
+                            <td class="num" data-label="Total">{money(line.line_total)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

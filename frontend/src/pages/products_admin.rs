@@ -194,7 +194,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
     view! {
         {move || error.get().map(|message| view! { <ErrorNotice message /> })}
         <Loaded resource=products loading="Loading products…" empty=|| "No products yet." let:list>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Catalogue">
                 <table aria-label="Catalogue">
                     <thead><tr><th>"Name"</th><th class="num">"Price"</th><th class="num">"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>

@@ -44,16 +44,17 @@ fn InventoryReport() -> impl IntoView {
                 </div>
             </div>
             <Loaded resource=rows loading="Loading inventory…" let:rows>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Inventory">
                     <table aria-label="Inventory">
-                        <thead><tr><th>"Kind"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th><th class="num">"Balance"</th></tr></thead>
+                        // The balance beside the kind: on a phone the columns after it may need scrolling to.
+                        <thead><tr><th>"Kind"</th><th class="num">"Balance"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|row| view! {
                                 <tr>
                                     <td>{row.kind.label()}</td>
+                                    <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
                                     <td class="num">{display_amount(row.kind, row.donated)}</td>
                                     <td class="num">{display_amount(row.kind, row.distributed)}</td>
-                                    <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -96,17 +97,17 @@ fn DonorReport() -> impl IntoView {
                 </div>
             </div>
             <Loaded resource=rows loading="Loading donors…" empty=|| "No donors match." let:list>
-                <div class="table-wrap">
-                    <table aria-label="Donors">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Donors">
+                    <table class="stack" aria-label="Donors">
                         <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
                         <tbody>
                             {list.items.into_iter().map(|row| view! {
                                 <tr>
-                                    <td>{row.donor_name.clone()}</td>
-                                    <td class="num">{row.donations}</td>
-                                    <td>{row.first_donated_on.to_string()}</td>
-                                    <td>{row.last_donated_on.to_string()}</td>
-                                    <td>{totals(&row)}</td>
+                                    <td><strong>{row.donor_name.clone()}</strong></td>
+                                    <td class="num" data-label="Donations">{row.donations}</td>
+                                    <td data-label="First">{row.first_donated_on.to_string()}</td>
+                                    <td data-label="Last">{row.last_donated_on.to_string()}</td>
+                                    <td data-label="Given">{totals(&row)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

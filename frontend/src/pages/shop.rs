@@ -10,6 +10,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
 use crate::components::submit::Submit;
+use crate::routing::page_loaded;
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 12;
@@ -112,6 +113,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
     let version = cart_version();
     let quantity = RwSignal::new("1".to_owned());
     let (id, name, stock) = (product.id, product.name.clone(), product.stock);
+    page_loaded(&product.name);
     let add = Submit::new(
         move |count: i64| async move { api::shop::set_cart_quantity(id, count).await.map(|_| count) },
         move |count| {

@@ -1,4 +1,4 @@
-use app::accounts::{LoginRequest, RegisterRequest, Role, User};
+use app::accounts::{LoginRequest, RegisterRequest, Role, Session, User};
 use app::paths;
 use axum::Json;
 use axum::extract::State;
@@ -24,6 +24,9 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(register).map(|route| route.route_layer(register_limit)))
         .routes(routes!(login).map(|route| route.route_layer(login_limit)))
         .routes(routes!(logout))
+        .merge(openapi::reads_session(
+            OpenApiRouter::new().routes(routes!(session)),
+        ))
         // The extractor, not a guard, refuses a missing session here.
         .merge(openapi::requires(
             Role::Member,
@@ -145,4 +148,26 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
 )]
 async fn me(CurrentUser(user): CurrentUser) -> Json<User> {
     Json(user)
+}
+
+/// Who is signed in: the account, or `null` for a visitor. The browser app asks this at start
+/// rather than the signed-in account's own path, whose 401 for visitors a browser logs as an error.
+#[utoipa::path(
+    get,
+    path = paths::SESSION,
+    tag = tag::AUTH,
+    responses(
+        (status = 200, description = "The session's account, or none.", body = Session),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Session>, ApiError> {
+    let user = match session_token(&headers) {
+        Some(token) => accounts::session_user(&state.db, &token, state.security.session).await?,
+        None => None,
+    };
+    Ok(Json(Session { user }))
 }

@@ -1,7 +1,8 @@
 //! The built browser app, read into memory once at start with the brotli and gzip copies the
 //! build wrote beside each file, and served from there: no file system on the request path.
-//! A path without a file extension is one of the app's own pages and gets `index.html`; a missing
-//! file is a 404.
+//! A path without a file extension gets `index.html`: with 200 when it is one of the app's pages
+//! (`app::routes`), with 404 otherwise, and the app shows its Not Found page. A missing file is a
+//! plain 404, so a stale script or image never receives a page of HTML in its place.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -141,17 +142,18 @@ async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response 
             .into_response();
     }
     let path = request.uri().path();
-    let page = !path.rsplit('/').next().unwrap_or_default().contains('.');
-    let asset = match assets.files.get(path) {
-        Some(asset) => asset,
-        None if page => match assets.files.get("/index.html") {
-            Some(index) => index,
+    let file = path.rsplit('/').next().unwrap_or_default().contains('.');
+    let (asset, status) = match assets.files.get(path) {
+        Some(asset) => (asset, StatusCode::OK),
+        None if file => return StatusCode::NOT_FOUND.into_response(),
+        None => match assets.files.get("/index.html") {
+            Some(index) if app::routes::page(path).is_some() => (index, StatusCode::OK),
+            Some(index) => (index, StatusCode::NOT_FOUND),
             None => return StatusCode::NOT_FOUND.into_response(),
         },
-        None => return StatusCode::NOT_FOUND.into_response(),
     };
     let headers = request.headers();
-    let mut response = if matches_etag(headers, &asset.etag) {
+    let mut response = if status == StatusCode::OK && matches_etag(headers, &asset.etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (encoding, body) = pick_encoding(headers, asset);
@@ -160,6 +162,7 @@ async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response 
         } else {
             Response::new(Body::from(body.clone()))
         };
+        *response.status_mut() = status;
         let response_headers = response.headers_mut();
         response_headers.insert(CONTENT_TYPE, asset.content_type.clone());
         if let Some(encoding) = encoding {

@@ -766,3 +766,79 @@ async fn two_admins_stepping_down_at_once_leave_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_visitor_learns_that_no_one_is_signed_in_without_an_error() {
+    let app = spawn_app().await;
+    let visitor = new_client();
+    let session = json_of(
+        visitor
+            .get(app.url("/api/auth/session"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(session, json!({"user": null}));
+    // API clients keep the signed-in account's own path, which refuses visitors.
+    let me = visitor.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_session_names_the_signed_in_account_until_sign_out() {
+    let app = spawn_app().await;
+    let client = new_client();
+    let body =
+        json!({"email": "ada@example.org", "password": "correct horse battery", "name": "Ada"});
+    let response = client
+        .post(app.url("/api/auth/register"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let user = json_of(response, StatusCode::CREATED).await;
+    let session = json_of(
+        client
+            .get(app.url("/api/auth/session"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(session["user"], user);
+
+    let logout = client
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let session = json_of(
+        client
+            .get(app.url("/api/auth/session"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(session, json!({"user": null}));
+}
+
+#[tokio::test]
+async fn an_unknown_session_cookie_is_no_one_signed_in() {
+    let app = spawn_app().await;
+    let response = new_client()
+        .get(app.url("/api/auth/session"))
+        .header("cookie", "hub_session=not-a-session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_of(response, StatusCode::OK).await,
+        json!({"user": null})
+    );
+}

@@ -28,6 +28,44 @@ async fn deep_links_serve_the_app() {
 }
 
 #[tokio::test]
+async fn a_path_that_is_no_page_gets_the_app_with_not_found() {
+    let app = spawn_app().await;
+    for path in ["/nothing-here", "/orders/12", "/shop/12/reviews"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Community Hub</title>"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_file_is_a_plain_not_found() {
+    let app = spawn_app().await;
+    for path in [
+        "/favicon.ico",
+        "/frontend-00000000000000aa.js",
+        "/main-00000000000000aa.css",
+        "/shop/photo.png",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("<html"), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_request_id() {
     let app = spawn_app().await;
     for path in ["/", "/api/health", "/api/nothing-here"] {
@@ -94,7 +132,7 @@ async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() 
         app.get("/missing-file.js").await.status(),
         StatusCode::NOT_FOUND
     );
-    let page = app.get("/orders/12").await;
+    let page = app.get("/shop/12").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(
         page.text()
@@ -102,7 +140,7 @@ async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() 
             .unwrap()
             .contains("<title>Community Hub</title>")
     );
-    let posted = app.client.post(app.url("/orders/12")).send().await.unwrap();
+    let posted = app.client.post(app.url("/shop/12")).send().await.unwrap();
     assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 

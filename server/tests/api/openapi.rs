@@ -211,9 +211,15 @@ async fn guarded_operations_need_the_session_cookie() {
     assert_eq!(scheme["in"], "cookie");
     assert_eq!(scheme["name"], "hub_session");
     for (method, path, operation) in operations(&description) {
+        // An empty requirement beside the cookie's makes the cookie optional.
         let guarded = operation["security"]
             .as_array()
-            .is_some_and(|requirements| requirements.iter().any(|r| r.get("session").is_some()));
+            .is_some_and(|requirements| {
+                requirements.iter().any(|r| r.get("session").is_some())
+                    && !requirements
+                        .iter()
+                        .any(|r| r.as_object().is_some_and(|r| r.is_empty()))
+            });
         assert_eq!(
             guarded,
             statuses(operation).contains(&401) && path != "/api/auth/login",
@@ -233,6 +239,13 @@ async fn guarded_operations_need_the_session_cookie() {
         assert!(statuses(operation).contains(&403), "{method} {path}");
         assert!(!operation["security"].is_null(), "{method} {path}");
     }
+    let session = &description["paths"]["/api/auth/session"]["get"];
+    assert_eq!(
+        session["security"],
+        serde_json::json!([{}, {"session": []}]),
+        "the session is read when there is one"
+    );
+    assert!(!statuses(session).contains(&401));
     for (method, path) in [("get", "/api/products"), ("get", "/hello/{username}")] {
         assert!(
             description["paths"][path][method]["security"].is_null(),
