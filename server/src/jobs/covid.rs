@@ -42,7 +42,13 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     }
     let nyt = body(context, nyt, urls.0).await.context("NYT source")?;
     let jhu = body(context, jhu, urls.1).await.context("JHU source")?;
-    let figures = transform::transform(&nyt.body, &jhu.body)?;
+    let readers = (
+        nyt.reader().context("reading the NYT download")?,
+        jhu.reader().context("reading the JHU download")?,
+    );
+    // Parsing is CPU work on blocking file reads: it runs beside the async workers, not on them.
+    let figures =
+        tokio::task::spawn_blocking(move || transform::transform(readers.0, readers.1)).await??;
     let sources = [(NYT_KEY, &nyt), (JHU_KEY, &jhu)];
     let (inserted, updated) = load(&context.db, fence, &figures, &sources)
         .await
