@@ -249,7 +249,7 @@ impl Bench<'_> {
         Ok(rows)
     }
 
-    fn etl(&self, scratch: &Path) -> Result<[Row; 2]> {
+    fn etl(&self, scratch: &Path) -> Result<[Row; 3]> {
         let (copies, runs) = self.etl;
         etl::rows(&self.binaries.join("server"), scratch, copies, runs)
     }
