@@ -1,9 +1,12 @@
 //! `cargo xtask bench`: the server's hot paths measured beside an anchor in the same run, so the
 //! ratio holds on any machine. It builds the server, a bare axum route (`server/examples/
 //! bare_axum.rs`) and the load generator (`server/examples/load.rs`), starts each on a fresh
-//! database, drives it, prints one table and writes `target/bench/results.json`. `--quick` uses
-//! the debug build and short runs, so `cargo xtask test` keeps the bench working; its figures mean
-//! nothing.
+//! database, drives it, runs the covid-etl job beside pandas ([`etl`]), prints one table and
+//! writes `target/bench/results.json`. `--quick` uses the debug build and short runs, so
+//! `cargo xtask test` keeps the bench working; its figures mean nothing. `--etl` measures only
+//! the covid-etl rows, which need neither the browser app nor a running server.
+
+mod etl;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -38,6 +41,8 @@ enum Target {
     AtLeast(f64),
     /// Ours, at most this (in the row's unit).
     AtMost(f64),
+    /// Ours divided by the anchor, at most this: for times and memory, where less is better.
+    RatioAtMost(f64),
 }
 
 impl Row {
@@ -50,6 +55,7 @@ impl Row {
             Target::RatioAtLeast(least) => self.ratio().is_some_and(|ratio| ratio >= least),
             Target::AtLeast(least) => self.ours >= least,
             Target::AtMost(most) => self.ours <= most,
+            Target::RatioAtMost(most) => self.ratio().is_some_and(|ratio| ratio <= most),
         }
     }
 
@@ -58,11 +64,12 @@ impl Row {
             Target::RatioAtLeast(least) => format!(">= {least}x"),
             Target::AtLeast(least) => format!(">= {least} {}", self.unit),
             Target::AtMost(most) => format!("< {most} {}", self.unit),
+            Target::RatioAtMost(most) => format!("<= {most}x"),
         }
     }
 }
 
-pub fn run(root: &Path, quick: bool) -> Result<()> {
+pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
     let profile = if quick { "debug" } else { "release" };
     let load = if quick {
         Load {
@@ -76,7 +83,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         }
     };
     // The files' content does not change how fast they are served, so a built app is reused.
-    if !root.join("dist/index.html").exists() {
+    if !etl_only && !root.join("dist/index.html").exists() {
         build_spa(root, quick)?;
     }
     step(&format!(
@@ -84,8 +91,10 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     ));
     let mut build = cargo();
     build.args(["build", "-p", "server", "--bin", "server"]);
-    build.args(["--example", "bare_axum", "--example", "load"]);
-    build.args(["--example", "ledger_data"]);
+    if !etl_only {
+        build.args(["--example", "bare_axum", "--example", "load"]);
+        build.args(["--example", "ledger_data"]);
+    }
     if !quick {
         build.arg("--release");
     }
@@ -110,8 +119,9 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
                 donors: 20_000,
             }
         },
+        etl: if quick { (2, 1) } else { (100, 3) },
     };
-    let rows = bench.measure()?;
+    let rows = bench.measure(etl_only)?;
     print_table(&rows, quick);
     write_results(&rows, quick)
 }
@@ -126,6 +136,8 @@ struct Bench<'a> {
     shop: (usize, u32),
     /// The ledger the reports are read from.
     ledger: Ledger,
+    /// How many copies of the COVID files covid-etl and pandas read, and how many runs each.
+    etl: (i64, usize),
 }
 
 /// The size of the ledger loaded for the report rows: five years of records.
@@ -136,10 +148,14 @@ struct Ledger {
 }
 
 impl Bench<'_> {
-    fn measure(&self) -> Result<Vec<Row>> {
+    fn measure(&self, etl_only: bool) -> Result<Vec<Row>> {
         let scratch = std::env::temp_dir().join(format!("hub-bench-{}", std::process::id()));
         std::fs::create_dir_all(&scratch)?;
-        let measured = self.measure_in(&scratch);
+        let measured = if etl_only {
+            self.etl(&scratch).map(Vec::from)
+        } else {
+            self.measure_in(&scratch)
+        };
         std::fs::remove_dir_all(&scratch).ok();
         measured
     }
@@ -253,7 +269,13 @@ impl Bench<'_> {
             unit: "ms",
             target: Target::AtMost(200.0),
         });
+        rows.extend(self.etl(scratch)?);
         Ok(rows)
+    }
+
+    fn etl(&self, scratch: &Path) -> Result<[Row; 3]> {
+        let (copies, runs) = self.etl;
+        etl::rows(&self.binaries.join("server"), scratch, copies, runs)
     }
 
     /// Orders per second while `shoppers` sign-up, sign-in, one-in-the-cart, check-out loops sell
@@ -574,7 +596,6 @@ fn resident_megabytes(process: &Child) -> Result<f64> {
     Ok(kilobytes / 1024.0)
 }
 
-/// A quick run judges no target: its debug build and small sizes only keep the bench working.
 /// How many files there are under `folder`, at any depth (none when it does not exist).
 fn count_files(folder: &Path) -> usize {
     std::fs::read_dir(folder).map_or(0, |entries| {
@@ -589,6 +610,7 @@ fn count_files(folder: &Path) -> usize {
     })
 }
 
+/// A quick run judges no target: its debug build and small sizes only keep the bench working.
 fn print_table(rows: &[Row], quick: bool) {
     if quick {
         println!(
@@ -602,6 +624,7 @@ fn print_table(rows: &[Row], quick: bool) {
     for row in rows {
         let figure = |value: f64| match row.unit {
             "req/s" => format!("{value:.0}"),
+            "s" => format!("{value:.2} s"),
             _ => format!("{value:.1} {}", row.unit),
         };
         println!(

@@ -27,7 +27,8 @@ commands:
   test    format and lint checks, unit and integration tests, the wasm build, browser tests
   build   release build: the browser app into dist/ and the server binary
   dist    the release build packed with the README and deployment files into one archive
-  bench   measure the server beside its anchors and print the table (--quick: a short debug run)
+  bench   measure the server beside its anchors and print the table (--quick: a short debug run;
+          --etl: only covid-etl beside pandas)
 ";
 
 fn main() -> Result<()> {
@@ -39,7 +40,11 @@ fn main() -> Result<()> {
         "test" => test(&root),
         "build" => build(&root),
         "dist" => dist(&root),
-        "bench" => bench::run(&root, std::env::args().any(|arg| arg == "--quick")),
+        "bench" => bench::run(
+            &root,
+            std::env::args().any(|arg| arg == "--quick"),
+            std::env::args().any(|arg| arg == "--etl"),
+        ),
         _ => {
             eprint!("{USAGE}");
             bail!("unknown command {command:?}")
@@ -285,7 +290,7 @@ fn test(root: &Path) -> Result<()> {
 
     build_spa(root, true)?;
     exec(cargo().arg("build").args(host).arg("--all-targets"))?;
-    bench::run(root, true)?;
+    bench::run(root, true, false)?;
 
     tools::ensure_browser_test_tools(root)?;
     step("Browser tests (Playwright, Chromium)");

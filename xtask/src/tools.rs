@@ -131,15 +131,37 @@ pub fn ensure_pypi_tool(
     binary: &str,
     purpose: &str,
 ) -> Result<PathBuf> {
-    let venv = target_dir.join("python-tools");
-    let path = venv.join("bin").join(binary);
-    if path.exists() {
-        return Ok(path);
+    let path = target_dir.join("python-tools").join("bin").join(binary);
+    if !path.exists() {
+        pip_install(target_dir, package, purpose)?;
     }
+    Ok(path)
+}
+
+/// Installs a Python library from PyPI (once) into the same virtualenv, unless `module` already
+/// imports there, and returns the path of the virtualenv's `python`.
+pub fn ensure_pypi_module(
+    target_dir: &Path,
+    package: &str,
+    module: &str,
+    purpose: &str,
+) -> Result<PathBuf> {
+    let python = target_dir.join("python-tools").join("bin").join("python");
+    let imports = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !imports {
+        pip_install(target_dir, package, purpose)?;
+    }
+    Ok(python)
+}
+
+fn pip_install(target_dir: &Path, package: &str, purpose: &str) -> Result<()> {
+    let venv = target_dir.join("python-tools");
     step(&format!("Installing {purpose} ({package}, from PyPI)"));
     if !venv.join("bin").join("pip").exists() {
         exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
-    exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", package]))?;
-    Ok(path)
+    exec(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", package]))
 }

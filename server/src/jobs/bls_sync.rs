@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context as _, bail};
 use app::jobs::FileCounts;
+use object_store::ObjectStoreExt;
 use object_store::path::Path;
-use object_store::{ObjectStoreExt, PutPayload};
 use reqwest::Url;
 
 use super::fetch::{self, Fetched};
@@ -29,7 +29,10 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
         .get(base.as_str())
         .await
         .context("reading the BLS directory listing")?;
-    let files = listed_files(&String::from_utf8_lossy(&listing.body), &base);
+    let listing = listing
+        .bytes()
+        .context("reading the BLS directory listing")?;
+    let files = listed_files(&String::from_utf8_lossy(&listing), &base);
     if files.is_empty() {
         bail!("the BLS directory listing at {base} lists no files");
     }
@@ -55,12 +58,8 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
             Fetched::Body(download) => download,
         };
         if !download.same_as(previous.as_ref()) {
-            context
-                .store
-                .put(
-                    &Path::from(key.as_str()),
-                    PutPayload::from(download.body.clone()),
-                )
+            download
+                .store(context.store.as_ref(), &Path::from(key.as_str()))
                 .await
                 .with_context(|| format!("storing {key}"))?;
             if previous.is_some() {

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use app::data_reports::ReportFormat;
-use bytes::Bytes;
 use chrono::{DateTime, SubsecRound, Utc};
+use futures_util::StreamExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{GetResult, ObjectStore, ObjectStoreExt, PutPayload};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
@@ -25,16 +25,22 @@ use crate::lease::Fence;
 pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let bls_key = format!("{}{}", bls_sync::PREFIX, analysis::BLS_FILE);
     let (Some(bls), Some(population)) = (
-        read(context.store.as_ref(), &bls_key).await?,
-        read(context.store.as_ref(), population_sync::KEY).await?,
+        open(context.store.as_ref(), &bls_key).await?,
+        open(context.store.as_ref(), population_sync::KEY).await?,
     ) else {
         // Not a failure: on a fresh install the first sync to finish gets here before the other.
         return Ok(Outcome::unchanged(
             "no report yet: it needs both bls-sync and population-sync to have run",
         ));
     };
+    // Its parse errors name the file and line.
+    let bls = bls_figures(bls).await?;
+    let population = population
+        .bytes()
+        .await
+        .with_context(|| format!("reading {}", population_sync::KEY))?;
     let created_at = unused_second(&context.db).await?;
-    let report = analysis::analyse(&String::from_utf8_lossy(&bls), &population, created_at)?;
+    let report = analysis::analyse(&bls, &population, created_at)?;
     let base_path = base_path(created_at);
     let documents = [
         (ReportFormat::Json, serde_json::to_vec_pretty(&report)?),
@@ -74,13 +80,26 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     ))
 }
 
-/// A stored file, or `None` when it is not there yet.
-async fn read(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Option<Bytes>> {
+/// A stored file opened for reading, or `None` when it is not there yet.
+async fn open(store: &dyn ObjectStore, key: &str) -> anyhow::Result<Option<GetResult>> {
     match store.get(&Path::from(key)).await {
-        Ok(object) => Ok(Some(object.bytes().await?)),
+        Ok(object) => Ok(Some(object)),
         Err(object_store::Error::NotFound { .. }) => Ok(None),
         Err(error) => Err(error).with_context(|| format!("reading {key}")),
     }
+}
+
+/// What the report needs from the stored BLS file, read as it streams in: the file is larger
+/// than anything the report keeps from it.
+async fn bls_figures(object: GetResult) -> anyhow::Result<analysis::BlsFigures> {
+    let mut parser = analysis::BlsParser::default();
+    let mut figures = analysis::BlsFigures::default();
+    let mut chunks = object.into_stream();
+    while let Some(chunk) = chunks.next().await {
+        parser.feed(&chunk?, |row| figures.add(row))?;
+    }
+    parser.finish(|row| figures.add(row))?;
+    Ok(figures)
 }
 
 /// Versions are named to the second; a second already used by a version waits for the next one,

@@ -40,11 +40,13 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
         }
         Fetched::Body(download) => download,
     };
-    let years = analysis::parse_population(&download.body)
+    // A few kilobytes of JSON: parsed and stored from one copy in memory.
+    let body = download.bytes().context("reading the DataUSA download")?;
+    let years = analysis::parse_population(&body)
         .context("the DataUSA response is not the population data expected")?;
     context
         .store
-        .put(&Path::from(KEY), PutPayload::from(download.body.clone()))
+        .put(&Path::from(KEY), PutPayload::from(body))
         .await
         .with_context(|| format!("storing {KEY}"))?;
     let txn = fence.begin(&context.db).await?;

@@ -1,21 +1,25 @@
 //! Turns the NYT and JHU COVID-19 CSV files into one series of daily US figures.
 //!
 //! NYT gives cumulative US cases and deaths; JHU gives, among much else, the US recovered count.
-//! This module only reads bytes and returns figures, so the job around it decides where the
-//! files come from and where the figures go. Bad input stops the whole transform with an error
-//! that names the file, line and column, because loading a partial or shifted series would be
-//! worse than loading nothing.
+//! This module only reads streams and returns figures, so the job around it decides where the
+//! files come from and where the figures go. Both files are read a record at a time and only
+//! what the join needs is kept (NYT's days, JHU's national US days), so memory follows the
+//! length of the series, not the size of the files. Bad input stops the whole transform with an
+//! error that names the file, line and column, because loading a partial or shifted series would
+//! be worse than loading nothing.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::fmt;
-use std::io::Cursor;
+use std::io::{self, Cursor, Read};
 use std::num::IntErrorKind;
 
 use app::covid::DailyFigures;
 use chrono::NaiveDate;
-use csv::{ErrorKind, Reader, ReaderBuilder, StringRecord, Trim};
+use csv::{ByteRecord, ErrorKind, Reader, ReaderBuilder, StringRecord};
+
+/// The csv reader's buffer: large enough that a read call moves a good slice of the file.
+const BUFFER: usize = 64 * 1024;
 
 /// Which input a problem was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,13 +74,15 @@ impl std::error::Error for MalformedData {}
 
 /// Joins the NYT file (`date,cases,deaths`) with the national US rows of the JHU file on date.
 ///
-/// Only dates present in both files are kept, sorted ascending.
+/// Only dates present in both files are kept, sorted ascending. Each file is read once, from
+/// start to end, a buffer at a time.
 ///
 /// # Errors
 ///
 /// [`MalformedData`] for the first problem found, NYT first: an empty file, an HTML page, a
-/// missing column, a record of the wrong length, a bad date or count, or a date seen twice.
-pub fn transform(nyt: &[u8], jhu: &[u8]) -> Result<Vec<DailyFigures>, MalformedData> {
+/// missing column, a record of the wrong length, a bad date or count, a date seen twice, or a
+/// file that could not be read.
+pub fn transform(nyt: impl Read, jhu: impl Read) -> Result<Vec<DailyFigures>, MalformedData> {
     let totals = read_nyt(nyt)?;
     let recovered = read_jhu(jhu)?;
     Ok(join(totals, &recovered))
@@ -88,18 +94,18 @@ struct Totals {
     deaths: i64,
 }
 
-fn read_nyt(bytes: &[u8]) -> Result<BTreeMap<NaiveDate, Totals>, MalformedData> {
-    let mut table = Table::open(Source::Nyt, bytes)?;
+fn read_nyt(input: impl Read) -> Result<BTreeMap<NaiveDate, Totals>, MalformedData> {
+    let mut table = Table::open(Source::Nyt, input)?;
     let date = table.column("date")?;
     let cases = table.column("cases")?;
     let deaths = table.column("deaths")?;
     let mut days = BTreeMap::new();
     while let Some(row) = table.next_row()? {
         let totals = Totals {
-            cases: row.cell(cases).count()?,
-            deaths: row.cell(deaths).count()?,
+            cases: row.cell(cases)?.count()?,
+            deaths: row.cell(deaths)?.count()?,
         };
-        insert_once(&mut days, &row.cell(date), totals)?;
+        insert_once(&mut days, &row.cell(date)?, totals)?;
     }
     Ok(days)
 }
@@ -108,17 +114,17 @@ fn read_nyt(bytes: &[u8]) -> Result<BTreeMap<NaiveDate, Totals>, MalformedData> 
 ///
 /// Other rows (provinces, other countries) are skipped without looking at their values, so
 /// oddities there cannot block the US figures.
-fn read_jhu(bytes: &[u8]) -> Result<BTreeMap<NaiveDate, Option<i64>>, MalformedData> {
-    let mut table = Table::open(Source::Jhu, bytes)?;
+fn read_jhu(input: impl Read) -> Result<BTreeMap<NaiveDate, Option<i64>>, MalformedData> {
+    let mut table = Table::open(Source::Jhu, input)?;
     let date = table.column("Date")?;
     let country = table.column("Country/Region")?;
     let province = table.column("Province/State")?;
     let recovered = table.column("Recovered")?;
     let mut days = BTreeMap::new();
     while let Some(row) = table.next_row()? {
-        if row.text(country) == "US" && row.text(province).is_empty() {
-            let count = row.cell(recovered).optional_count()?;
-            insert_once(&mut days, &row.cell(date), count)?;
+        if row.bytes(country) == b"US" && row.bytes(province).is_empty() {
+            let count = row.cell(recovered)?.optional_count()?;
+            insert_once(&mut days, &row.cell(date)?, count)?;
         }
     }
     Ok(days)
@@ -158,34 +164,41 @@ fn join(
         .collect()
 }
 
-/// A CSV file whose header has been read, handing out its records with their line numbers.
-struct Table<'a> {
+/// What the csv reader reads: the first buffer's rest (from the first byte that is not
+/// whitespace), then the rest of the stream, with LF line breaks throughout.
+type Body<R> = io::Chain<Cursor<Vec<u8>>, LfLineBreaks<R>>;
+
+/// A CSV stream whose header has been read, handing out its records with their line numbers.
+struct Table<R> {
     source: Source,
-    header_line: u64,
+    /// Lines skipped before the csv reader's first line, which it counts as line 1.
+    skipped_lines: u64,
     header: StringRecord,
-    reader: Reader<Cursor<Cow<'a, [u8]>>>,
-    record: StringRecord,
+    reader: Reader<Body<R>>,
+    /// Kept as bytes and left untrimmed: of the many records read only a few fields are used,
+    /// and those are trimmed and checked for UTF-8 as they are. Doing it for every field took
+    /// much of the time on large files.
+    record: ByteRecord,
 }
 
-impl<'a> Table<'a> {
-    fn open(source: Source, bytes: &'a [u8]) -> Result<Self, MalformedData> {
-        let bytes = with_lf_line_breaks(bytes);
-        reject_non_csv(source, &bytes)?;
-        let header_line = header_line(&bytes);
+impl<R: Read> Table<R> {
+    fn open(source: Source, input: R) -> Result<Self, MalformedData> {
+        let (skipped_lines, body) = skip_leading_whitespace(source, LfLineBreaks::new(input))?;
         let mut reader = ReaderBuilder::new()
-            .trim(Trim::All)
             .flexible(false)
-            .from_reader(Cursor::new(bytes));
+            .buffer_capacity(BUFFER)
+            .from_reader(body);
+        let header_line = skipped_lines + 1;
         let header = reader
             .headers()
-            .map_err(|error| csv_error(source, &error, header_line))?
+            .map_err(|error| csv_error(source, &error, skipped_lines, header_line))?
             .clone();
         Ok(Self {
             source,
-            header_line,
+            skipped_lines,
             header,
             reader,
-            record: StringRecord::new(),
+            record: ByteRecord::new(),
         })
     }
 
@@ -193,94 +206,142 @@ impl<'a> Table<'a> {
     fn column(&self, name: &'static str) -> Result<Column, MalformedData> {
         self.header
             .iter()
-            .position(|header| header == name)
+            .position(|header| header.trim() == name)
             .map(|index| Column { name, index })
             .ok_or_else(|| {
                 MalformedData::in_line(
                     self.source,
-                    self.header_line,
+                    self.skipped_lines + 1,
                     format!("missing column {name}"),
                 )
             })
     }
 
     fn next_row(&mut self) -> Result<Option<Row<'_>>, MalformedData> {
-        match self.reader.read_record(&mut self.record) {
+        match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => Ok(Some(Row {
                 source: self.source,
-                line: self
-                    .record
-                    .position()
-                    .map_or(self.header_line, csv::Position::line),
+                line: self.skipped_lines + self.record.position().map_or(1, csv::Position::line),
                 record: &self.record,
             })),
             Err(error) => Err(csv_error(
                 self.source,
                 &error,
-                self.reader.position().line(),
+                self.skipped_lines,
+                self.skipped_lines + self.reader.position().line(),
             )),
         }
     }
 }
 
-/// The csv crate counts a line only when it reads a `\n`, and after a CRLF record it stops
-/// before that `\n`, so every line number after the header would come out one too low (and a
-/// lone CR is never counted; rust-csv issue 395). Reading a copy with LF line breaks keeps
-/// line numbers right.
-fn with_lf_line_breaks(bytes: &[u8]) -> Cow<'_, [u8]> {
-    if !bytes.contains(&b'\r') {
-        return Cow::Borrowed(bytes);
-    }
-    let mut lf = Vec::with_capacity(bytes.len());
-    for (index, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'\r' if bytes.get(index + 1) == Some(&b'\n') => {}
-            b'\r' => lf.push(b'\n'),
-            _ => lf.push(byte),
+/// Reads past the whitespace (blank lines included) before the header, and catches the two ways
+/// a download fails without an HTTP error: an empty body, and an HTML page served with status
+/// 200. Both would otherwise surface as a puzzling missing column. Returns how many lines were
+/// skipped and the stream from the first other byte on.
+fn skip_leading_whitespace<R: Read>(
+    source: Source,
+    mut input: LfLineBreaks<R>,
+) -> Result<(u64, Body<R>), MalformedData> {
+    let mut skipped_lines = 0;
+    let mut buffer = vec![0; BUFFER];
+    loop {
+        let read = input.read(&mut buffer).map_err(|error| {
+            MalformedData::in_line(source, skipped_lines + 1, unreadable(&error))
+        })?;
+        let chunk = &buffer[..read];
+        if chunk.is_empty() {
+            return Err(MalformedData::in_line(source, 1, "the file is empty"));
+        }
+        let start = chunk.iter().position(|byte| !byte.is_ascii_whitespace());
+        let breaks = &chunk[..start.unwrap_or(read)];
+        skipped_lines += breaks.iter().filter(|&&byte| byte == b'\n').count() as u64;
+        if let Some(start) = start {
+            if chunk[start] == b'<' {
+                return Err(MalformedData::in_line(
+                    source,
+                    skipped_lines + 1,
+                    "this is an HTML page, not CSV",
+                ));
+            }
+            buffer.truncate(read);
+            buffer.drain(..start);
+            return Ok((skipped_lines, Cursor::new(buffer).chain(input)));
         }
     }
-    Cow::Owned(lf)
 }
 
-/// The line the csv crate takes the header from: it skips empty lines before it.
-fn header_line(bytes: &[u8]) -> u64 {
-    let start = bytes.iter().take_while(|&&byte| byte == b'\n').count();
-    line_at(bytes, start)
+fn unreadable(error: &io::Error) -> String {
+    format!("the file could not be read: {error}")
 }
 
-/// The 1-based line that the byte at `offset` is on.
-fn line_at(bytes: &[u8], offset: usize) -> u64 {
-    let breaks = bytes[..offset]
-        .iter()
-        .filter(|&&byte| byte == b'\n')
-        .count();
-    u64::try_from(breaks).map_or(u64::MAX, |breaks| breaks.saturating_add(1))
+/// Turns a stream's line breaks, CRLF or a lone CR, into LF as it is read.
+///
+/// The csv crate counts a line only when it reads a `\n`, and after a CRLF record it stops
+/// before that `\n`, so every line number after the header would come out one too low (and a
+/// lone CR is never counted; rust-csv issue 395). Reading LF line breaks keeps line numbers
+/// right. A CR becomes an LF at once and an LF right after it is dropped, so a CRLF split
+/// between two reads needs no look-ahead.
+struct LfLineBreaks<R> {
+    inner: R,
+    after_cr: bool,
 }
 
-/// Catches the two ways a download fails without an HTTP error: an empty body, and an HTML
-/// page served with status 200. Both would otherwise surface as a puzzling missing column.
-fn reject_non_csv(source: Source, bytes: &[u8]) -> Result<(), MalformedData> {
-    match bytes.iter().position(|byte| !byte.is_ascii_whitespace()) {
-        None => Err(MalformedData::in_line(source, 1, "the file is empty")),
-        Some(start) if bytes[start] == b'<' => Err(MalformedData::in_line(
-            source,
-            line_at(bytes, start),
-            "this is an HTML page, not CSV",
-        )),
-        Some(_) => Ok(()),
+impl<R> LfLineBreaks<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            after_cr: false,
+        }
     }
 }
 
-/// Turns a csv crate error into one naming the line. `fallback_line` is used only for errors
-/// that carry no position of their own.
-fn csv_error(source: Source, error: &csv::Error, fallback_line: u64) -> MalformedData {
-    let line = error.position().map_or(fallback_line, csv::Position::line);
+impl<R: Read> Read for LfLineBreaks<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let read = self.inner.read(out)?;
+            if read == 0 {
+                return Ok(0);
+            }
+            if !self.after_cr && !out[..read].contains(&b'\r') {
+                return Ok(read);
+            }
+            let mut kept = 0;
+            for index in 0..read {
+                let byte = out[index];
+                let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
+                if byte == b'\n' && after_cr {
+                    continue;
+                }
+                out[kept] = if byte == b'\r' { b'\n' } else { byte };
+                kept += 1;
+            }
+            // A read that was only the LF of a CRLF gave nothing yet; zero would mean the end.
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+/// Turns a csv crate error into one naming the line. The csv reader counts lines from its own
+/// start, `skipped_lines` after the file's; `fallback_line` is used only for errors that carry
+/// no position of their own.
+fn csv_error(
+    source: Source,
+    error: &csv::Error,
+    skipped_lines: u64,
+    fallback_line: u64,
+) -> MalformedData {
+    let line = error
+        .position()
+        .map_or(fallback_line, |position| skipped_lines + position.line());
     let reason = match error.kind() {
         ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("the record has {len} fields but the header has {expected_len}"),
         ErrorKind::Utf8 { .. } => "the record is not valid UTF-8".to_owned(),
+        ErrorKind::Io(error) => unreadable(error),
         _ => error.to_string(),
     };
     MalformedData::in_line(source, line, reason)
@@ -297,23 +358,29 @@ struct Column {
 struct Row<'r> {
     source: Source,
     line: u64,
-    record: &'r StringRecord,
+    record: &'r ByteRecord,
 }
 
 impl Row<'_> {
-    /// The trimmed text of a column. The reader refuses records whose length differs from the
-    /// header's, so every column found in the header is present.
-    fn text(&self, column: Column) -> &str {
-        self.record.get(column.index).unwrap_or_default()
+    /// The bytes of a column, trimmed of ASCII whitespace. The reader refuses records whose
+    /// length differs from the header's, so every column found in the header is present.
+    fn bytes(&self, column: Column) -> &[u8] {
+        self.record
+            .get(column.index)
+            .unwrap_or_default()
+            .trim_ascii()
     }
 
-    fn cell(&self, column: Column) -> Cell<'_> {
-        Cell {
+    fn cell(&self, column: Column) -> Result<Cell<'_>, MalformedData> {
+        let text = std::str::from_utf8(self.bytes(column)).map_err(|_| {
+            MalformedData::in_line(self.source, self.line, "the record is not valid UTF-8")
+        })?;
+        Ok(Cell {
             source: self.source,
             line: self.line,
             column: column.name,
-            text: self.text(column),
-        }
+            text,
+        })
     }
 }
 
@@ -336,7 +403,7 @@ impl Cell<'_> {
     }
 
     fn date(&self) -> Result<NaiveDate, MalformedData> {
-        NaiveDate::parse_from_str(self.text, "%Y-%m-%d").map_err(|_| {
+        parse_date(self.text).ok_or_else(|| {
             self.error(format!(
                 "{:?} is not a date in the form YYYY-MM-DD",
                 self.text
@@ -358,6 +425,24 @@ impl Cell<'_> {
             .map(Some)
             .map_err(|problem| self.error(format!("{:?} {problem}", self.text)))
     }
+}
+
+/// Parses a `YYYY-MM-DD` date, the sources' only form, by hand: chrono's general format parser
+/// stood out in profiles of large files.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0_u32, |number, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| number * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&bytes[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&bytes[5..7])?, number(&bytes[8..])?)
 }
 
 /// Parses a cumulative count: a whole number, not negative. JHU writes some counts as `123.0`,
@@ -564,6 +649,125 @@ mod tests {
         );
     }
 
+    /// Hands out at most `size` bytes a read, as a network stream or a small buffer may.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        size: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let size = self.size.min(out.len()).min(self.bytes.len());
+            out[..size].copy_from_slice(&self.bytes[..size]);
+            self.bytes = &self.bytes[size..];
+            Ok(size)
+        }
+    }
+
+    #[test]
+    fn files_read_a_few_bytes_at_a_time_give_the_same_figures_and_lines() {
+        let nyt = "\r\n date,cases,deaths\r\n2020-03-01,10,1\r2020-03-02,20,2\r\n";
+        let jhu = "Date,Country/Region,Province/State,Recovered\r\n2020-03-01,US,,3\r\n\
+                   2020-03-02,US,,4\r\n";
+        let bad = "\r\ndate,cases,deaths\r\n2020-03-01,10,1\r2020-03-02,x,2\r\n";
+
+        for size in 1..=3 {
+            let trickle = |bytes: &'static str| Trickle {
+                bytes: bytes.as_bytes(),
+                size,
+            };
+            assert_eq!(
+                transform(trickle(nyt), trickle(jhu)).unwrap(),
+                ok(nyt, jhu),
+                "{size} bytes a read"
+            );
+            let error = transform(trickle(bad), trickle(jhu)).unwrap_err();
+            assert_eq!(
+                (error.line, error.column),
+                (4, column("cases")),
+                "{size} bytes a read"
+            );
+        }
+    }
+
+    /// A long NYT file made up as it is read, with an unparsable count on line `bad`; counts
+    /// the bytes handed out.
+    struct MadeUpNyt {
+        lines: u64,
+        bad: u64,
+        next: u64,
+        pending: Vec<u8>,
+        handed_out: u64,
+    }
+
+    impl Read for MadeUpNyt {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.pending.is_empty() && self.next <= self.lines {
+                let line = match self.next {
+                    1 => "date,cases,deaths\n".to_owned(),
+                    n if n == self.bad => "2020-01-01,x,1\n".to_owned(),
+                    n => format!("{},{n},1\n", day("1900-01-01") + chrono::Days::new(n)),
+                };
+                self.pending = line.into_bytes();
+                self.next += 1;
+            }
+            let size = out.len().min(self.pending.len());
+            out[..size].copy_from_slice(&self.pending[..size]);
+            self.pending.drain(..size);
+            self.handed_out += size as u64;
+            Ok(size)
+        }
+    }
+
+    #[test]
+    fn a_file_is_parsed_as_it_is_read_not_after() {
+        let mut nyt = MadeUpNyt {
+            lines: 1_000_000,
+            bad: 10_000,
+            next: 1,
+            pending: Vec::new(),
+            handed_out: 0,
+        };
+
+        let error = transform(&mut nyt, one_us_day().as_bytes()).unwrap_err();
+
+        assert_eq!((error.line, error.column), (10_000, column("cases")));
+        // About 22 bytes a line: the reader stopped a buffer or two past the bad line, far from
+        // the end of the 22 MB file.
+        assert!(
+            nyt.handed_out < 10_000 * 22 + 4 * BUFFER as u64,
+            "{} bytes read",
+            nyt.handed_out
+        );
+    }
+
+    #[test]
+    fn dates_are_read_in_the_form_yyyy_mm_dd_only() {
+        assert_eq!(parse_date("2020-03-01"), Some(day("2020-03-01")));
+        assert_eq!(parse_date("2024-02-29"), Some(day("2024-02-29")));
+        for text in [
+            "2023-02-29",
+            "2020-3-01",
+            "2020-03-1 ",
+            "20200301",
+            "2020/03/01",
+            "+020-03-01",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn odd_bytes_in_rows_the_join_skips_do_no_harm() {
+        let jhu = b"Date,Country/Region,Province/State,Recovered\n2020-03-01,Fran\xe7e,,1\n\
+                    2020-03-01,US,,3\n";
+
+        assert_eq!(
+            transform(nyt(&["2020-03-01,10,1"]).as_bytes(), &jhu[..]).unwrap(),
+            vec![figures("2020-03-01", 10, 1, Some(3))]
+        );
+    }
+
     #[test]
     fn header_only_files_give_no_rows() {
         assert_eq!(ok(&nyt(&[]), &jhu(&[])), vec![]);
@@ -579,7 +783,7 @@ mod tests {
         );
         assert_eq!(failure(nyt.as_bytes(), b" \r\n\n"), (Source::Jhu, 1, None));
         assert_eq!(
-            transform(b"", b"").unwrap_err().to_string(),
+            transform(&b""[..], &b""[..]).unwrap_err().to_string(),
             "NYT line 1: the file is empty"
         );
     }
@@ -589,7 +793,7 @@ mod tests {
         let page = b"\n<!DOCTYPE html>\n<html><body>Rate limit exceeded</body></html>\n";
         let nyt = nyt(&["2020-03-01,10,1"]);
 
-        let error = transform(nyt.as_bytes(), page).unwrap_err();
+        let error = transform(nyt.as_bytes(), &page[..]).unwrap_err();
 
         assert_eq!(
             (error.source, error.line, error.column),

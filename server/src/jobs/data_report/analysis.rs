@@ -103,28 +103,90 @@ impl From<SummaryError> for ParseError {
     }
 }
 
-/// Parses the BLS `pr.data.0.Current` file.
+/// Reads the BLS `pr.data.0.Current` file as its bytes arrive, handing out each data row.
 ///
-/// Columns are found by their header names, so a reordered or extended file still reads.
-/// Blank lines are skipped; CRLF and LF endings are both accepted.
-///
-/// # Errors
-/// A missing header column, or a row whose fields are missing or do not parse, with its line.
-pub fn parse_bls(text: &str) -> Result<Vec<BlsRow>, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = (1..)
-        .zip(text.lines())
-        .filter(|(_, line)| !line.trim().is_empty());
-    let Some((header_line, header)) = lines.next() else {
-        return Err(bls_error(
-            1,
-            "the file is empty, expected a header line".into(),
-        ));
-    };
-    let columns = BlsColumns::find(header).map_err(|reason| bls_error(header_line, reason))?;
-    lines
-        .map(|(line, text)| columns.row(text).map_err(|reason| bls_error(line, reason)))
-        .collect()
+/// Only the line being read is held, so the file can be any size. Columns are found by their
+/// header names, so a reordered or extended file still reads. Blank lines are skipped; CRLF and
+/// LF endings are both accepted.
+#[derive(Default)]
+pub struct BlsParser {
+    /// The start of a line whose end has not arrived yet.
+    partial: Vec<u8>,
+    /// The number of the last line read.
+    line: u64,
+    columns: Option<BlsColumns>,
+}
+
+impl BlsParser {
+    /// Reads the next `chunk` of the file, passing each complete data row to `row`.
+    ///
+    /// # Errors
+    /// A missing header column, or a row whose fields are missing or do not parse, with its line.
+    pub fn feed(&mut self, chunk: &[u8], mut row: impl FnMut(BlsRow)) -> Result<(), ParseError> {
+        let mut rest = chunk;
+        while let Some(end) = rest.iter().position(|&byte| byte == b'\n') {
+            let line = if self.partial.is_empty() {
+                self.read_line(&rest[..end])?
+            } else {
+                let mut whole = std::mem::take(&mut self.partial);
+                whole.extend_from_slice(&rest[..end]);
+                let line = self.read_line(&whole);
+                // Keeps the allocation for the next line that spans two chunks.
+                whole.clear();
+                self.partial = whole;
+                line?
+            };
+            if let Some(data) = line {
+                row(data);
+            }
+            rest = &rest[end + 1..];
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Reads the last line, which may lack a line break, and checks that there was a header.
+    ///
+    /// # Errors
+    /// As [`Self::feed`], or an empty file.
+    pub fn finish(mut self, mut row: impl FnMut(BlsRow)) -> Result<(), ParseError> {
+        let partial = std::mem::take(&mut self.partial);
+        if !partial.is_empty()
+            && let Some(data) = self.read_line(&partial)?
+        {
+            row(data);
+        }
+        if self.columns.is_none() {
+            return Err(bls_error(
+                1,
+                "the file is empty, expected a header line".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line without its `\n`: the header, a data row, or nothing for a blank line.
+    fn read_line(&mut self, bytes: &[u8]) -> Result<Option<BlsRow>, ParseError> {
+        self.line += 1;
+        let text = String::from_utf8_lossy(bytes);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let text = match self.line {
+            1 => text.strip_prefix('\u{feff}').unwrap_or(text),
+            _ => text,
+        };
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let line = self.line;
+        let error = |reason| bls_error(line, reason);
+        match &self.columns {
+            None => {
+                self.columns = Some(BlsColumns::find(text).map_err(error)?);
+                Ok(None)
+            }
+            Some(columns) => columns.row(text).map(Some).map_err(error),
+        }
+    }
 }
 
 fn bls_error(line: u64, reason: String) -> ParseError {
@@ -326,14 +388,21 @@ struct SeriesTotals {
     annual: Vec<(i32, Decimal)>,
 }
 
-/// For each series, the year whose Q01-Q04 values add up to the most, sorted by series id.
-///
-/// A series without quarterly values falls back to its largest annual average (Q05), marked
-/// `annual_only`. Ties go to the earlier year.
-pub fn best_years(rows: &[BlsRow]) -> Vec<BestYear> {
-    let mut series: BTreeMap<&str, SeriesTotals> = BTreeMap::new();
-    for row in rows {
-        let totals = series.entry(&row.series_id).or_default();
+/// What the report needs from the BLS rows, gathered a row at a time: each series' totals for
+/// the best-year search, and the rows of the series shown beside the population. The rows
+/// themselves are not kept.
+#[derive(Default)]
+pub struct BlsFigures {
+    series: BTreeMap<String, SeriesTotals>,
+    joined: Vec<BlsRow>,
+}
+
+impl BlsFigures {
+    pub fn add(&mut self, row: BlsRow) {
+        let totals = match self.series.get_mut(&row.series_id) {
+            Some(totals) => totals,
+            None => self.series.entry(row.series_id.clone()).or_default(),
+        };
         match row.period.as_str() {
             "Q01" | "Q02" | "Q03" | "Q04" => {
                 let sum = totals.quarterly.entry(row.year).or_default();
@@ -343,18 +412,29 @@ pub fn best_years(rows: &[BlsRow]) -> Vec<BestYear> {
             ANNUAL_PERIOD => totals.annual.push((row.year, row.value)),
             _ => {}
         }
+        if row.series_id == JOINED_SERIES_ID && row.period == JOINED_PERIOD {
+            self.joined.push(row);
+        }
     }
-    series
-        .into_iter()
-        .filter_map(|(series_id, totals)| best_year(series_id, totals))
-        .collect()
+
+    /// For each series, the year whose Q01-Q04 values add up to the most, sorted by series id.
+    ///
+    /// A series without quarterly values falls back to its largest annual average (Q05), marked
+    /// `annual_only`. Ties go to the earlier year.
+    pub fn best_years(&self) -> Vec<BestYear> {
+        self.series
+            .iter()
+            .filter_map(|(series_id, totals)| best_year(series_id, totals))
+            .collect()
+    }
 }
 
-fn best_year(series_id: &str, totals: SeriesTotals) -> Option<BestYear> {
-    let (year, value, annual_only) = match largest(totals.quarterly) {
+fn best_year(series_id: &str, totals: &SeriesTotals) -> Option<BestYear> {
+    let quarterly = totals.quarterly.iter().map(|(&year, &value)| (year, value));
+    let (year, value, annual_only) = match largest(quarterly) {
         Some((year, value)) => (year, value, false),
         None => {
-            let (year, value) = largest(totals.annual)?;
+            let (year, value) = largest(totals.annual.iter().copied())?;
             (year, value, true)
         }
     };
@@ -404,23 +484,22 @@ pub fn series_with_population(
     joined
 }
 
-/// Builds the whole report from the two files' contents.
+/// Builds the whole report from the BLS figures and the population file's contents.
 ///
 /// # Errors
-/// Either file failing to parse, or too few population years for the statistics.
+/// The population file failing to parse, or too few population years for the statistics.
 pub fn analyse(
-    bls: &str,
+    bls: &BlsFigures,
     population_json: &[u8],
     generated_at: DateTime<Utc>,
 ) -> Result<DataReport, ParseError> {
-    let rows = parse_bls(bls)?;
     let years = parse_population(population_json)?;
     let population = population_summary(&years, STATISTICS_FIRST_YEAR, STATISTICS_LAST_YEAR)?;
     Ok(DataReport {
         generated_at,
         population,
-        best_years: best_years(&rows),
-        series: series_with_population(&rows, &years, JOINED_SERIES_ID, JOINED_PERIOD),
+        best_years: bls.best_years(),
+        series: series_with_population(&bls.joined, &years, JOINED_SERIES_ID, JOINED_PERIOD),
     })
 }
 
@@ -445,6 +524,33 @@ mod tests {
 
     fn population(year: i32, population: i64) -> PopulationYear {
         PopulationYear { year, population }
+    }
+
+    /// Every data row of `text`, fed to the parser at once.
+    fn parse_bls(text: &str) -> Result<Vec<BlsRow>, ParseError> {
+        parse_bls_in_chunks(text, text.len().max(1))
+    }
+
+    fn parse_bls_in_chunks(text: &str, size: usize) -> Result<Vec<BlsRow>, ParseError> {
+        let mut rows = Vec::new();
+        let mut parser = BlsParser::default();
+        for chunk in text.as_bytes().chunks(size) {
+            parser.feed(chunk, |row| rows.push(row))?;
+        }
+        parser.finish(|row| rows.push(row))?;
+        Ok(rows)
+    }
+
+    fn figures(rows: &[BlsRow]) -> BlsFigures {
+        let mut figures = BlsFigures::default();
+        for row in rows {
+            figures.add(row.clone());
+        }
+        figures
+    }
+
+    fn best_years(rows: &[BlsRow]) -> Vec<BestYear> {
+        figures(rows).best_years()
     }
 
     fn best(series_id: &str, year: i32, value: &str, annual_only: bool) -> BestYear {
@@ -474,6 +580,33 @@ mod tests {
         assert_eq!(crlf.len(), 2);
         assert_eq!(crlf, lf);
         assert_eq!(crlf, unterminated);
+    }
+
+    #[test]
+    fn parse_bls_gives_the_same_rows_and_lines_whatever_the_chunks() {
+        let text = format!(
+            "\u{feff}{HEADER}\r\nA\t2000\tQ01\t1.5\t\r\n\r\nB\t2001\tQ05\t 2\t\r\nC\t2002\tQ02\t3"
+        );
+        let bad = format!("{HEADER}\r\nA\t2000\tQ01\t1.5\t\r\n\r\nA\t2000\tQ02\tn/a\t\r\n");
+        for size in 1..=7 {
+            assert_eq!(
+                parse_bls_in_chunks(&text, size).unwrap(),
+                parse_bls(&text).unwrap(),
+                "{size} bytes a chunk"
+            );
+            assert_eq!(parse_bls_in_chunks(&bad, size).unwrap_err().line, 4);
+        }
+        assert_eq!(parse_bls(&text).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn only_the_joined_series_rows_are_kept() {
+        let rows = [
+            row(JOINED_SERIES_ID, 2013, JOINED_PERIOD, "1"),
+            row(JOINED_SERIES_ID, 2013, "Q02", "2"),
+            row("OTHER", 2013, JOINED_PERIOD, "3"),
+        ];
+        assert_eq!(figures(&rows).joined, rows[..1]);
     }
 
     #[test]
@@ -721,7 +854,7 @@ mod tests {
         let json =
             br#"{"data":[{"ID Year":2014,"Population":30},{"ID Year":2013,"Population":10}]}"#;
         let generated_at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let report = analyse(&bls, json, generated_at).unwrap();
+        let report = analyse(&figures(&parse_bls(&bls).unwrap()), json, generated_at).unwrap();
         assert_eq!(report.generated_at, generated_at);
         assert_eq!(report.population.mean, decimal("20"));
         assert_eq!(report.population.standard_deviation, decimal("14.14"));
@@ -735,9 +868,8 @@ mod tests {
 
     #[test]
     fn analyse_blames_missing_statistics_years_on_the_population_file() {
-        let bls = format!("{HEADER}\n");
         let json = br#"{"data":[{"ID Year":2013,"Population":10}]}"#;
-        let error = analyse(&bls, json, Utc::now()).unwrap_err();
+        let error = analyse(&BlsFigures::default(), json, Utc::now()).unwrap_err();
         assert_eq!(error.file, POPULATION_FILE);
         assert!(
             error
