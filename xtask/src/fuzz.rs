@@ -57,7 +57,8 @@ pub fn run(
                 ]
                 .map(|setting| (setting, UNREACHABLE)),
             )
-            .stdout(std::fs::File::create(&log).context("creating the server's log")?)
+            // The server logs to stderr; its lines belong in the log file, not in the run's output.
+            .stderr(std::fs::File::create(&log).context("creating the server's log")?)
             .spawn()
             .context("starting the server")?,
     );
