@@ -103,7 +103,14 @@ async fn connect(
         // SQLite hands each row from its worker thread to the reader through a queue; with room
         // for only a few rows the two threads wake each other for nearly every row, which made
         // reading a large table (a backup) ten times slower than the reading itself.
-        .map_sqlx_sqlite_opts(|sqlite| sqlite.row_buffer_size(SQLITE_ROWS_IN_FLIGHT));
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT)
+                // The bundled SQLite sorts in memory by default, so grouping a million records
+                // (rebuilding or checking the reports' totals) took over 100 MB; sorts larger
+                // than the page cache now go to a temporary file instead.
+                .pragma("temp_store", "FILE")
+        });
     if let Some(role) = role {
         let set_role = format!("SET ROLE {}", quoted_identifier(role)?);
         options.map_sqlx_postgres_pool_opts(move |pool| {

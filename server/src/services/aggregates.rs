@@ -16,14 +16,11 @@ use app::Quantity;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, IntoIden, OnConflict, SimpleExpr};
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, IsolationLevel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    IsolationLevel, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::entities::{distribution, donation, donor_kind_total, donor_total, ledger_daily_total};
-
-/// Rows per `INSERT` when rebuilding, well under SQLite's limit on bound parameters.
-const CHUNK: usize = 500;
 
 /// `table.column + excluded.column`: the stored value plus the one an upsert brings.
 fn plus_excluded(table: impl IntoIden, column: impl IntoIden + Copy) -> SimpleExpr {
@@ -579,57 +576,38 @@ pub async fn differences(db: &DatabaseConnection) -> Result<Vec<Difference>, DbE
     Ok(differences)
 }
 
+/// The aggregates as the records give them, in plain SQL that both databases read alike: the
+/// database groups the records itself, so a rebuild takes no memory in the server however many
+/// records there are. The sums are cast because PostgreSQL sums bigints to numeric.
+const FROM_RECORDS: [&str; 3] = [
+    "INSERT INTO ledger_daily_totals (kind, day, donated, distributed)
+     SELECT kind, day, CAST(SUM(donated) AS BIGINT), CAST(SUM(distributed) AS BIGINT)
+     FROM (
+         SELECT kind, donated_on AS day, quantity AS donated, 0 AS distributed FROM donations
+         UNION ALL
+         SELECT kind, distributed_on AS day, 0 AS donated, quantity AS distributed FROM distributions
+     ) AS records
+     GROUP BY kind, day",
+    "INSERT INTO donor_totals
+         (donor_key, donor_name, donations, quantity, first_donated_on, last_donated_on)
+     SELECT donor_key, MIN(donor_name), COUNT(*), CAST(SUM(quantity) AS BIGINT),
+         MIN(donated_on), MAX(donated_on)
+     FROM donations
+     GROUP BY donor_key",
+    "INSERT INTO donor_kind_totals (donor_key, kind, donations, quantity)
+     SELECT donor_key, kind, COUNT(*), CAST(SUM(quantity) AS BIGINT)
+     FROM donations
+     GROUP BY donor_key, kind",
+];
+
 /// Replaces every aggregate row with what the records give, inside the caller's transaction (a
 /// restore, which writes the records without the ledger's services).
 pub async fn rebuild(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let want = from_records(txn).await?;
     ledger_daily_total::Entity::delete_many().exec(txn).await?;
     donor_total::Entity::delete_many().exec(txn).await?;
     donor_kind_total::Entity::delete_many().exec(txn).await?;
-
-    let daily: Vec<_> = want
-        .daily
-        .into_iter()
-        .map(
-            |((kind, day), (donated, distributed))| ledger_daily_total::ActiveModel {
-                kind: Set(kind),
-                day: Set(day),
-                donated: Set(donated),
-                distributed: Set(distributed),
-            },
-        )
-        .collect();
-    for chunk in daily.chunks(CHUNK) {
-        ledger_daily_total::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let donors: Vec<_> = want
-        .donors
-        .into_values()
-        .map(|row| donor_total::ActiveModel::from(row).reset_all())
-        .collect();
-    for chunk in donors.chunks(CHUNK) {
-        donor_total::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let donor_kinds: Vec<_> = want
-        .donor_kinds
-        .into_iter()
-        .map(
-            |((key, kind), (donations, quantity))| donor_kind_total::ActiveModel {
-                donor_key: Set(key),
-                kind: Set(kind),
-                donations: Set(donations),
-                quantity: Set(quantity),
-            },
-        )
-        .collect();
-    for chunk in donor_kinds.chunks(CHUNK) {
-        donor_kind_total::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
+    for statement in FROM_RECORDS {
+        txn.execute_unprepared(statement).await?;
     }
     Ok(())
 }
