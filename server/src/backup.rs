@@ -11,16 +11,16 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityName, EntityTrait, IntoActiveModel, IsolationLevel, Iterable, PaginatorTrait,
-    PrimaryKeyToColumn, PrimaryKeyTrait, QueryOrder, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityName, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait, PrimaryKeyToColumn,
+    PrimaryKeyTrait, QueryOrder, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::database;
 use crate::entities::{
     archive_outbox, balance, cart_item, covid_daily, data_report, distribution, donation,
     greeting_user, job_run, job_state, order, order_item, product, session, source_version, user,
@@ -136,16 +136,7 @@ pub async fn write(db: &DatabaseConnection, path: &Path) -> anyhow::Result<Summa
         1 << 16,
         GzEncoder::new(BufWriter::new(file), Compression::fast()),
     );
-    let txn = match db.get_database_backend() {
-        DbBackend::Postgres => {
-            db.begin_with_config(
-                Some(IsolationLevel::RepeatableRead),
-                Some(AccessMode::ReadOnly),
-            )
-            .await?
-        }
-        _ => db.begin().await?,
-    };
+    let txn = database::snapshot(db).await?;
     let header = Header {
         format: FORMAT.to_owned(),
         version: VERSION,

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, IsolationLevel, Statement, TransactionTrait, Value,
 };
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::PgConnectOptions;
@@ -303,4 +304,20 @@ pub async fn provision_app_user(
     }
     db.close().await?;
     Ok(())
+}
+
+/// A read-only transaction that sees one snapshot of the database throughout, whatever is written
+/// meanwhile: for reading many tables consistently (a backup, a check of the reports' totals).
+pub async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await
+        }
+        // A SQLite transaction reads one snapshot from its first read on.
+        _ => db.begin().await,
+    }
 }

@@ -12,6 +12,9 @@ mod m0005_pipeline;
 mod m0006_versions;
 mod m0007_aggregates;
 
+/// The statements that fill the reports' totals from the records, for rebuilding them.
+pub(crate) use m0007_aggregates::FILL as AGGREGATES_FROM_RECORDS;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

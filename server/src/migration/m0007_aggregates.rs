@@ -39,7 +39,7 @@ enum DonorKindTotals {
 
 /// The totals as the records give them, written as this migration's schema has them. Plain SQL
 /// that both databases read alike; the sums are cast because PostgreSQL sums bigints to numeric.
-const FILL: [&str; 3] = [
+pub(crate) const FILL: [&str; 3] = [
     "INSERT INTO ledger_daily_totals (kind, day, donated, distributed)
      SELECT kind, day, CAST(SUM(donated) AS BIGINT), CAST(SUM(distributed) AS BIGINT)
      FROM (

@@ -16,11 +16,12 @@ use app::Quantity;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, IntoIden, OnConflict, SimpleExpr};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    IsolationLevel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use crate::entities::{distribution, donation, donor_kind_total, donor_total, ledger_daily_total};
+use crate::{database, migration};
 
 /// `table.column + excluded.column`: the stored value plus the one an upsert brings.
 fn plus_excluded(table: impl IntoIden, column: impl IntoIden + Copy) -> SimpleExpr {
@@ -520,17 +521,7 @@ fn compare<K: Ord, V: PartialEq>(
 /// Every aggregate row that differs from what the records give; none when all is well. Both are
 /// read from one snapshot, so writes made meanwhile cannot show up as differences.
 pub async fn differences(db: &DatabaseConnection) -> Result<Vec<Difference>, DbErr> {
-    let txn = match db.get_database_backend() {
-        DbBackend::Postgres => {
-            db.begin_with_config(
-                Some(IsolationLevel::RepeatableRead),
-                Some(AccessMode::ReadOnly),
-            )
-            .await?
-        }
-        // A SQLite transaction reads one snapshot from its first read on.
-        _ => db.begin().await?,
-    };
+    let txn = database::snapshot(db).await?;
     let (have, want) = (stored(&txn).await?, from_records(&txn).await?);
     txn.commit().await?;
     let mut differences = Vec::new();
@@ -576,37 +567,15 @@ pub async fn differences(db: &DatabaseConnection) -> Result<Vec<Difference>, DbE
     Ok(differences)
 }
 
-/// The aggregates as the records give them, in plain SQL that both databases read alike: the
-/// database groups the records itself, so a rebuild takes no memory in the server however many
-/// records there are. The sums are cast because PostgreSQL sums bigints to numeric.
-const FROM_RECORDS: [&str; 3] = [
-    "INSERT INTO ledger_daily_totals (kind, day, donated, distributed)
-     SELECT kind, day, CAST(SUM(donated) AS BIGINT), CAST(SUM(distributed) AS BIGINT)
-     FROM (
-         SELECT kind, donated_on AS day, quantity AS donated, 0 AS distributed FROM donations
-         UNION ALL
-         SELECT kind, distributed_on AS day, 0 AS donated, quantity AS distributed FROM distributions
-     ) AS records
-     GROUP BY kind, day",
-    "INSERT INTO donor_totals
-         (donor_key, donor_name, donations, quantity, first_donated_on, last_donated_on)
-     SELECT donor_key, MIN(donor_name), COUNT(*), CAST(SUM(quantity) AS BIGINT),
-         MIN(donated_on), MAX(donated_on)
-     FROM donations
-     GROUP BY donor_key",
-    "INSERT INTO donor_kind_totals (donor_key, kind, donations, quantity)
-     SELECT donor_key, kind, COUNT(*), CAST(SUM(quantity) AS BIGINT)
-     FROM donations
-     GROUP BY donor_key, kind",
-];
-
 /// Replaces every aggregate row with what the records give, inside the caller's transaction (a
-/// restore, which writes the records without the ledger's services).
+/// restore, which writes the records without the ledger's services). The statements are the ones
+/// the migration that made these tables filled them with: the database groups the records
+/// itself, so a rebuild takes no memory in the server however many records there are.
 pub async fn rebuild(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
     ledger_daily_total::Entity::delete_many().exec(txn).await?;
     donor_total::Entity::delete_many().exec(txn).await?;
     donor_kind_total::Entity::delete_many().exec(txn).await?;
-    for statement in FROM_RECORDS {
+    for statement in migration::AGGREGATES_FROM_RECORDS {
         txn.execute_unprepared(statement).await?;
     }
     Ok(())
