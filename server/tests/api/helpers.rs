@@ -184,6 +184,16 @@ impl TestApp {
         format!("http://{}{}", self.address, path)
     }
 
+    /// `/metrics` as a scraper holding `token` reads it.
+    pub async fn scrape_metrics(&self, token: &str) -> Response {
+        new_client()
+            .get(self.url("/metrics"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))

@@ -312,12 +312,9 @@ async fn jobs_list_their_schedule_and_last_run() {
     assert_eq!(covid["schedule"], "0 6 * * *");
     assert_eq!(covid["last_run"]["status"], "success");
     assert_eq!(covid["next_run_at"], Value::Null, "the scheduler is off");
-    let metrics = new_client()
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
+    let metrics = app
+        .scrape_metrics(METRICS_TOKEN)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -23,12 +23,7 @@ async fn metrics_count_requests_per_route_and_status_with_latency() {
     app.get("/api/health").await;
     app.get("/api/donations/424242").await;
 
-    let response = new_client()
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let response = app.scrape_metrics(METRICS_TOKEN).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
@@ -44,12 +39,9 @@ async fn metrics_count_requests_per_route_and_status_with_latency() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        text = new_client()
-            .get(app.url("/metrics"))
-            .bearer_auth(METRICS_TOKEN)
-            .send()
+        text = app
+            .scrape_metrics(METRICS_TOKEN)
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -74,12 +66,7 @@ async fn metrics_on_the_main_port_need_the_token() {
     let anonymous = new_client().get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
-    let wrong = new_client()
-        .get(app.url("/metrics"))
-        .bearer_auth("scraper-secret-7d1f")
-        .send()
-        .await
-        .unwrap();
+    let wrong = app.scrape_metrics("scraper-secret-7d1f").await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(!wrong.text().await.unwrap().contains("http_requests_total"));
 }
