@@ -2,17 +2,18 @@
 //! they wrote, the database pool, and the build. Served at `/metrics` on a separate port
 //! (`METRICS_BIND`), or on the main port to holders of a bearer token (`METRICS_TOKEN`).
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use metrics::{counter, gauge, histogram};
+use metrics::{Counter, Histogram, counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sea_orm::{DatabaseConnection, DbBackend};
 use sha2::{Digest, Sha256};
@@ -53,31 +54,62 @@ pub fn init() {
 /// raw path, which would make a series per id) and status once it is answered.
 pub struct RequestRecord {
     started: Instant,
-    method: String,
-    route: String,
+    method: Method,
+    route: Option<MatchedPath>,
 }
 
 impl RequestRecord {
     pub fn start(request: &Request) -> Self {
         Self {
             started: Instant::now(),
-            method: request.method().as_str().to_owned(),
-            route: request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned()),
+            method: request.method().clone(),
+            route: request.extensions().get::<MatchedPath>().cloned(),
         }
     }
 
     pub fn finish(self, status: StatusCode) {
-        let labels = [
-            ("method", self.method),
-            ("route", self.route),
-            ("status", status.as_u16().to_string()),
-        ];
-        counter!("http_requests_total", &labels).increment(1);
-        histogram!(REQUEST_DURATION, &labels).record(self.started.elapsed().as_secs_f64());
+        let route = self.route.as_ref().map_or("unmatched", MatchedPath::as_str);
+        let (requests, duration) = request_series(&self.method, route, status);
+        requests.increment(1);
+        duration.record(self.started.elapsed().as_secs_f64());
     }
+}
+
+/// The request counter and latency histogram of one method, status and route.
+type RequestSeries = (Counter, Histogram);
+
+/// Finds the series of a method, status and route, registering it on first use. Building the
+/// three labels and hashing them into the registry on every request cost as much as the rest of
+/// a health check; the routes are the router's own templates, so the cache stays small.
+fn request_series(method: &Method, route: &str, status: StatusCode) -> RequestSeries {
+    static SERIES: LazyLock<
+        RwLock<HashMap<(Method, StatusCode), HashMap<Box<str>, RequestSeries>>>,
+    > = LazyLock::new(RwLock::default);
+    let key = (method.clone(), status);
+    if let Some(series) = SERIES
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+        .and_then(|routes| routes.get(route))
+    {
+        return series.clone();
+    }
+    let labels = [
+        ("method", method.as_str().to_owned()),
+        ("route", route.to_owned()),
+        ("status", status.as_u16().to_string()),
+    ];
+    let series = (
+        counter!("http_requests_total", &labels),
+        histogram!(REQUEST_DURATION, &labels),
+    );
+    SERIES
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(key)
+        .or_default()
+        .insert(route.into(), series.clone());
+    series
 }
 
 /// Records the end of a job run and the rows it wrote.

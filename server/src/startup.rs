@@ -11,14 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::config::{Config, ShutdownConfig};
 use crate::database::connect_and_migrate;
-use crate::error::{ApiError, panic_response};
+use crate::error::ApiError;
 use crate::jobs::Jobs;
 use crate::security::cross_site;
 use crate::serve::serve;
@@ -190,37 +187,11 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
         // compressed already, from the build.
         .layer(CompressionLayer::new())
         .with_state(state.clone())
-        .fallback_service(app_files)
-        .layer(CatchPanicLayer::custom(panic_response));
-    let traced = web::with_common_headers(app).layer(
-        TraceLayer::new_for_http()
-            .make_span_with(|request: &Request| {
-                let request_id = request
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|value| value.to_str().ok())
-                    .unwrap_or_default();
-                tracing::info_span!(
-                    "request",
-                    method = %request.method(),
-                    path = %request.uri().path(),
-                    request_id,
-                )
-            })
-            .on_request(())
-            .on_response(
-                DefaultOnResponse::new()
-                    .level(Level::INFO)
-                    .latency_unit(tower_http::LatencyUnit::Millis),
-            )
-            // A 5xx's cause is logged at error level where it happens; this line only repeats
-            // the status, so it stays below the level error tracking reports.
-            .on_failure(DefaultOnFailure::new().level(Level::WARN)),
-    );
-    web::with_request_id(web::with_cors(
-        error_tracking::per_request(traced),
+        .fallback_service(app_files);
+    web::with_common_layers(
+        error_tracking::per_request(app),
         &state.security.allowed_origins,
-    ))
+    )
 }
 
 /// What [`gate`] needs.
