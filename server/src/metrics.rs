@@ -78,13 +78,14 @@ impl RequestRecord {
 /// The request counter and latency histogram of one method, status and route.
 type RequestSeries = (Counter, Histogram);
 
+/// The series registered so far, by method and status, then by route.
+type SeriesByRoute = HashMap<(Method, StatusCode), HashMap<Box<str>, RequestSeries>>;
+
 /// Finds the series of a method, status and route, registering it on first use. Building the
 /// three labels and hashing them into the registry on every request cost as much as the rest of
 /// a health check; the routes are the router's own templates, so the cache stays small.
 fn request_series(method: &Method, route: &str, status: StatusCode) -> RequestSeries {
-    static SERIES: LazyLock<
-        RwLock<HashMap<(Method, StatusCode), HashMap<Box<str>, RequestSeries>>>,
-    > = LazyLock::new(RwLock::default);
+    static SERIES: LazyLock<RwLock<SeriesByRoute>> = LazyLock::new(RwLock::default);
     let key = (method.clone(), status);
     if let Some(series) = SERIES
         .read()
