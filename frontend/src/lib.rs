@@ -99,6 +99,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Removes the header and skeleton `index.html` shows while the app loads, once the app has
+/// drawn its own in the same place.
+pub fn remove_static_shell() {
+    if let Some(shell) = document().get_element_by_id("app-shell") {
+        shell.remove();
+    }
+}
+
 /// Dollars as people read them: `$1,250.00`.
 pub fn money(amount: app::Quantity) -> String {
     display_amount(app::ledger::Kind::Money, amount)
