@@ -310,7 +310,7 @@ impl Bench<'_> {
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?;
-        let seller = sign_in(
+        let seller = http::sign_in(
             port,
             r#"{"email": "seller@example.org", "password": "a seller's password"}"#,
             "login",
@@ -327,7 +327,7 @@ impl Bench<'_> {
                 let account = format!(
                     r#"{{"email": "shopper{n}@example.org", "password": "a shopper's password {n}", "name": "Shopper {n}"}}"#
                 );
-                sign_in(port, &account, "register")
+                http::sign_in(port, &account, "register")
             })
             .collect::<Result<_>>()?;
         let cookie_file = scratch.join("shoppers.txt");
@@ -403,7 +403,7 @@ impl Bench<'_> {
                 .stderr(Stdio::null()),
         )?;
         let (_server, port, _) = self.start_server(&database, &scratch.join("ledger-storage"))?;
-        let clerk = sign_in(
+        let clerk = http::sign_in(
             port,
             r#"{"email": "clerk@example.org", "password": "a clerk's password"}"#,
             "login",
@@ -551,16 +551,6 @@ fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)
     println!("    peak {peak:.1} MB; {refused} requests told to retry later (503)");
     std::thread::sleep(Duration::from_secs(5));
     Ok((peak, resident_megabytes(server)?))
-}
-
-/// Signs in through `POST /api/auth/{how}` (`login` or `register`) with `body`; the session cookie.
-fn sign_in(port: u16, body: &str, how: &str) -> Result<String> {
-    let answer = http::send(port, &format!("POST /api/auth/{how}"), None, body)?;
-    answer
-        .header("set-cookie")
-        .and_then(|cookie| cookie.split(';').next())
-        .map(str::to_owned)
-        .with_context(|| format!("{how} answered {} without a session", answer.status))
 }
 
 /// The median time of 21 answers to `GET path`, each of which must be a 200.

@@ -49,6 +49,16 @@ pub fn send(port: u16, request_line: &str, cookie: Option<&str>, body: &str) -> 
     })
 }
 
+/// Signs in through `POST /api/auth/{how}` (`login` or `register`) with `body`; the session cookie.
+pub fn sign_in(port: u16, body: &str, how: &str) -> Result<String> {
+    let answer = send(port, &format!("POST /api/auth/{how}"), None, body)?;
+    answer
+        .header("set-cookie")
+        .and_then(|cookie| cookie.split(';').next())
+        .map(str::to_owned)
+        .with_context(|| format!("{how} answered {} without a session", answer.status))
+}
+
 /// One bare request; the status code of the answer.
 pub fn status(port: u16, request_line: &str) -> Result<u16> {
     send(port, request_line, None, "").map(|answer| answer.status)

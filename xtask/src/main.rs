@@ -7,6 +7,7 @@ mod fuzz;
 mod http;
 mod iac;
 mod layers;
+mod lighthouse;
 mod postgres;
 mod s3;
 mod tools;
@@ -27,6 +28,8 @@ commands:
   test    format and lint checks, unit and integration tests, the wasm build, browser tests
   build   release build: the browser app into dist/ and the server binary
   dist    the release build packed with the README and deployment files into one archive
+  lighthouse
+          Lighthouse on the main pages, served by the release build over the demo data
   bench   measure the server beside its anchors and print the table (--quick: a short debug run;
           --etl: only covid-etl beside pandas)
 ";
@@ -40,6 +43,11 @@ fn main() -> Result<()> {
         "test" => test(&root),
         "build" => build(&root),
         "dist" => dist(&root),
+        "lighthouse" => {
+            build(&root)?;
+            tools::ensure_browser_test_tools(&root)?;
+            lighthouse::run(&root, &target_dir()?.join("release").join("server"))
+        }
         "bench" => bench::run(
             &root,
             std::env::args().any(|arg| arg == "--quick"),
@@ -297,9 +305,10 @@ fn test(root: &Path) -> Result<()> {
     exec(
         tools::with_node_tools(root, Command::new("npx").args(["playwright", "test"]))
             .current_dir(root.join("end2end"))
-            .env("SERVER_BIN", server)
+            .env("SERVER_BIN", &server)
             .env("STATIC_DIR", root.join("dist")),
     )?;
+    lighthouse::run(root, &server)?;
     step(&format!(
         "Every check passed in {:.1} minutes",
         started.elapsed().as_secs_f64() / 60.0

@@ -12,7 +12,7 @@ use crate::{cargo, exec, is_root, step};
 const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` version pinned in the workspace's Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The first line a tool prints for `--version`, or `None` when it is not installed.
 fn version_of(tool: &str) -> Option<String> {
@@ -84,7 +84,7 @@ fn ensure_npm_packages(root: &Path) -> Result<()> {
                 "npm is missing: install Node.js 20 or newer (e.g. `apt-get install nodejs npm`)"
             );
         }
-        step("Installing npm packages (Playwright, axe, wasm-opt)");
+        step("Installing npm packages (Playwright, axe, Lighthouse, wasm-opt)");
         exec(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])

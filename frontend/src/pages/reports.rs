@@ -43,24 +43,26 @@ fn InventoryReport() -> impl IntoView {
                         on:input=move |event| as_of.set(event_target_value(&event)) />
                 </div>
             </div>
-            <Loaded resource=rows loading="Loading inventory…" let:rows>
-                <div class="table-wrap" tabindex="0" role="group" aria-label="Inventory">
-                    <table aria-label="Inventory">
-                        // The balance beside the kind: on a phone the columns after it may need scrolling to.
-                        <thead><tr><th>"Kind"</th><th class="num">"Balance"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| view! {
-                                <tr>
-                                    <td>{row.kind.label()}</td>
-                                    <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
-                                    <td class="num">{display_amount(row.kind, row.donated)}</td>
-                                    <td class="num">{display_amount(row.kind, row.distributed)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            </Loaded>
+            <div class="inventory-body">
+                <Loaded resource=rows loading="Loading inventory…" let:rows>
+                    <div class="table-wrap" tabindex="0" role="group" aria-label="Inventory">
+                        <table aria-label="Inventory">
+                            // The balance beside the kind: on a phone the columns after it may need scrolling to.
+                            <thead><tr><th>"Kind"</th><th class="num">"Balance"</th><th class="num">"Donated"</th><th class="num">"Distributed"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| view! {
+                                    <tr>
+                                        <td>{row.kind.label()}</td>
+                                        <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
+                                        <td class="num">{display_amount(row.kind, row.donated)}</td>
+                                        <td class="num">{display_amount(row.kind, row.distributed)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </Loaded>
+            </div>
         </section>
     }
 }
