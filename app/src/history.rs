@@ -8,6 +8,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, PageQuery};
 use crate::text::one_of;
@@ -281,12 +282,12 @@ pub struct HistoryFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub record_id: Option<i64>,
+    /// Only changes made on or after this day.
     #[serde(
         default,
         with = "crate::date::optional",
         skip_serializing_if = "Option::is_none"
     )]
-    /// Only changes made on or after this day.
     #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub from: Option<NaiveDate>,
     /// Only changes made on or before this day; not before `from`.
@@ -330,9 +331,7 @@ impl HistoryFilter {
             "record_type",
             "is required with record_id",
         );
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            checker.check(from <= to, "to", "must not be before from");
-        }
+        check_range(checker, self.from, self.to);
     }
 }
 
