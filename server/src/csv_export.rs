@@ -9,7 +9,7 @@ use axum::body::{Body, Bytes};
 use axum::http::HeaderName;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use futures_util::{Stream, TryStreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt, future, stream};
 
 use crate::error::ApiError;
 
@@ -30,6 +30,26 @@ where
         tracing::error!(%error, "a CSV download failed part way");
     });
     (attachment(file_name), Body::from_stream(chunks)).into_response()
+}
+
+/// A CSV attachment named `file_name`: `header`, then each chunk of rows `chunks` yields as
+/// `record` writes it, sent as it comes, for exports read a chunk at a time.
+pub fn csv_chunks_response<T, S, E>(
+    file_name: &str,
+    header: Vec<String>,
+    chunks: S,
+    record: fn(&T) -> Vec<String>,
+) -> Response
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<Vec<T>, E>> + Send + 'static,
+    E: Into<anyhow::Error> + 'static,
+{
+    let header = stream::once(future::ready(csv_bytes([header])));
+    let rows = chunks
+        .map_err(Into::into)
+        .and_then(move |rows| future::ready(csv_bytes(rows.iter().map(record))));
+    csv_stream_response(file_name, header.chain(rows))
 }
 
 fn attachment(file_name: &str) -> [(HeaderName, String); 2] {

@@ -4,11 +4,10 @@ use app::paths;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use futures_util::{StreamExt, TryStreamExt, future, stream};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::csv_export::{self, csv_stream_response};
+use crate::csv_export::{self, csv_chunks_response};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
@@ -76,17 +75,12 @@ async fn csv(
     ApiQuery(filter): ApiQuery<HistoryFilter>,
 ) -> Result<Response, ApiError> {
     filter.validate()?;
-    let header = stream::once(future::ready(csv_export::csv_bytes([
+    Ok(csv_chunks_response(
+        "history.csv",
         csv_export::history_header(),
-    ])));
-    let rows = audit::in_chunks(state.db.clone(), filter, CSV_CHUNK)
-        .map_err(anyhow::Error::from)
-        .and_then(|events| {
-            future::ready(csv_export::csv_bytes(
-                events.iter().map(csv_export::history_record),
-            ))
-        });
-    Ok(csv_stream_response("history.csv", header.chain(rows)))
+        audit::in_chunks(state.db.clone(), filter, CSV_CHUNK),
+        csv_export::history_record,
+    ))
 }
 
 /// Changes read per query of the CSV: a few hundred kilobytes of CSV at a time.
