@@ -1,7 +1,6 @@
 //! Accounts and sessions.
 
 use app::accounts::{Role, User, normalize_email};
-use app::history::Action;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -192,12 +191,7 @@ pub async fn set_role(
         .one(&txn)
         .await?
         .ok_or(AccountError::NotFound)?;
-    audit::record(
-        &txn,
-        actor,
-        Event::changed(Action::RoleChanged, Some(&old), Some(&stored)),
-    )
-    .await?;
+    audit::record(&txn, actor, Event::role_changed(&old, &stored)).await?;
     txn.commit().await?;
     Ok(to_user(stored)?)
 }

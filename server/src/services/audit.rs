@@ -73,8 +73,16 @@ impl<'a, R: Audited> Event<'a, R> {
         Self::changed(Action::Deleted, Some(before), None)
     }
 
-    /// A change of another kind, such as a new role.
-    pub fn changed(action: Action, before: Option<&'a R>, after: Option<&'a R>) -> Self {
+    /// Taken out of use but kept, as a product that was ordered.
+    pub fn archived(before: &'a R, after: &'a R) -> Self {
+        Self::changed(Action::Archived, Some(before), Some(after))
+    }
+
+    pub fn role_changed(before: &'a R, after: &'a R) -> Self {
+        Self::changed(Action::RoleChanged, Some(before), Some(after))
+    }
+
+    fn changed(action: Action, before: Option<&'a R>, after: Option<&'a R>) -> Self {
         Self {
             action,
             before,

@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use app::Quantity;
 use app::accounts::{Role, User};
-use app::history::Action;
 use app::paging::Page;
 use app::shop::{
     Cart, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product, ProductQuery, total,
@@ -238,12 +237,7 @@ pub async fn delete_product(
             archived: true,
             ..old.clone()
         };
-        audit::record(
-            &txn,
-            actor,
-            Event::changed(Action::Archived, Some(&old), Some(&archived)),
-        )
-        .await?;
+        audit::record(&txn, actor, Event::archived(&old, &archived)).await?;
         Removal::Archived
     } else {
         product::Entity::delete_by_id(id).exec(&txn).await?;
