@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::FieldErrors;
+use crate::date::check_range;
+use crate::error::{Checker, FieldErrors};
 
 /// Cumulative US figures on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,13 +41,9 @@ pub struct DailyQuery {
 
 impl DailyQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
-        match (self.from, self.to) {
-            (Some(from), Some(to)) if from > to => Err(FieldErrors::from([(
-                "to".to_owned(),
-                "must not be before from".to_owned(),
-            )])),
-            _ => Ok(()),
-        }
+        let mut checker = Checker::default();
+        check_range(&mut checker, self.from, self.to);
+        checker.finish()
     }
 }
 

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use crate::error::Checker;
+
 /// The shape every date in the API has, for the schemas: JSON Schema's `format: date` is only an
 /// annotation, so the pattern is what a validator enforces.
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
@@ -19,6 +21,13 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| "is not a real calendar date".to_owned())
+}
+
+/// Checks a range of days given as `from` and `to`, both optional: it may not end before it starts.
+pub fn check_range(checker: &mut Checker, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+    if let (Some(from), Some(to)) = (from, to) {
+        checker.check(from <= to, "to", "must not be before from");
+    }
 }
 
 /// Serde helpers for optional dates, read by [`parse_date`] for its messages.

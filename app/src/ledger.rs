@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::{MAX_QUANTITY, Quantity};
@@ -258,9 +259,7 @@ impl LedgerQuery {
         if let Some(donor) = &self.donor {
             check_no_control(&mut checker, "donor", donor, &[]);
         }
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            checker.check(from <= to, "to", "must not be before from");
-        }
+        check_range(&mut checker, self.from, self.to);
         checker.finish()
     }
 

@@ -8,6 +8,7 @@ pub mod data_reports;
 pub mod date;
 pub mod error;
 pub mod greeting;
+pub mod history;
 pub mod jobs;
 pub mod ledger;
 pub mod number;

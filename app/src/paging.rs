@@ -27,6 +27,25 @@ impl Paging {
     }
 }
 
+/// The page of a list whose other query parameters are read on their own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100_000))]
+    pub page: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub per_page: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
+    }
+}
+
 /// Checks the `page` and `per_page` of a list query.
 pub fn check(checker: &mut Checker, page: Option<u64>, per_page: Option<u64>) {
     checker.check(

@@ -11,6 +11,12 @@ pub const INVENTORY_REPORT_CSV: &str = "/api/reports/inventory.csv";
 pub const DONORS_REPORT: &str = "/api/reports/donors";
 pub const DONORS_REPORT_CSV: &str = "/api/reports/donors.csv";
 
+/// The history of changes, newest first; and the same as a CSV file.
+pub const HISTORY: &str = "/api/history";
+pub const HISTORY_CSV: &str = "/api/history.csv";
+/// The people whose changes the history holds.
+pub const HISTORY_PEOPLE: &str = "/api/history/people";
+
 /// The path of one record under a collection path, e.g. `/api/donations/7`.
 pub fn item(collection: &str, id: i64) -> String {
     format!("{collection}/{id}")

@@ -7,7 +7,7 @@ use crate::error::{Checker, FieldErrors};
 use crate::ledger::{Kind, MAX_NAME_CHARS};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
-use crate::text::check_length;
+use crate::text::{check_length, one_of};
 
 /// Query of the inventory report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,17 +76,6 @@ impl SortOrder {
             SortOrder::Desc => "desc",
         }
     }
-}
-
-/// The one of `all` that `name` calls `text`, or a message that lists the names.
-fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, text: &str) -> Result<T, String> {
-    all.iter()
-        .copied()
-        .find(|item| name(*item) == text)
-        .ok_or_else(|| {
-            let names: Vec<_> = all.iter().map(|item| name(*item)).collect();
-            format!("must be one of {}", names.join(", "))
-        })
 }
 
 impl TryFrom<String> for DonorSort {

@@ -5,6 +5,7 @@ pub const HOME: &str = "/";
 pub const DONATIONS: &str = "/donations";
 pub const DISTRIBUTIONS: &str = "/distributions";
 pub const REPORTS: &str = "/reports";
+pub const HISTORY: &str = "/history";
 pub const PRODUCTS: &str = "/products";
 pub const JOBS: &str = "/jobs";
 pub const SHOP: &str = "/shop";
@@ -41,6 +42,10 @@ pub const PAGES: &[Page] = &[
     Page {
         path: REPORTS,
         title: "Reports",
+    },
+    Page {
+        path: HISTORY,
+        title: "History",
     },
     Page {
         path: PRODUCTS,

@@ -42,6 +42,17 @@ fn check_counted_length(checker: &mut Checker, field: &str, text: &str, min: usi
     );
 }
 
+/// The one of `all` that `name` calls `text`, or a message that lists the names.
+pub fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, text: &str) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|item| name(*item) == text)
+        .ok_or_else(|| {
+            let names: Vec<_> = all.iter().map(|item| name(*item)).collect();
+            format!("must be one of {}", names.join(", "))
+        })
+}
+
 /// The rules above as schemas, for `#[schema(schema_with = ...)]` and `#[param(schema_with = ...)]`.
 #[cfg(feature = "openapi")]
 pub mod schema {

@@ -9,6 +9,7 @@ const adminPages = [
   '/donations',
   '/distributions',
   '/reports',
+  '/history',
   '/products',
   '/jobs',
   '/shop',

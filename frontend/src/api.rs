@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod data;
 pub mod greeting;
+pub mod history;
 pub mod jobs;
 pub mod ledger;
 pub mod reports;
@@ -63,6 +64,20 @@ impl ApiError {
             code: "not_found".to_owned(),
             message: format!("{what} was not found"),
             fields: FieldErrors::new(),
+        }
+    }
+
+    /// What the server answers a query that breaks its rules, for one the app checked first.
+    pub fn invalid(fields: FieldErrors) -> Self {
+        let problems: Vec<String> = fields
+            .iter()
+            .map(|(field, problem)| format!("{field} {problem}"))
+            .collect();
+        ApiError {
+            status: 422,
+            code: "validation_failed".to_owned(),
+            message: format!("Check the filters: {}.", problems.join("; ")),
+            fields,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod form;
+pub mod history_link;
 pub mod kind_select;
 pub mod line_chart;
 pub mod loaded;

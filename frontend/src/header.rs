@@ -37,6 +37,7 @@ const NAVIGATION: &[Group] = &[
             link(routes::DONATIONS, "Donations", Some(Role::Staff)),
             link(routes::DISTRIBUTIONS, "Distributions", Some(Role::Staff)),
             link(routes::REPORTS, "Reports", Some(Role::Staff)),
+            link(routes::HISTORY, "History", Some(Role::Staff)),
         ],
     },
     Group {

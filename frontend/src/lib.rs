@@ -19,9 +19,9 @@ use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
     cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
-    distributions::Distributions, donations::Donations, greeting::Greeting, jobs::Jobs,
-    not_found::NotFound, orders::Orders, products_admin::ProductsAdmin, reports::Reports,
-    shop::ProductPage, shop::Shop,
+    distributions::Distributions, donations::Donations, greeting::Greeting, history::History,
+    jobs::Jobs, not_found::NotFound, orders::Orders, products_admin::ProductsAdmin,
+    reports::Reports, shop::ProductPage, shop::Shop,
 };
 use crate::routing::{PageChanges, Pattern};
 
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
                     <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
                     <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
+                    <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff><History /></RequireRole> } />
                     <Route path=Pattern(routes::GREETING) view=Greeting />
                     <Route path=Pattern(routes::SHOP) view=Shop />
                     <Route path=Pattern(routes::PRODUCT) view=ProductPage />

@@ -7,6 +7,7 @@ pub mod data_reports;
 pub mod distributions;
 pub mod donations;
 pub mod greeting;
+pub mod history;
 pub mod jobs;
 mod ledger_table;
 pub mod login;

@@ -22,10 +22,11 @@ use serde_json::Value;
 
 use crate::database;
 use crate::entities::{
-    archive_outbox, balance, cart_item, covid_daily, data_report, distribution, donation,
-    greeting_user, job_run, job_state, order, order_item, product, session, source_version, user,
+    archive_outbox, audit_event, balance, cart_item, covid_daily, data_report, distribution,
+    donation, greeting_user, job_run, job_state, order, order_item, product, session,
+    source_version, user,
 };
-use crate::migration::Migrator;
+use crate::migration::{Migrator, history_guard};
 use crate::services::aggregates;
 
 const FORMAT: &str = "community-hub-backup";
@@ -53,7 +54,8 @@ macro_rules! every_table {
             job_run,
             source_version,
             covid_daily,
-            data_report
+            data_report,
+            audit_event
         )
     };
 }
@@ -316,6 +318,9 @@ pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyho
     if holds_data(&txn).await? && !force {
         bail!("the database already holds data; pass --force to replace it");
     }
+    // The history is append-only, but a restore replaces it with the backup's: the guard is
+    // lifted for this transaction only, and a failed restore rolls the lifting back too.
+    history_guard::off(&txn).await?;
     macro_rules! names {
         ($($table:ident),*) => { [$( $table::Entity.table_name() ),*] };
     }
@@ -371,6 +376,7 @@ pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyho
     if let Some(name) = &table {
         load_into(&txn, name, &chunk).await?;
     }
+    history_guard::on(&txn).await?;
     // The reports' totals are not in the file: they follow from the records loaded here.
     aggregates::rebuild(&txn).await?;
     // Sessions of the backup's time must not come back to life: everyone signs in again.

@@ -12,6 +12,7 @@ use crate::backup;
 use crate::config::Config;
 use crate::database::{self, connect_and_migrate};
 use crate::jobs::{JobName, Jobs, Trigger};
+use crate::services::audit::Actor;
 use crate::services::passwords::Passwords;
 use crate::services::{accounts, aggregates};
 use crate::storage;
@@ -125,6 +126,7 @@ pub async fn create_user(
     let user = accounts::create_user(
         &db,
         &Passwords::from(&config.security),
+        Some(&Actor::system("command line")),
         &request.email,
         &request.name,
         &request.password,

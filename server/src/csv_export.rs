@@ -2,13 +2,14 @@
 
 use std::borrow::Cow;
 
+use app::history::HistoryEvent;
 use app::ledger::Kind;
 use app::reports::{DonorRow, InventoryRow};
 use axum::body::{Body, Bytes};
 use axum::http::HeaderName;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use futures_util::{Stream, TryStreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt, future, stream};
 
 use crate::error::ApiError;
 
@@ -29,6 +30,26 @@ where
         tracing::error!(%error, "a CSV download failed part way");
     });
     (attachment(file_name), Body::from_stream(chunks)).into_response()
+}
+
+/// A CSV attachment named `file_name`: `header`, then each chunk of rows `chunks` yields as
+/// `record` writes it, sent as it comes, for exports read a chunk at a time.
+pub fn csv_chunks_response<T, S, E>(
+    file_name: &str,
+    header: Vec<String>,
+    chunks: S,
+    record: fn(&T) -> Vec<String>,
+) -> Response
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<Vec<T>, E>> + Send + 'static,
+    E: Into<anyhow::Error> + 'static,
+{
+    let header = stream::once(future::ready(csv_bytes([header])));
+    let rows = chunks
+        .map_err(Into::into)
+        .and_then(move |rows| future::ready(csv_bytes(rows.iter().map(record))));
+    csv_stream_response(file_name, header.chain(rows))
 }
 
 fn attachment(file_name: &str) -> [(HeaderName, String); 2] {
@@ -100,6 +121,53 @@ pub fn donor_record(row: &DonorRow) -> Vec<String> {
             .to_string()
     });
     fixed.into_iter().chain(totals).collect()
+}
+
+pub fn history_header() -> Vec<String> {
+    [
+        "occurred_at",
+        "actor_id",
+        "actor_name",
+        "record_type",
+        "record_id",
+        "action",
+        "changes",
+        "before",
+        "after",
+    ]
+    .map(str::to_owned)
+    .into()
+}
+
+/// A change's row under [`history_header`]: `changes` reads `quantity: 3.00 → 5.00; note:
+/// (empty) → recounted`, and the snapshots follow whole, as JSON.
+pub fn history_record(event: &HistoryEvent) -> Vec<String> {
+    let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(empty)".to_owned());
+    let changes: Vec<String> = event
+        .changes()
+        .iter()
+        .filter(|change| change.changed)
+        .map(|change| {
+            format!(
+                "{}: {} → {}",
+                change.field,
+                shown(&change.before),
+                shown(&change.after)
+            )
+        })
+        .collect();
+    let json = |snapshot| serde_json::to_string(snapshot).unwrap_or_default();
+    vec![
+        event.occurred_at.to_rfc3339(),
+        event.actor_id.map(|id| id.to_string()).unwrap_or_default(),
+        event.actor_name.clone(),
+        event.record_type.as_str().to_owned(),
+        event.record_id.to_string(),
+        event.action.as_str().to_owned(),
+        changes.join("; "),
+        event.before.as_ref().map(json).unwrap_or_default(),
+        event.after.as_ref().map(json).unwrap_or_default(),
+    ]
 }
 
 /// A cell a spreadsheet shows as text. Spreadsheets run a cell that starts with `=`, `+`, `-` or

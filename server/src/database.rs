@@ -302,6 +302,23 @@ pub async fn provision_app_user(
             .await
             .with_context(|| format!("running {statement}"))?;
     }
+    // Functions too (the history's append-only trigger calls one), named with their arguments.
+    let functions = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT p.oid::regprocedure::text AS name FROM pg_proc p \
+             JOIN pg_namespace n ON n.oid = p.pronamespace \
+             WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> $1",
+            [Value::from(name)],
+        ))
+        .await?;
+    for row in functions {
+        let function: String = row.try_get("", "name")?;
+        let statement = format!("ALTER FUNCTION {function} OWNER TO {role}");
+        db.execute_unprepared(&statement)
+            .await
+            .with_context(|| format!("running {statement}"))?;
+    }
     db.close().await?;
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! A small, realistic data set so that a fresh install has something to look at.
 
-use app::accounts::Role;
+use app::accounts::{Role, User};
 use app::ledger::{Kind, NewDistribution, NewDonation};
 use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
 use crate::clock::today;
+use crate::services::audit::Actor;
 use crate::services::passwords::Passwords;
 use crate::services::{accounts, ledger, shop};
 
@@ -32,8 +33,17 @@ pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ),
 ];
 
+/// The history's name for changes the demo data makes without an account.
+const DEMO: &str = "demo data";
+
+/// Who records the demo's ledger and who fills its shop, by the accounts above.
+const LEDGER_BY: &str = "staff@example.org";
+const SHOP_BY: &str = "admin@example.org";
+
 /// (days ago, donor, kind, quantity)
-const DONATIONS: &[(u64, &str, Kind, &str)] = &[
+type DemoDonation = (u64, &'static str, Kind, &'static str);
+
+const DONATIONS: &[DemoDonation] = &[
     (40, "Riverside Bakery", Kind::Food, "120"),
     (38, "Maria Okafor", Kind::Money, "250.00"),
     (35, "St. Anne's Parish", Kind::Clothing, "85"),
@@ -98,8 +108,34 @@ const PRODUCTS: &[(&str, &str, &str, i64)] = &[
     ),
 ];
 
+/// The donation at this index of [`DONATIONS`] is recounted after it is recorded, so that the
+/// history shows a correction from the start: (index, quantity, note).
+const RECOUNT: (usize, &str, &str) = (3, "98", "Recounted at the pantry");
+
 fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
+}
+
+fn new_donation(
+    today: NaiveDate,
+    &(days, donor, kind, quantity): &DemoDonation,
+) -> anyhow::Result<NewDonation> {
+    Ok(NewDonation {
+        donor_name: donor.to_owned(),
+        kind,
+        quantity: quantity.parse()?,
+        donated_on: Some(days_ago(today, days)),
+        note: None,
+    })
+}
+
+/// The demo account with `email` among `users`, or the demo data itself when the database had
+/// accounts of its own.
+fn actor(users: &[User], email: &str) -> Actor {
+    users
+        .iter()
+        .find(|user| user.email == email)
+        .map_or_else(|| Actor::system(DEMO), Actor::from)
 }
 
 /// Loads the demo accounts into a database without accounts, and the demo ledger into an empty
@@ -107,11 +143,23 @@ fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !accounts::has_users(db).await? {
         for &(email, name, password, role) in ACCOUNTS {
-            accounts::create_user(db, &Passwords::default(), email, name, password, role).await?;
+            let by = Actor::system(DEMO);
+            accounts::create_user(
+                db,
+                &Passwords::default(),
+                Some(&by),
+                email,
+                name,
+                password,
+                role,
+            )
+            .await?;
         }
         tracing::info!("created the demo accounts");
     }
+    let users = accounts::list_users(db).await?;
     if !shop::has_products(db).await? {
+        let by = actor(&users, SHOP_BY);
         for &(name, description, price, stock) in PRODUCTS {
             let product = NewProduct {
                 name: name.to_owned(),
@@ -120,7 +168,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 stock,
                 image_url: None,
             };
-            shop::create_product(db, product).await?;
+            shop::create_product(db, &by, product).await?;
         }
         tracing::info!("created the demo products");
     }
@@ -128,15 +176,20 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
         return Ok(());
     }
     let today = today();
-    for &(days, donor, kind, quantity) in DONATIONS {
-        let donation = NewDonation {
-            donor_name: donor.to_owned(),
-            kind,
+    let by = actor(&users, LEDGER_BY);
+    let mut recorded = Vec::new();
+    for donation in DONATIONS {
+        recorded
+            .push(ledger::record_donation(db, &by, new_donation(today, donation)?, today).await?);
+    }
+    let (index, quantity, note) = RECOUNT;
+    if let (Some(donation), Some(demo)) = (recorded.get(index), DONATIONS.get(index)) {
+        let recount = NewDonation {
             quantity: quantity.parse()?,
-            donated_on: Some(days_ago(today, days)),
-            note: None,
+            note: Some(note.to_owned()),
+            ..new_donation(today, demo)?
         };
-        ledger::record_donation(db, donation, today).await?;
+        ledger::update_donation(db, &by, donation.id, None, recount, today).await?;
     }
     for &(days, kind, quantity, recipient) in DISTRIBUTIONS {
         let distribution = NewDistribution {
@@ -146,7 +199,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             recipient: Some(recipient.to_owned()),
             note: None,
         };
-        ledger::record_distribution(db, distribution, today).await?;
+        ledger::record_distribution(db, &by, distribution, today).await?;
     }
     tracing::info!("loaded the demo data set");
     Ok(())

@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod archive_outbox;
+pub mod audit_event;
 pub mod balance;
 pub mod cart_item;
 pub mod covid_daily;

@@ -11,9 +11,12 @@ mod m0004_shop;
 mod m0005_pipeline;
 mod m0006_versions;
 mod m0007_aggregates;
+mod m0008_audit_events;
 
 /// The statements that fill the reports' totals from the records, for rebuilding them.
 pub(crate) use m0007_aggregates::FILL as AGGREGATES_FROM_RECORDS;
+/// Turns the history's append-only guard on and off, for a restore that replaces it.
+pub(crate) use m0008_audit_events::guard as history_guard;
 
 pub struct Migrator;
 
@@ -28,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_pipeline::Migration),
             Box::new(m0006_versions::Migration),
             Box::new(m0007_aggregates::Migration),
+            Box::new(m0008_audit_events::Migration),
         ]
     }
 }

@@ -31,6 +31,7 @@ pub mod tag {
     pub const GREETING: &str = "greeting";
     pub const LEDGER: &str = "ledger";
     pub const REPORTS: &str = "reports";
+    pub const HISTORY: &str = "history";
     pub const SHOP: &str = "shop";
     pub const JOBS: &str = "jobs";
     pub const COVID: &str = "covid";
@@ -54,6 +55,9 @@ pub mod tag {
             of birth, hear how long until the birthday. Bad input is 400 here, not 422."),
         (name = tag::LEDGER, description = "Donations in and distributions out, for staff."),
         (name = tag::REPORTS, description = "Inventory and donor reports, for staff."),
+        (name = tag::HISTORY, description = "Every change to donations, distributions, \
+            products and accounts: who, when, and the record before and after, for staff. \
+            Append-only: no operation changes or removes a change."),
         (name = tag::SHOP, description = "The public catalogue, and each member's cart and \
             orders."),
         (name = tag::JOBS, description = "The scheduled data jobs and their runs."),

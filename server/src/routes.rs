@@ -8,6 +8,7 @@ pub mod data_reports;
 pub mod docs;
 pub mod greeting;
 pub mod health;
+pub mod history;
 pub mod jobs;
 pub mod ledger;
 pub mod reports;
@@ -33,7 +34,8 @@ pub fn api(state: &AppState) -> Router<AppState> {
         Role::Staff,
         OpenApiRouter::new()
             .merge(ledger::router())
-            .merge(reports::router()),
+            .merge(reports::router())
+            .merge(history::router()),
     );
     let limited = openapi::rate_limited(
         OpenApiRouter::new()

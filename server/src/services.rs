@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod aggregates;
 pub mod archive;
+pub mod audit;
 pub mod balance;
 pub mod covid;
 pub mod data_reports;

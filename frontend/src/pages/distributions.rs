@@ -1,4 +1,5 @@
 use app::date::parse_date;
+use app::history::RecordType;
 use app::ledger::{Distribution, Kind, NewDistribution};
 use app::reports::InventoryQuery;
 use app::{FieldErrors, Quantity};
@@ -6,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
+use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
@@ -201,6 +203,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());
+                            let name = format!("the distribution on {}", distribution.distributed_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{distribution.distributed_on.to_string()}</td>
@@ -210,6 +213,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{distribution.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                    <HistoryLink record_type=RecordType::Distribution id name />
                                     <DeleteButton delete=move || api::ledger::delete_distribution(id) />
                                 </td>
                             </tr>

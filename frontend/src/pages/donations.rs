@@ -1,10 +1,12 @@
 use app::date::parse_date;
+use app::history::RecordType;
 use app::ledger::{Donation, Kind, LedgerQuery, NewDonation};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
+use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
@@ -197,6 +199,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|donation| {
                             let (id, record) = (donation.id, donation.clone());
+                            let name = format!("the donation from {} on {}", donation.donor_name, donation.donated_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{donation.donated_on.to_string()}</td>
@@ -206,6 +209,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{donation.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
+                                    <HistoryLink record_type=RecordType::Donation id name />
                                     <DeleteButton delete=move || api::ledger::delete_donation(id) />
                                 </td>
                             </tr>

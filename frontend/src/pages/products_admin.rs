@@ -1,9 +1,11 @@
+use app::history::RecordType;
 use app::shop::{NewProduct, Product, ProductQuery};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
+use crate::components::history_link::HistoryLink;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
@@ -202,6 +204,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
                             let id = product.id;
                             let edit_label = format!("Edit {}", product.name);
                             let archive_label = format!("Remove {}", product.name);
+                            let name = product.name.clone();
                             view! {
                                 <tr>
                                     <td>{product.name.clone()}</td>
@@ -210,6 +213,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
                                     <td class="actions">
                                         <button type="button" class="secondary small" aria-label=edit_label
                                             on:click=move |_| draft.load(&product)>"Edit"</button>
+                                        <HistoryLink record_type=RecordType::Product id name />
                                         <button type="button" class="secondary small" aria-label=archive_label
                                             title="Products that were ordered are archived, the others deleted"
                                             disabled=move || archive.pending().get()

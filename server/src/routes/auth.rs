@@ -70,6 +70,7 @@ async fn register(
     let user = accounts::create_user(
         &state.db,
         &state.passwords,
+        None,
         &input.email,
         &input.name,
         &input.password,

@@ -11,6 +11,8 @@ use crate::clock::today;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
+use crate::security::session::CurrentUser;
+use crate::services::audit::Actor;
 use crate::services::ledger;
 use crate::state::AppState;
 
@@ -62,11 +64,12 @@ async fn list_donations(
 )]
 async fn create_donation(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiJson(input): ApiJson<NewDonation>,
 ) -> Result<(StatusCode, Json<Donation>), ApiError> {
     let today = today();
     input.validate(today)?;
-    let stored = ledger::record_donation(&state.db, input, today).await?;
+    let stored = ledger::record_donation(&state.db, &Actor::from(&user), input, today).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -114,6 +117,7 @@ async fn get_donation(
 )]
 async fn update_donation(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewDonation>,
@@ -121,7 +125,7 @@ async fn update_donation(
     let today = today();
     input.validate(today)?;
     Ok(Json(
-        ledger::update_donation(&state.db, id, expected, input, today).await?,
+        ledger::update_donation(&state.db, &Actor::from(&user), id, expected, input, today).await?,
     ))
 }
 
@@ -141,9 +145,10 @@ async fn update_donation(
 )]
 async fn delete_donation(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    ledger::delete_donation(&state.db, id).await?;
+    ledger::delete_donation(&state.db, &Actor::from(&user), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -184,11 +189,12 @@ async fn list_distributions(
 )]
 async fn create_distribution(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiJson(input): ApiJson<NewDistribution>,
 ) -> Result<(StatusCode, Json<Distribution>), ApiError> {
     let today = today();
     input.validate(today)?;
-    let stored = ledger::record_distribution(&state.db, input, today).await?;
+    let stored = ledger::record_distribution(&state.db, &Actor::from(&user), input, today).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -236,6 +242,7 @@ async fn get_distribution(
 )]
 async fn update_distribution(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewDistribution>,
@@ -243,7 +250,8 @@ async fn update_distribution(
     let today = today();
     input.validate(today)?;
     Ok(Json(
-        ledger::update_distribution(&state.db, id, expected, input, today).await?,
+        ledger::update_distribution(&state.db, &Actor::from(&user), id, expected, input, today)
+            .await?,
     ))
 }
 
@@ -262,8 +270,9 @@ async fn update_distribution(
 )]
 async fn delete_distribution(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    ledger::delete_distribution(&state.db, id).await?;
+    ledger::delete_distribution(&state.db, &Actor::from(&user), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

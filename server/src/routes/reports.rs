@@ -4,11 +4,10 @@ use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use futures_util::{StreamExt, TryStreamExt, future, stream};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::csv_export::{self, csv_response, csv_stream_response};
+use crate::csv_export::{self, csv_chunks_response, csv_response};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::openapi::{self, tag};
@@ -131,17 +130,12 @@ async fn inventory_csv(
     )
 )]
 async fn donors_csv(State(state): State<AppState>) -> Response {
-    let header = stream::once(future::ready(csv_export::csv_bytes([
+    csv_chunks_response(
+        "donors.csv",
         csv_export::donor_header(),
-    ])));
-    let rows = reports::donors_in_chunks(state.db.clone(), CSV_CHUNK)
-        .map_err(anyhow::Error::from)
-        .and_then(|rows| {
-            future::ready(csv_export::csv_bytes(
-                rows.iter().map(csv_export::donor_record),
-            ))
-        });
-    csv_stream_response("donors.csv", header.chain(rows))
+        reports::donors_in_chunks(state.db.clone(), CSV_CHUNK),
+        csv_export::donor_record,
+    )
 }
 
 /// Donors read per query of the donor CSV: a few hundred kilobytes of CSV at a time.

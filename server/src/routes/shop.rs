@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::openapi::{self, tag};
 use crate::security::session::CurrentUser;
+use crate::services::audit::Actor;
 use crate::services::shop;
 use crate::state::AppState;
 
@@ -90,10 +91,11 @@ async fn get_product(
 )]
 async fn create_product(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiJson(input): ApiJson<NewProduct>,
 ) -> Result<(StatusCode, Json<Product>), ApiError> {
     input.validate()?;
-    let stored = shop::create_product(&state.db, input).await?;
+    let stored = shop::create_product(&state.db, &Actor::from(&user), input).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -120,13 +122,14 @@ async fn create_product(
 )]
 async fn update_product(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<NewProduct>,
 ) -> Result<Json<Product>, ApiError> {
     input.validate()?;
     Ok(Json(
-        shop::update_product(&state.db, id, expected, input).await?,
+        shop::update_product(&state.db, &Actor::from(&user), id, expected, input).await?,
     ))
 }
 
@@ -145,9 +148,10 @@ async fn update_product(
 )]
 async fn delete_product(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    shop::delete_product(&state.db, id).await?;
+    shop::delete_product(&state.db, &Actor::from(&user), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -8,7 +8,9 @@ use utoipa_axum::routes;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::openapi::{self, tag};
+use crate::security::session::CurrentUser;
 use crate::services::accounts;
+use crate::services::audit::Actor;
 use crate::state::AppState;
 
 /// Account administration, for admins only.
@@ -58,8 +60,11 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError
 )]
 async fn update(
     State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<User>, ApiError> {
-    Ok(Json(accounts::set_role(&state.db, id, input.role).await?))
+    Ok(Json(
+        accounts::set_role(&state.db, &Actor::from(&user), id, input.role).await?,
+    ))
 }

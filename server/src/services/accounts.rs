@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::now;
 use crate::entities::{session, user};
 use crate::random::{self, hex};
+use crate::services::audit::{self, Actor, Event};
 use crate::services::passwords::{HashError, Passwords};
 use crate::services::record_id;
 
@@ -56,10 +57,12 @@ fn to_user(model: user::Model) -> Result<User, DbErr> {
     })
 }
 
-/// Creates an account; the request must already be validated.
+/// Creates an account; the request must already be validated. `by` is who creates it; `None`
+/// when people sign up themselves, who are then the ones the history names.
 pub async fn create_user(
     db: &DatabaseConnection,
     passwords: &Passwords,
+    by: Option<&Actor>,
     email: &str,
     name: &str,
     password: &str,
@@ -76,13 +79,19 @@ pub async fn create_user(
         updated_at: Set(now),
         ..Default::default()
     };
-    match model.insert(db).await {
-        Ok(stored) => Ok(to_user(stored)?),
+    let txn = db.begin().await?;
+    let stored = match model.insert(&txn).await {
+        Ok(stored) => stored,
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(AccountError::EmailTaken)
+            return Err(AccountError::EmailTaken);
         }
-        Err(error) => Err(error.into()),
-    }
+        Err(error) => return Err(error.into()),
+    };
+    let user = to_user(stored.clone())?;
+    let actor = by.cloned().unwrap_or_else(|| Actor::from(&user));
+    audit::record(&txn, &actor, Event::created(&stored)).await?;
+    txn.commit().await?;
+    Ok(user)
 }
 
 /// The account with this email and password. An unknown email costs as much time as a wrong
@@ -124,7 +133,12 @@ pub async fn list_users(db: &DatabaseConnection) -> Result<Vec<User>, DbErr> {
 
 /// Changes a role. The last admin keeps theirs, so the organisation is never locked out: the
 /// update itself carries the condition that another admin remains.
-pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<User, AccountError> {
+pub async fn set_role(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    role: Role,
+) -> Result<User, AccountError> {
     let id = record_id(id, AccountError::NotFound)?;
     let admin = Role::Admin.as_str();
     let mut update = user::Entity::update_many()
@@ -156,18 +170,29 @@ pub async fn set_role(db: &DatabaseConnection, id: i64, role: Role) -> Result<Us
             .all(&txn)
             .await?;
     }
-    let changed = update.exec(&txn).await?.rows_affected;
-    txn.commit().await?;
-    if changed == 0 {
-        return match user::Entity::find_by_id(id).one(db).await? {
-            Some(_) => Err(AccountError::LastAdmin),
-            None => Err(AccountError::NotFound),
-        };
+    // Touching the account first takes its lock (the write lock on SQLite), so the role read
+    // next is the one this change replaces, for the history.
+    let touched = user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .filter(user::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Err(AccountError::NotFound);
     }
-    let stored = user::Entity::find_by_id(id)
-        .one(db)
+    let old = user::Entity::find_by_id(id)
+        .one(&txn)
         .await?
         .ok_or(AccountError::NotFound)?;
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(AccountError::LastAdmin);
+    }
+    let stored = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    audit::record(&txn, actor, Event::role_changed(&old, &stored)).await?;
+    txn.commit().await?;
     Ok(to_user(stored)?)
 }
 

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 
 use super::aggregates::AggregateChange;
+use super::audit::{self, Actor, Event};
 use super::balance::{BalanceChange, BalanceError};
 use super::{fetch_page, parse_kind, record_id};
 use crate::clock::now;
@@ -102,6 +103,7 @@ fn fill_distribution(
 /// Records a donation; `input` must already be validated.
 pub async fn record_donation(
     db: &DatabaseConnection,
+    actor: &Actor,
     input: NewDonation,
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
@@ -122,6 +124,7 @@ pub async fn record_donation(
         .donation_added(&stored)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::created(&stored)).await?;
     txn.commit().await?;
     Ok(to_donation(stored)?)
 }
@@ -129,6 +132,7 @@ pub async fn record_donation(
 /// Records a distribution unless it would take more than is in stock.
 pub async fn record_distribution(
     db: &DatabaseConnection,
+    actor: &Actor,
     input: NewDistribution,
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
@@ -149,6 +153,7 @@ pub async fn record_distribution(
         .distribution_added(&stored)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::created(&stored)).await?;
     txn.commit().await?;
     Ok(to_distribution(stored)?)
 }
@@ -208,6 +213,7 @@ where
 /// With `expected`, only when the donation is still at that version.
 pub async fn update_donation(
     db: &DatabaseConnection,
+    actor: &Actor,
     id: i64,
     expected: Option<i32>,
     input: NewDonation,
@@ -230,12 +236,17 @@ pub async fn update_donation(
         .donation_added(&stored)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::updated(&old, &stored)).await?;
     txn.commit().await?;
     Ok(to_donation(stored)?)
 }
 
 /// Deletes a donation; refused when the stock it added has already been handed out.
-pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
+pub async fn delete_donation(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<(), LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<donation::Entity>(&txn, id, DONATION, None).await?;
@@ -248,6 +259,7 @@ pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), Led
         .donation_removed(&old)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::deleted(&old)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -256,6 +268,7 @@ pub async fn delete_donation(db: &DatabaseConnection, id: i64) -> Result<(), Led
 /// With `expected`, only when the distribution is still at that version.
 pub async fn update_distribution(
     db: &DatabaseConnection,
+    actor: &Actor,
     id: i64,
     expected: Option<i32>,
     input: NewDistribution,
@@ -278,12 +291,17 @@ pub async fn update_distribution(
         .distribution_added(&stored)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::updated(&old, &stored)).await?;
     txn.commit().await?;
     Ok(to_distribution(stored)?)
 }
 
 /// Deletes a distribution, returning its quantity to stock.
-pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(), LedgerError> {
+pub async fn delete_distribution(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<(), LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
     let txn = db.begin().await?;
     let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, None).await?;
@@ -296,6 +314,7 @@ pub async fn delete_distribution(db: &DatabaseConnection, id: i64) -> Result<(),
         .distribution_removed(&old)
         .apply(&txn)
         .await?;
+    audit::record(&txn, actor, Event::deleted(&old)).await?;
     txn.commit().await?;
     Ok(())
 }

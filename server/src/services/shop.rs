@@ -21,6 +21,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
 };
 
+use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
 use crate::clock::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product};
@@ -117,7 +118,11 @@ pub async fn has_products(db: &DatabaseConnection) -> Result<bool, DbErr> {
 }
 
 /// Adds a product; `input` must already be validated.
-pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Result<Product, DbErr> {
+pub async fn create_product(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewProduct,
+) -> Result<Product, DbErr> {
     let now = now();
     let mut model = product::ActiveModel {
         archived: Set(false),
@@ -126,7 +131,11 @@ pub async fn create_product(db: &DatabaseConnection, input: NewProduct) -> Resul
         ..Default::default()
     };
     fill_product(&mut model, input)?;
-    Ok(to_product(model.insert(db).await?))
+    let txn = db.begin().await?;
+    let stored = model.insert(&txn).await?;
+    audit::record(&txn, actor, Event::created(&stored)).await?;
+    txn.commit().await?;
+    Ok(to_product(stored))
 }
 
 /// Touches `updated_at` and raises the version of a product still in the catalogue, taking its
@@ -167,6 +176,7 @@ async fn claim_product(
 /// back the stock the sale took.
 pub async fn update_product(
     db: &DatabaseConnection,
+    actor: &Actor,
     id: i64,
     expected: Option<i32>,
     input: NewProduct,
@@ -178,9 +188,10 @@ pub async fn update_product(
         .one(&txn)
         .await?
         .ok_or(ShopError::NotFound("product"))?;
-    let mut model: product::ActiveModel = old.into();
+    let mut model: product::ActiveModel = old.clone().into();
     fill_product(&mut model, input)?;
     let stored = model.update(&txn).await?;
+    audit::record(&txn, actor, Event::updated(&old, &stored)).await?;
     txn.commit().await?;
     Ok(to_product(stored))
 }
@@ -195,10 +206,18 @@ pub enum Removal {
 
 /// Removes a product from the catalogue and from every cart. One that was ever ordered is archived
 /// rather than deleted, so its orders keep their history.
-pub async fn delete_product(db: &DatabaseConnection, id: i64) -> Result<Removal, ShopError> {
+pub async fn delete_product(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<Removal, ShopError> {
     let id = record_id(id, ShopError::NotFound("product"))?;
     let txn = db.begin().await?;
     claim_product(&txn, id, None).await?;
+    let old = product::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ShopError::NotFound("product"))?;
     let ordered = order_item::Entity::find()
         .filter(order_item::Column::ProductId.eq(id))
         .count(&txn)
@@ -214,9 +233,15 @@ pub async fn delete_product(db: &DatabaseConnection, id: i64) -> Result<Removal,
             .filter(product::Column::Id.eq(id))
             .exec(&txn)
             .await?;
+        let archived = product::Model {
+            archived: true,
+            ..old.clone()
+        };
+        audit::record(&txn, actor, Event::archived(&old, &archived)).await?;
         Removal::Archived
     } else {
         product::Entity::delete_by_id(id).exec(&txn).await?;
+        audit::record(&txn, actor, Event::deleted(&old)).await?;
         Removal::Deleted
     };
     txn.commit().await?;

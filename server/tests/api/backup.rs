@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use server::backup;
 use server::config::{Config, DatabaseConfig};
 use server::entities::donation;
@@ -77,6 +77,8 @@ const VIEWS: &[&str] = &[
     "/api/reports/donors",
     "/api/reports/donors.csv",
     "/api/users",
+    "/api/history?per_page=100",
+    "/api/history.csv",
     "/hello/Ada",
 ];
 
@@ -174,7 +176,22 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         "a restore signs everyone out"
     );
     target.sign_in("admin@example.org").await;
-    assert_eq!(source.text(VIEWS[0]).await, target.text(VIEWS[0]).await);
+    for view in ["/api/donations?per_page=100", "/api/history?per_page=100"] {
+        assert_eq!(
+            source.text(view).await,
+            target.text(view).await,
+            "{view} differs after the forced restore"
+        );
+    }
+    let guarded = target
+        .db
+        .execute_unprepared("DELETE FROM audit_events")
+        .await
+        .unwrap_err();
+    assert!(
+        guarded.to_string().contains("append-only"),
+        "the restored history is append-only again: {guarded}"
+    );
 }
 
 #[tokio::test]

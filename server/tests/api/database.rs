@@ -362,6 +362,18 @@ async fn the_application_login_takes_over_a_schema_an_administrator_made() {
         .map(|row| row.try_get::<String>("", "owner").unwrap())
         .collect();
     assert_eq!(owners, std::slice::from_ref(&login));
+    let function_owners: Vec<String> = admin
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT DISTINCT pg_get_userbyid(p.proowner)::text AS owner FROM pg_proc p \
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "owner").unwrap())
+        .collect();
+    assert_eq!(function_owners, std::slice::from_ref(&login));
 
     let short = database::provision_app_user(&as_admin, &login, "short").await;
     assert!(short.is_err());

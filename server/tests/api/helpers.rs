@@ -12,6 +12,7 @@ use server::config::{
     TimeoutsConfig,
 };
 use server::services::accounts;
+use server::services::audit::Actor;
 use server::services::passwords::Passwords;
 use server::startup::Application;
 use tempfile::TempDir;
@@ -141,6 +142,7 @@ pub async fn create_account(db: &sea_orm::DatabaseConnection, email: &str, role:
     accounts::create_user(
         db,
         &Passwords::default(),
+        Some(&Actor::system("test setup")),
         email,
         "Test User",
         PASSWORD,

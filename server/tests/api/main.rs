@@ -15,6 +15,7 @@ mod error_tracking;
 mod errors;
 mod health;
 mod hello;
+mod history;
 mod instances;
 mod jobs;
 mod ledger;
