@@ -26,23 +26,32 @@ pub async fn run(context: &Context, fence: &Fence) -> anyhow::Result<Outcome> {
     let known_nyt = fetch::known(&context.db, NYT_KEY).await?;
     let known_jhu = fetch::known(&context.db, JHU_KEY).await?;
     let urls = (&context.config.covid_nyt_url, &context.config.covid_jhu_url);
-    let nyt = context
-        .fetcher
-        .get_if_changed(urls.0, known_nyt.as_ref())
-        .await
-        .context("NYT source")?;
-    let jhu = context
-        .fetcher
-        .get_if_changed(urls.1, known_jhu.as_ref())
-        .await
-        .context("JHU source")?;
+    // Both downloads at once: each mostly waits on its source.
+    let (nyt, jhu) = tokio::try_join!(
+        async {
+            context
+                .fetcher
+                .get_if_changed(urls.0, known_nyt.as_ref())
+                .await
+                .context("NYT source")
+        },
+        async {
+            context
+                .fetcher
+                .get_if_changed(urls.1, known_jhu.as_ref())
+                .await
+                .context("JHU source")
+        },
+    )?;
     if is_unchanged(&nyt, known_nyt.as_ref()) && is_unchanged(&jhu, known_jhu.as_ref()) {
         return Ok(Outcome::unchanged(
             "neither source changed since the last successful run",
         ));
     }
-    let nyt = body(context, nyt, urls.0).await.context("NYT source")?;
-    let jhu = body(context, jhu, urls.1).await.context("JHU source")?;
+    let (nyt, jhu) = tokio::try_join!(
+        async { body(context, nyt, urls.0).await.context("NYT source") },
+        async { body(context, jhu, urls.1).await.context("JHU source") },
+    )?;
     let readers = (
         nyt.reader().context("reading the NYT download")?,
         jhu.reader().context("reading the JHU download")?,

@@ -75,17 +75,27 @@ impl std::error::Error for MalformedData {}
 /// Joins the NYT file (`date,cases,deaths`) with the national US rows of the JHU file on date.
 ///
 /// Only dates present in both files are kept, sorted ascending. Each file is read once, from
-/// start to end, a buffer at a time.
+/// start to end, a buffer at a time; the two are read at once, on two threads, since the join
+/// needs both whole and each is parsing work of its own.
 ///
 /// # Errors
 ///
 /// [`MalformedData`] for the first problem found, NYT first: an empty file, an HTML page, a
 /// missing column, a record of the wrong length, a bad date or count, a date seen twice, or a
 /// file that could not be read.
-pub fn transform(nyt: impl Read, jhu: impl Read) -> Result<Vec<DailyFigures>, MalformedData> {
-    let totals = read_nyt(nyt)?;
-    let recovered = read_jhu(jhu)?;
-    Ok(join(totals, &recovered))
+pub fn transform(
+    nyt: impl Read + Send,
+    jhu: impl Read + Send,
+) -> Result<Vec<DailyFigures>, MalformedData> {
+    let (totals, recovered) = std::thread::scope(|scope| {
+        let recovered = scope.spawn(|| read_jhu(jhu));
+        let totals = read_nyt(nyt);
+        let recovered = recovered
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (totals, recovered)
+    });
+    Ok(join(totals?, &recovered?))
 }
 
 /// NYT's cumulative counts for one day.
