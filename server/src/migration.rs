@@ -11,6 +11,7 @@ mod m0004_shop;
 mod m0005_pipeline;
 mod m0006_versions;
 mod m0007_aggregates;
+mod m0008_account_status;
 
 /// The statements that fill the reports' totals from the records, for rebuilding them.
 pub(crate) use m0007_aggregates::FILL as AGGREGATES_FROM_RECORDS;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_pipeline::Migration),
             Box::new(m0006_versions::Migration),
             Box::new(m0007_aggregates::Migration),
+            Box::new(m0008_account_status::Migration),
         ]
     }
 }

@@ -25,3 +25,4 @@ mod shop;
 mod shutdown;
 mod sources;
 mod storage;
+mod users;
