@@ -1,6 +1,9 @@
 //! A small, realistic data set so that a fresh install has something to look at.
 
-use app::accounts::Role;
+use std::collections::HashMap;
+
+use anyhow::Context;
+use app::accounts::{Role, UpdateUserRequest};
 use app::ledger::{Kind, NewDistribution, NewDonation};
 use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
@@ -30,7 +33,20 @@ pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
         "hub-member-demo",
         Role::Member,
     ),
+    (
+        "former@example.org",
+        "Fran Former",
+        "hub-former-demo",
+        Role::Staff,
+    ),
 ];
+
+/// A volunteer who has left: deactivated, so the users page shows one.
+const DEACTIVATED: &str = "former@example.org";
+
+/// The member's shopping: (product, quantity) ordered, then (product, quantity) left in the cart.
+const ORDERED: &[(&str, i64)] = &[("Canvas tote bag", 2), ("Ceramic mug", 1)];
+const IN_CART: &[(&str, i64)] = &[("Hygiene kit", 1)];
 
 /// (days ago, donor, kind, quantity)
 const DONATIONS: &[(u64, &str, Kind, &str)] = &[
@@ -98,6 +114,31 @@ const PRODUCTS: &[(&str, &str, &str, i64)] = &[
     ),
 ];
 
+/// The member places one order and leaves a line in the cart, so that the orders, receipt and
+/// cart pages have something to show.
+async fn shop_as_member(db: &DatabaseConnection, ids: &HashMap<&str, i64>) -> anyhow::Result<()> {
+    let users = accounts::list_users(db).await?;
+    let Some(member) = users.iter().find(|user| user.email == "member@example.org") else {
+        return Ok(());
+    };
+    fill_cart(db, member.id, ids, ORDERED).await?;
+    shop::checkout(db, member, None).await?;
+    fill_cart(db, member.id, ids, IN_CART).await
+}
+
+async fn fill_cart(
+    db: &DatabaseConnection,
+    user_id: i64,
+    ids: &HashMap<&str, i64>,
+    lines: &[(&str, i64)],
+) -> anyhow::Result<()> {
+    for &(name, quantity) in lines {
+        let id = ids.get(name).copied().context("a demo product")?;
+        shop::add_to_cart(db, user_id, id, quantity).await?;
+    }
+    Ok(())
+}
+
 fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
 }
@@ -107,11 +148,21 @@ fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !accounts::has_users(db).await? {
         for &(email, name, password, role) in ACCOUNTS {
-            accounts::create_user(db, &Passwords::default(), email, name, password, role).await?;
+            let user =
+                accounts::create_user(db, &Passwords::default(), email, name, password, role)
+                    .await?;
+            if email == DEACTIVATED {
+                let leave = UpdateUserRequest {
+                    role: None,
+                    active: Some(false),
+                };
+                accounts::update_user(db, user.id, &leave).await?;
+            }
         }
         tracing::info!("created the demo accounts");
     }
     if !shop::has_products(db).await? {
+        let mut ids = HashMap::new();
         for &(name, description, price, stock) in PRODUCTS {
             let product = NewProduct {
                 name: name.to_owned(),
@@ -120,9 +171,10 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 stock,
                 image_url: None,
             };
-            shop::create_product(db, product).await?;
+            ids.insert(name, shop::create_product(db, product).await?.id);
         }
-        tracing::info!("created the demo products");
+        shop_as_member(db, &ids).await?;
+        tracing::info!("created the demo products and the member's order");
     }
     if !ledger::is_empty(db).await? {
         return Ok(());
