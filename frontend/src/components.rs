@@ -1,9 +1,11 @@
 //! Reusable pieces of the pages.
 
+pub mod confirm;
 pub mod form;
 pub mod kind_select;
 pub mod line_chart;
 pub mod loaded;
 pub mod notice;
 pub mod pager;
+pub mod search;
 pub mod submit;

@@ -201,6 +201,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());
+                            let what = format!("the distribution of {} on {}", distribution.kind.label().to_lowercase(), distribution.distributed_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{distribution.distributed_on.to_string()}</td>
@@ -210,7 +211,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{distribution.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                    <DeleteButton delete=move || api::ledger::delete_distribution(id) />
+                                    <DeleteButton what delete=move || api::ledger::delete_distribution(id) />
                                 </td>
                             </tr>
                         }}).collect_view()}

@@ -197,6 +197,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|donation| {
                             let (id, record) = (donation.id, donation.clone());
+                            let what = format!("the donation from {} on {}", donation.donor_name, donation.donated_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{donation.donated_on.to_string()}</td>
@@ -206,7 +207,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{donation.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                    <DeleteButton delete=move || api::ledger::delete_donation(id) />
+                                    <DeleteButton what delete=move || api::ledger::delete_donation(id) />
                                 </td>
                             </tr>
                         }}).collect_view()}
