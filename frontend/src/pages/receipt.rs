@@ -3,26 +3,16 @@
 use app::shop::Order;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::loaded::Loaded;
 use crate::pages::orders::OrderLines;
-use crate::routing::page_loaded;
+use crate::routing::{page_loaded, record_of_page};
 use crate::utc_time;
 
 #[component]
 pub fn Receipt() -> impl IntoView {
-    let params = use_params_map();
-    let order = LocalResource::new(move || {
-        let id = params.with(|params| params.get("id").and_then(|id| id.parse().ok()));
-        async move {
-            match id {
-                Some(id) => api::shop::order(id).await,
-                None => Err(ApiError::not_found("order")),
-            }
-        }
-    });
+    let order = record_of_page("order", api::shop::order);
     view! {
         <p class="no-print"><A href=app::routes::ORDERS>"← Back to the orders"</A></p>
         <Loaded resource=order loading="Loading the receipt…" let:order>

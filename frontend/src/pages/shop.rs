@@ -2,16 +2,15 @@ use app::accounts::Role;
 use app::shop::{Cart, Product, ProductQuery};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::auth::{sign_in_path, use_auth};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
 use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
-use crate::routing::page_loaded;
+use crate::routing::{page_loaded, record_of_page};
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 12;
@@ -103,16 +102,7 @@ pub fn Shop() -> impl IntoView {
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let product = LocalResource::new(move || {
-        let id = params.with(|params| params.get("id").and_then(|id| id.parse().ok()));
-        async move {
-            match id {
-                Some(id) => api::shop::product(id).await,
-                None => Err(ApiError::not_found("product")),
-            }
-        }
-    });
+    let product = record_of_page("product", api::shop::product);
     view! {
         <p><A href="/shop">"← Back to the shop"</A></p>
         <Loaded resource=product loading="Loading…" let:product>

@@ -1,8 +1,12 @@
 //! Account administration: finding accounts, roles, deactivation and the last admin.
 
 use app::accounts::Role;
+use chrono::{DateTime, Utc};
 use reqwest::{Client, StatusCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
+use server::entities::user;
 
 use crate::helpers::{
     PASSWORD, TestApp, error_of, json_of, new_client, spawn_app_signing_in_freely as spawn_app,
@@ -192,4 +196,128 @@ async fn a_change_must_say_what_changes() {
     )
     .await;
     assert!(error["fields"]["active"].is_string(), "{error}");
+}
+
+#[tokio::test]
+async fn only_admins_change_accounts_and_bad_changes_are_named() {
+    let app = spawn_app().await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    let id = id_of(&app, &admin, "staff@example.org").await;
+
+    let updated = json_of(
+        change(&app, &admin, id, json!({"role": "member"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(updated["role"], "member");
+    // The helper's client is that account: it has lost the ledger, and never had accounts.
+    error_of(
+        app.get("/api/donations").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        change(&app, &app.client, id, json!({"role": "admin"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    error_of(
+        change(&app, &admin, 9999, json!({"role": "staff"})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let error = error_of(
+        change(&app, &admin, id, json!({"role": "owner"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(error["fields"]["role"].is_string(), "{error}");
+}
+
+/// Two admins stepping down at the same moment must not leave none. Under PostgreSQL's READ
+/// COMMITTED each demotion used to see the other admin still in place (write skew).
+#[tokio::test]
+async fn two_admins_stepping_down_at_once_leave_one() {
+    let app = spawn_app().await;
+    let first = app.client_with_role("first@example.org", Role::Admin).await;
+    let second = app
+        .client_with_role("second@example.org", Role::Admin)
+        .await;
+    let ids = admin_ids(&app, &first).await;
+    for round in 0..200 {
+        reinstate(&app, ids).await;
+        let step_down = json!({"role": "staff"});
+        let (a, b) = tokio::join!(
+            change(&app, &first, ids[0], step_down.clone()),
+            change(&app, &second, ids[1], step_down.clone()),
+        );
+        let statuses = [a.status(), b.status()];
+        assert_eq!(active_admins(&app).await, 1, "round {round}: {statuses:?}");
+        assert!(
+            statuses.contains(&StatusCode::CONFLICT),
+            "round {round}: {statuses:?}"
+        );
+    }
+}
+
+/// The same race by deactivation: each admin deactivates the other. The loser may be refused by
+/// the update (409) or, its session already ended by the winner, by the guard (401).
+#[tokio::test]
+async fn two_admins_deactivating_each_other_at_once_leave_one() {
+    let app = spawn_app().await;
+    let first = app.client_with_role("first@example.org", Role::Admin).await;
+    app.create_user("second@example.org", Role::Admin).await;
+    let ids = admin_ids(&app, &first).await;
+    for round in 0..100 {
+        reinstate(&app, ids).await;
+        let (first, second) = (new_client(), new_client());
+        app.sign_in(&first, "first@example.org").await;
+        app.sign_in(&second, "second@example.org").await;
+        let deactivate = json!({"active": false});
+        let (a, b) = tokio::join!(
+            change(&app, &first, ids[1], deactivate.clone()),
+            change(&app, &second, ids[0], deactivate.clone()),
+        );
+        let statuses = [a.status(), b.status()];
+        assert_eq!(active_admins(&app).await, 1, "round {round}: {statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|status| status.is_success()).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+    }
+}
+
+async fn admin_ids(app: &TestApp, admin: &Client) -> [i64; 2] {
+    [
+        id_of(app, admin, "first@example.org").await,
+        id_of(app, admin, "second@example.org").await,
+    ]
+}
+
+/// Makes both accounts active admins again.
+async fn reinstate(app: &TestApp, ids: [i64; 2]) {
+    user::Entity::update_many()
+        .col_expr(user::Column::Role, Expr::value("admin"))
+        .col_expr(
+            user::Column::DeactivatedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.is_in(ids.map(|id| i32::try_from(id).unwrap())))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn active_admins(app: &TestApp) -> u64 {
+    user::Entity::find()
+        .filter(user::Column::Role.eq("admin"))
+        .filter(user::Column::DeactivatedAt.is_null())
+        .count(&app.db)
+        .await
+        .unwrap()
 }
