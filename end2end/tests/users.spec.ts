@@ -29,8 +29,12 @@ test('an admin changes a role and deactivates an account, which is signed out at
   await expect(row).toContainText('Active');
   await expect(row).not.toContainText('Never');
 
+  // Choosing a role changes nothing until asked; focus then stays on the row's role.
   await page.getByLabel(`Role of ${name}`).selectOption('staff');
+  await page.getByRole('button', { name: `Change role of ${name}` }).click();
   await expect(said(page, 'status')).toContainText(`${name} is now staff, active.`);
+  await expect(page.getByLabel(`Role of ${name}`)).toBeFocused();
+  await expect(page.getByRole('button', { name: `Change role of ${name}` })).toHaveCount(0);
 
   // Deactivating asks first; Escape takes the question back.
   const deactivate = page.getByRole('button', { name: `Deactivate ${name}` });
@@ -45,6 +49,7 @@ test('an admin changes a role and deactivates an account, which is signed out at
   await question.getByRole('button', { name: 'Confirm' }).click();
   await expect(said(page, 'status')).toContainText(`${name} is now staff, deactivated`);
   await expect(row).toContainText('Deactivated');
+  await expect(page.getByRole('button', { name: `Reactivate ${name}` })).toBeFocused();
 
   // Their next request finds the session gone: to sign-in, and the way back remembered.
   await volunteer.getByRole('link', { name: 'Cart (0)' }).click();

@@ -22,6 +22,9 @@ pub fn ConfirmButton(
     #[prop(into)] question: String,
     on_confirm: impl Fn() + 'static,
     #[prop(optional, into)] name: Option<String>,
+    /// The button's id, for focusing it from elsewhere.
+    #[prop(optional, into)]
+    id: Option<String>,
     #[prop(optional, into)] pending: Signal<bool>,
     #[prop(default = "secondary small")] class: &'static str,
 ) -> impl IntoView {
@@ -46,7 +49,7 @@ pub fn ConfirmButton(
     let group_name = question.clone();
     view! {
         <span class="confirm">
-            <button type="button" class=class node_ref=trigger aria-label=name hidden=move || asking.get()
+            <button type="button" class=class node_ref=trigger id=id aria-label=name hidden=move || asking.get()
                 disabled=move || pending.get()
                 on:click=move |_| {
                     asking.set(true);

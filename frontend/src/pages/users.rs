@@ -2,6 +2,7 @@
 
 use app::accounts::{Role, UpdateUserRequest, User};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::auth::use_auth;
@@ -10,6 +11,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
+use crate::routing::focus_heading;
 use crate::utc_time;
 
 /// One change to one account: its id and what changes.
@@ -29,14 +31,26 @@ fn changed(user: &User) -> String {
     )
 }
 
+/// The control a change leaves in play, to take focus when the list is drawn again: the role
+/// select after a role change, the button that undoes a (de)activation.
+fn control_after(id: i64, change: &UpdateUserRequest) -> String {
+    match change.active {
+        Some(false) => format!("reactivate-{id}"),
+        Some(true) => format!("deactivate-{id}"),
+        None => format!("role-{id}"),
+    }
+}
+
 #[component]
 pub fn Users() -> impl IntoView {
     let auth = use_auth();
     let search = RwSignal::new(String::new());
     let users = LocalResource::new(api::accounts::users);
+    let focus_after = RwSignal::new(None::<String>);
     let change = Submit::new(
         move |(id, request): Change| async move {
             let answer = api::accounts::update_user(id, &request).await;
+            focus_after.set(Some(control_after(id, &request)));
             // Either way, so that every row shows what the server holds.
             users.refetch();
             answer
@@ -57,9 +71,30 @@ pub fn Users() -> impl IntoView {
         <SearchBox id="user-search" label="Search by name or email" region="Search accounts" value=search />
         <SubmitResult result=change.result() />
         <Loaded resource=users loading="Loading accounts…" let:list>
-            <AccountTable users=list search change />
+            <AccountTable users=list search change focus_after />
         </Loaded>
     }
+}
+
+/// Focuses the control a change left in play, once the list that holds it is drawn. Where that
+/// control is gone or disabled (the account became the last admin), the page's heading.
+fn restore_focus(focus_after: RwSignal<Option<String>>) {
+    request_animation_frame(move || {
+        let Some(id) = focus_after.get_untracked() else {
+            return;
+        };
+        focus_after.set(None);
+        let control = document()
+            .get_element_by_id(&id)
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|element| !element.has_attribute("disabled"));
+        match control {
+            Some(control) => {
+                let _ = control.focus();
+            }
+            None => focus_heading(),
+        }
+    });
 }
 
 #[component]
@@ -67,7 +102,9 @@ fn AccountTable(
     users: Vec<User>,
     search: RwSignal<String>,
     change: Submit<Change>,
+    focus_after: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    restore_focus(focus_after);
     let active_admins = users
         .iter()
         .filter(|user| user.role == Role::Admin && user.is_active())
@@ -104,14 +141,7 @@ fn AccountRow(user: User, last_admin: bool, change: Submit<Change>) -> impl Into
     let role_id = format!("role-{id}");
     let note_id = format!("last-admin-{id}");
     let set = move |request: UpdateUserRequest| change.dispatch((id, request));
-    let on_role = move |event: leptos::ev::Event| {
-        if let Ok(role) = event_target_value(&event).parse::<Role>() {
-            set(UpdateUserRequest {
-                role: Some(role),
-                active: None,
-            });
-        }
-    };
+    let (current, chosen) = (user.role, RwSignal::new(user.role));
     let last_sign_in = user
         .last_sign_in_at
         .map_or_else(|| "Never".to_owned(), utc_time);
@@ -132,7 +162,7 @@ fn AccountRow(user: User, last_admin: bool, change: Submit<Change>) -> impl Into
         .into_any()
     } else if user.is_active() {
         view! {
-            <ConfirmButton label="Deactivate" name=format!("Deactivate {}", user.name)
+            <ConfirmButton label="Deactivate" id=format!("deactivate-{id}") name=format!("Deactivate {}", user.name)
                 question=format!("Deactivate {}? They are signed out at once.", user.name)
                 pending=change.pending()
                 on_confirm=move || set(UpdateUserRequest { role: None, active: Some(false) }) />
@@ -140,7 +170,8 @@ fn AccountRow(user: User, last_admin: bool, change: Submit<Change>) -> impl Into
         .into_any()
     } else {
         view! {
-            <button type="button" class="secondary small" aria-label=format!("Reactivate {}", user.name)
+            <button type="button" class="secondary small" id=format!("reactivate-{id}")
+                aria-label=format!("Reactivate {}", user.name)
                 disabled=change.pending()
                 on:click=move |_| set(UpdateUserRequest { role: None, active: Some(true) })>
                 "Reactivate"
@@ -153,13 +184,27 @@ fn AccountRow(user: User, last_admin: bool, change: Submit<Change>) -> impl Into
             <td><strong>{user.name.clone()}</strong></td>
             <td data-label="Email">{user.email.clone()}</td>
             <td data-label="Role">
-                <label for=role_id.clone() class="visually-hidden">{format!("Role of {}", user.name)}</label>
-                <select id=role_id class="role-select" disabled=move || last_admin || change.pending().get()
-                    aria-describedby=last_admin.then_some(note_id) on:change=on_role>
-                    {Role::ALL.into_iter().map(|role| view! {
-                        <option value=role.as_str() selected=role == user.role>{role.label()}</option>
-                    }).collect_view()}
-                </select>
+                <div class="role-change">
+                    <label for=role_id.clone() class="visually-hidden">{format!("Role of {}", user.name)}</label>
+                    <select id=role_id class="role-select" disabled=last_admin
+                        aria-describedby=last_admin.then_some(note_id)
+                        on:change=move |event| {
+                            if let Ok(role) = event_target_value(&event).parse::<Role>() {
+                                chosen.set(role);
+                            }
+                        }>
+                        {Role::ALL.into_iter().map(|role| view! {
+                            <option value=role.as_str() selected=role == current>{role.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <Show when=move || chosen.get() != current>
+                        <button type="button" class="small" aria-label=format!("Change role of {}", user.name)
+                            disabled=change.pending()
+                            on:click=move |_| set(UpdateUserRequest { role: Some(chosen.get_untracked()), active: None })>
+                            "Change role"
+                        </button>
+                    </Show>
+                </div>
             </td>
             <td class="date" data-label="Last sign-in">{last_sign_in}</td>
             <td data-label="Status">{status}</td>
