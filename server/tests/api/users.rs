@@ -73,15 +73,11 @@ async fn a_deactivated_account_is_signed_out_at_once_and_cannot_sign_in_until_re
         .client_with_role("member@example.org", Role::Member)
         .await;
     let id = id_of(&app, &admin, "member@example.org").await;
-    assert_eq!(
-        member
-            .get(app.url("/api/cart"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    json_of(
+        member.get(app.url("/api/cart")).send().await.unwrap(),
+        StatusCode::OK,
+    )
+    .await;
 
     let changed = json_of(
         change(&app, &admin, id, json!({"active": false})).await,
@@ -178,27 +174,6 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
 }
 
 #[tokio::test]
-async fn a_change_must_say_what_changes() {
-    let app = spawn_app().await;
-    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
-    let id = id_of(&app, &admin, "staff@example.org").await;
-    let error = error_of(
-        change(&app, &admin, id, json!({})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert!(error["fields"]["role"].is_string(), "{error}");
-    let error = error_of(
-        change(&app, &admin, id, json!({"active": "no"})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert!(error["fields"]["active"].is_string(), "{error}");
-}
-
-#[tokio::test]
 async fn only_admins_change_accounts_and_bad_changes_are_named() {
     let app = spawn_app().await;
     let admin = app.client_with_role("admin@example.org", Role::Admin).await;
@@ -229,13 +204,19 @@ async fn only_admins_change_accounts_and_bad_changes_are_named() {
         "not_found",
     )
     .await;
-    let error = error_of(
-        change(&app, &admin, id, json!({"role": "owner"})).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
-    assert!(error["fields"]["role"].is_string(), "{error}");
+    for (body, field) in [
+        (json!({}), "role"),
+        (json!({"role": "owner"}), "role"),
+        (json!({"active": "no"}), "active"),
+    ] {
+        let error = error_of(
+            change(&app, &admin, id, body.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(error["fields"][field].is_string(), "{body}: {error}");
+    }
 }
 
 /// Two admins stepping down at the same moment must not leave none. Under PostgreSQL's READ
