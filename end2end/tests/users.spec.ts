@@ -30,10 +30,10 @@ test('an admin changes a role and deactivates an account, which is signed out at
   await expect(row).not.toContainText('Never');
 
   // Choosing a role changes nothing until asked; focus then stays on the row's role.
-  await page.getByLabel(`Role of ${name}`).selectOption('staff');
+  await page.getByLabel(`Role of ${name}`, { exact: true }).selectOption('staff');
   await page.getByRole('button', { name: `Change role of ${name}` }).click();
   await expect(said(page, 'status')).toContainText(`${name} is now staff, active.`);
-  await expect(page.getByLabel(`Role of ${name}`)).toBeFocused();
+  await expect(page.getByLabel(`Role of ${name}`, { exact: true })).toBeFocused();
   await expect(page.getByRole('button', { name: `Change role of ${name}` })).toHaveCount(0);
 
   // Deactivating asks first; Escape takes the question back.
@@ -75,7 +75,7 @@ test('the last active admin cannot be changed, and the page says why', async ({ 
   await page.getByLabel('Search by name or email').fill(admin.email);
   const row = page.getByRole('table', { name: 'Accounts' }).getByRole('row').filter({ hasText: admin.email });
   await expect(row).toContainText('The last active admin');
-  await expect(page.getByLabel(`Role of ${admin.name}`)).toBeDisabled();
+  await expect(page.getByLabel(`Role of ${admin.name}`, { exact: true })).toBeDisabled();
   await expect(row.getByRole('button', { name: /Deactivate/ })).toHaveCount(0);
 });
 
