@@ -73,6 +73,22 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// When the account last signed in; `null` if it never has.
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// When an admin deactivated the account; `null` while it is active.
+    pub deactivated_at: Option<DateTime<Utc>>,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
+
+    /// Whether the name or email contains `text`, in any case; empty text matches everyone.
+    pub fn matches(&self, text: &str) -> bool {
+        let text = text.trim().to_lowercase();
+        self.name.to_lowercase().contains(&text) || self.email.contains(&text)
+    }
 }
 
 /// Who is signed in, if anyone: what the browser app asks at start. Unlike the signed-in
@@ -303,11 +319,34 @@ impl LoginRequest {
     }
 }
 
-/// Body of `PATCH /api/users/{id}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `PATCH /api/users/{id}`: what to change, one or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
-    pub role: Role,
+    /// The new role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// `false` deactivates the account (its sessions end at once and it cannot sign in), `true`
+    /// reactivates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+}
+
+impl UpdateUserRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        checker.check(
+            self.role.is_some() || self.active.is_some(),
+            "role",
+            "give a role or whether the account is active",
+        );
+        checker.finish()
+    }
+
+    /// Whether the change leaves the account without an active admin role.
+    pub fn steps_down(&self) -> bool {
+        self.role.is_some_and(|role| role != Role::Admin) || self.active == Some(false)
+    }
 }
 
 #[cfg(test)]
@@ -412,6 +451,48 @@ mod tests {
                 .unwrap_err()
                 .contains_key("name")
         );
+    }
+
+    #[test]
+    fn accounts_are_found_by_part_of_the_name_or_email_in_any_case() {
+        let user = User {
+            id: 1,
+            email: "dana@pantry.example".into(),
+            name: "Dana Ortiz".into(),
+            role: Role::Member,
+            created_at: DateTime::UNIX_EPOCH,
+            last_sign_in_at: None,
+            deactivated_at: None,
+        };
+        for text in ["", "  ", "ORTIZ", "pantry", "dana@"] {
+            assert!(user.matches(text), "{text:?}");
+        }
+        assert!(!user.matches("staff"));
+    }
+
+    #[test]
+    fn an_update_changes_something_and_knows_when_it_steps_down() {
+        assert!(
+            UpdateUserRequest::default()
+                .validate()
+                .unwrap_err()
+                .contains_key("role")
+        );
+        let demote = UpdateUserRequest {
+            role: Some(Role::Staff),
+            active: None,
+        };
+        let deactivate = UpdateUserRequest {
+            role: None,
+            active: Some(false),
+        };
+        let promote = UpdateUserRequest {
+            role: Some(Role::Admin),
+            active: Some(true),
+        };
+        assert_eq!(demote.validate(), Ok(()));
+        assert!(demote.steps_down() && deactivate.steps_down());
+        assert!(!promote.steps_down());
     }
 
     #[test]

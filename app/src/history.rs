@@ -74,16 +74,19 @@ pub enum Action {
     RoleChanged,
     /// An account was switched off; it keeps its history.
     Deactivated,
+    /// An account was switched on again.
+    Reactivated,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Created,
         Action::Updated,
         Action::Deleted,
         Action::Archived,
         Action::RoleChanged,
         Action::Deactivated,
+        Action::Reactivated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +97,7 @@ impl Action {
             Action::Archived => "archived",
             Action::RoleChanged => "role_changed",
             Action::Deactivated => "deactivated",
+            Action::Reactivated => "reactivated",
         }
     }
 
@@ -105,6 +109,7 @@ impl Action {
             Action::Archived => "Archived",
             Action::RoleChanged => "Role changed",
             Action::Deactivated => "Deactivated",
+            Action::Reactivated => "Reactivated",
         }
     }
 }

@@ -13,6 +13,9 @@ pub const SHOP: &str = "/shop";
 pub const PRODUCT: &str = "/shop/{id}";
 pub const CART: &str = "/cart";
 pub const ORDERS: &str = "/orders";
+/// One order's receipt, by id.
+pub const RECEIPT: &str = "/orders/{id}";
+pub const USERS: &str = "/users";
 pub const DATA_REPORTS: &str = "/data-reports";
 pub const COVID: &str = "/covid";
 pub const GREETING: &str = "/greeting";
@@ -70,6 +73,14 @@ pub const PAGES: &[Page] = &[
     Page {
         path: ORDERS,
         title: "Orders",
+    },
+    Page {
+        path: RECEIPT,
+        title: "Receipt",
+    },
+    Page {
+        path: USERS,
+        title: "Users",
     },
     Page {
         path: DATA_REPORTS,
@@ -132,6 +143,7 @@ mod tests {
             Some("Donations")
         );
         assert_eq!(page("/shop/12").map(|page| page.title), Some("Product"));
+        assert_eq!(page("/orders/7").map(|page| page.title), Some("Receipt"));
         for page in PAGES.iter().filter(|page| !page.path.contains('{')) {
             assert_eq!(super::page(page.path), Some(page), "{}", page.path);
         }
@@ -143,7 +155,7 @@ mod tests {
             "",
             "/nothing-here",
             "/shop/12/more",
-            "/orders/12",
+            "/orders/12/items",
             "/shop//",
             "donations",
         ] {

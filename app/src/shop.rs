@@ -208,6 +208,28 @@ impl SetCartQuantity {
     }
 }
 
+/// Body of `POST /api/cart/items`: units of a product to add to what the cart already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddToCart {
+    pub product_id: i64,
+    #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
+    pub quantity: i64,
+}
+
+impl AddToCart {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        checker.check(
+            (1..=MAX_STOCK).contains(&self.quantity),
+            "quantity",
+            "must be between 1 and 1,000,000",
+        );
+        checker.finish()
+    }
+}
+
 /// One product in a cart or an order, priced in US dollars.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -237,22 +259,45 @@ pub fn line_total(unit_price: Quantity, quantity: i64) -> Quantity {
 }
 
 /// The sum of the lines' totals.
-pub fn total(lines: &[LineItem]) -> Quantity {
-    Quantity::from_hundredths(lines.iter().map(|line| line.line_total.hundredths()).sum())
+pub fn total<'a>(lines: impl IntoIterator<Item = &'a LineItem>) -> Quantity {
+    Quantity::from_hundredths(
+        lines
+            .into_iter()
+            .map(|line| line.line_total.hundredths())
+            .sum(),
+    )
+}
+
+/// One line of a cart, with how many units are in stock now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartLine {
+    #[serde(flatten)]
+    pub line: LineItem,
+    /// Units in stock now; fewer than `quantity` means checkout will be refused until the line
+    /// is lowered.
+    pub available: i64,
+}
+
+impl CartLine {
+    /// Whether the stock no longer covers the line.
+    pub fn is_short(&self) -> bool {
+        self.line.quantity > self.available
+    }
 }
 
 /// The signed-in user's cart, at today's prices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cart {
-    pub items: Vec<LineItem>,
+    pub items: Vec<CartLine>,
     pub total: Quantity,
 }
 
 impl Cart {
     /// How many units the cart holds.
     pub fn count(&self) -> i64 {
-        self.items.iter().map(|line| line.quantity).sum()
+        self.items.iter().map(|item| item.line.quantity).sum()
     }
 }
 
@@ -278,12 +323,21 @@ impl OrderStatus {
     }
 }
 
+/// Who placed an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub name: String,
+    pub email: String,
+}
+
 /// An order, with the prices it was placed at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
     pub user_id: i64,
+    pub customer: Customer,
     pub items: Vec<LineItem>,
     pub total: Quantity,
     pub status: OrderStatus,
@@ -480,6 +534,34 @@ mod tests {
                 .unwrap_err()
                 .contains_key("quantity")
         );
+    }
+
+    #[test]
+    fn an_addition_to_the_cart_is_at_least_one_unit() {
+        let add = |quantity| AddToCart {
+            product_id: 1,
+            quantity,
+        };
+        assert_eq!(add(1).validate(), Ok(()));
+        assert_eq!(add(MAX_STOCK).validate(), Ok(()));
+        for quantity in [0, -1, MAX_STOCK + 1] {
+            assert!(
+                add(quantity)
+                    .validate()
+                    .unwrap_err()
+                    .contains_key("quantity")
+            );
+        }
+    }
+
+    #[test]
+    fn a_cart_line_is_short_when_the_stock_no_longer_covers_it() {
+        let line = |quantity, available| CartLine {
+            line: LineItem::new(1, "Mug".into(), Quantity::ZERO, quantity),
+            available,
+        };
+        assert!(line(3, 2).is_short());
+        assert!(!line(2, 2).is_short());
     }
 
     #[test]

@@ -7,7 +7,8 @@ test.describe.configure({ mode: 'serial' });
 
 async function runJob(page: Page, job: string) {
   const row = page.getByRole('row').filter({ has: page.getByText(job, { exact: true }) });
-  await row.getByRole('button', { name: 'Run now' }).click();
+  await row.getByRole('button', { name: `Run now: ${job}` }).click();
+  await row.getByRole('group', { name: `Run ${job} now?` }).getByRole('button', { name: 'Confirm' }).click();
   await expect(row.getByText('Started')).toBeVisible();
   await expect(row.locator('.badge').first()).toHaveText('success', { timeout: 15_000 });
 }

@@ -18,6 +18,7 @@ const adminPages = [
   '/data-reports',
   '/covid',
   '/greeting',
+  '/users',
 ];
 
 const phone = { width: 390, height: 844 };
@@ -80,7 +81,7 @@ test('every page a visitor opens is clean, accessible and fits a phone', async (
 });
 
 test('every page an admin opens is clean, accessible and fits a phone', async ({ page }, testInfo) => {
-  test.setTimeout(perPage * (adminPages.length + 2));
+  test.setTimeout(perPage * (adminPages.length + 3));
   await signInAsAdmin(page);
   const towel = `Pages tea towel ${Date.now()}`;
   const created = await page.request.post('/api/products', {
@@ -92,12 +93,14 @@ test('every page an admin opens is clean, accessible and fits a phone', async ({
   // An order placed and a line left in the cart, so that those pages show their tables.
   const line = `/api/cart/items/${productId}`;
   expect((await page.request.put(line, { data: { quantity: 1 } })).status()).toBe(200);
-  expect((await page.request.post('/api/cart/checkout')).status()).toBe(201);
+  const checkout = await page.request.post('/api/cart/checkout');
+  expect(checkout.status()).toBe(201);
+  const receipt = `/orders/${(await checkout.json()).id}`;
   expect((await page.request.put(line, { data: { quantity: 2 } })).status()).toBe(200);
   // What the sign-in's own page loads would be cut off by the next visit, which is no problem.
   await page.waitForLoadState('networkidle');
   const problems = watchProblems(page);
-  for (const path of [...adminPages, product]) {
+  for (const path of [...adminPages, receipt, product]) {
     await checkPage(page, path, 'admin', problems, testInfo);
   }
   // A page whose heading comes with its data is named after it.

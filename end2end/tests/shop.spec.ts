@@ -1,5 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { signInAsStaff, said, openFromMenu } from './helpers';
+import { expect, Page, request as playwrightRequest, test } from '@playwright/test';
+import { signInAsStaff, said, openFromMenu, staff } from './helpers';
 
 async function createProduct(page: Page, name: string, price: string, stock: number): Promise<number> {
   const response = await page.request.post('/api/products', {
@@ -94,4 +94,84 @@ test('a product edited from an outdated form is refused and the list shows it as
   const catalogue = page.getByRole('table', { name: 'Catalogue' });
   await expect(catalogue.getByRole('row').filter({ hasText: name })).toContainText('2');
   expect((await (await page.request.get(`/api/products/${id}`)).json()).stock).toBe(2);
+});
+
+test('adding to the cart adds up, a refused checkout shows what is short, and the order prints as a receipt', async ({ page }) => {
+  const suffix = Date.now();
+  const lamp = `Reading lamp ${suffix}`;
+  await signInAsStaff(page);
+  const id = await createProduct(page, lamp, '15.00', 3);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  const email = `lamp-${suffix}@e2e.test`;
+  await signUp(page, email);
+  await addToCart(page, lamp, '1');
+  await page.getByLabel('Quantity').fill('1');
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(said(page, 'status')).toContainText('your cart now holds 2');
+
+  await page.getByRole('banner').getByRole('link', { name: 'Cart (2)' }).click();
+  const cart = page.getByRole('table', { name: 'Cart' });
+  await expect(cart).toContainText('$30.00');
+  await expect(cart).not.toContainText('left in stock');
+
+  // Meanwhile staff sell most of the stock elsewhere.
+  const staffApi = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  await staffApi.post('/api/auth/login', { data: { email: staff.email, password: staff.password } });
+  const current = await (await staffApi.get(`/api/products/${id}`)).json();
+  const lowered = await staffApi.put(`/api/products/${id}`, {
+    data: { name: lamp, description: current.description, price: '15.00', stock: 1 },
+  });
+  expect(lowered.status()).toBe(200);
+
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(said(page, 'alert')).toContainText(`${lamp} (1 left)`);
+  // The refusal reloads the cart, which now marks the line that is short.
+  const quantity = cart.getByLabel(`Quantity of ${lamp}`);
+  await expect(cart).toContainText('Only 1 left in stock');
+  await expect(quantity).toHaveAttribute('aria-invalid', 'true');
+  await page.screenshot({ path: test.info().outputPath('cart-short.png'), fullPage: true });
+  await quantity.fill('1');
+  await quantity.press('Tab');
+  await expect(cart).not.toContainText('Only 1 left in stock');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const confirmation = page.getByRole('region', { name: /Order #\d+ placed/ });
+  await expect(confirmation).toBeVisible();
+
+  await confirmation.getByRole('link', { name: 'Receipt' }).click();
+  const receipt = page.getByRole('heading', { level: 1, name: /Receipt for order #\d+/ });
+  await expect(receipt).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(`Sam Shopper <${email}>`);
+  await expect(page.getByRole('main')).toContainText('$15.00');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await expect(page.getByRole('banner')).toBeHidden();
+  await page.screenshot({ path: test.info().outputPath('receipt-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  const orderName = (await receipt.textContent())!.replace('Receipt for order', 'Order');
+  await staffApi.dispose();
+
+  // Staff see whose order it is among everyone's.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInAsStaff(page);
+  await openFromMenu(page, 'Shop', 'Orders');
+  await page.getByLabel("Show everyone's orders").check();
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: orderName, exact: true }) });
+  await expect(card).toContainText(`Customer: Sam Shopper · ${email}`);
+  await expect(card.getByRole('link', { name: `Receipt for ${orderName}` })).toBeVisible();
+
+  // The catalogue is searched, shows the stock state, and asks before removing.
+  await openFromMenu(page, 'Admin', 'Products');
+  await page.getByLabel('Search products').fill(String(suffix));
+  const catalogue = page.getByRole('table', { name: 'Catalogue' });
+  await expect(catalogue.getByRole('row')).toHaveCount(2);
+  await expect(catalogue.getByRole('row').filter({ hasText: lamp })).toContainText('Out of stock');
+  await page.getByRole('button', { name: `Remove ${lamp}` }).click();
+  const question = page.getByRole('group', { name: `Remove ${lamp} from the catalogue? Orders keep it.` });
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(catalogue.getByRole('row').filter({ hasText: lamp })).toBeVisible();
+  await page.getByRole('button', { name: `Remove ${lamp}` }).click();
+  await question.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('No products match.')).toBeVisible();
 });

@@ -11,6 +11,8 @@ pub mod ledger;
 pub mod reports;
 pub mod shop;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use app::{ErrorBody, FieldErrors};
@@ -119,6 +121,24 @@ async fn error_from(response: Response) -> ApiError {
     }
 }
 
+thread_local! {
+    /// What the app does when the server says the session is gone; see [`on_session_end`].
+    static SESSION_END: RefCell<Option<Rc<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// Sets what happens when any request is answered 401 `unauthorized`: the session has ended
+/// (signed out elsewhere, expired, or the account deactivated), whatever page asked.
+pub fn on_session_end(handler: impl Fn() + 'static) {
+    SESSION_END.with(|slot| *slot.borrow_mut() = Some(Rc::new(handler)));
+}
+
+fn session_ended() {
+    // Cloned out first, so that the handler may itself send requests.
+    if let Some(handler) = SESSION_END.with(|slot| slot.borrow().clone()) {
+        handler();
+    }
+}
+
 /// The full URL of an API path, for requests and for links such as downloads.
 fn url(path: &str) -> String {
     format!("{}{path}", API_BASE.get().map_or("", String::as_str))
@@ -142,10 +162,14 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
         .await
         .map_err(|error| ApiError::network(&error))?;
     if response.ok() {
-        Ok(response)
-    } else {
-        Err(error_from(response).await)
+        return Ok(response);
     }
+    let error = error_from(response).await;
+    // Only the guard's answer: a wrong password at sign-in is a 401 too, with its own code.
+    if error.code == "unauthorized" {
+        session_ended();
+    }
+    Err(error)
 }
 
 /// Sends `request` and reads its JSON answer.

@@ -4,8 +4,9 @@ use app::accounts::{Role, User};
 use app::paths::same_site_path;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api;
 
@@ -14,6 +15,9 @@ use crate::api;
 pub struct Auth {
     pub user: RwSignal<Option<User>>,
     pub checked: RwSignal<bool>,
+    /// The server ended the session while the app was in use: the app is on its way to the
+    /// sign-in page, which says so.
+    pub ended: RwSignal<bool>,
 }
 
 impl Auth {
@@ -22,6 +26,7 @@ impl Auth {
         let auth = Auth {
             user: RwSignal::new(None),
             checked: RwSignal::new(false),
+            ended: RwSignal::new(false),
         };
         provide_context(auth);
         spawn_local(async move {
@@ -64,19 +69,51 @@ pub fn return_path() -> Signal<String> {
     })
 }
 
+/// The page being shown, with its query, to come back to after signing in.
+fn current_page() -> Signal<String> {
+    let location = use_location();
+    Signal::derive(move || {
+        let search = location.search.get();
+        let query = if search.is_empty() { "" } else { "?" };
+        format!("{}{query}{search}", location.pathname.get())
+    })
+}
+
+/// When the server answers that the session is gone, forgets the user and sends them to sign
+/// in, to come back to the page they were on. Placed once, inside the router.
+#[component]
+pub fn SignInWhenSessionEnds() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let here = current_page();
+    api::on_session_end(move || {
+        if auth.user.get_untracked().is_none() {
+            return;
+        }
+        // Ended first: a guarded page then leaves sending to sign-in to this.
+        auth.ended.set(true);
+        auth.user.set(None);
+        navigate(
+            &sign_in_path(&here.get_untracked()),
+            NavigateOptions::default(),
+        );
+    });
+}
+
 /// Shows `children` only to users with at least `role`: visitors go to sign-in and come back,
 /// users without the role are told so.
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
-    let location = use_location();
+    let here = current_page();
     move || {
         if !auth.checked.get() {
             return view! { <p class="muted">"Loading…"</p> }.into_any();
         }
         match auth.user.get() {
+            None if auth.ended.get_untracked() => ().into_any(),
             None => {
-                let next = location.pathname.get_untracked();
+                let next = here.get_untracked();
                 view! { <Redirect path=sign_in_path(&next) /> }.into_any()
             }
             Some(user) if user.role < role => view! {

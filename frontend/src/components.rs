@@ -1,5 +1,6 @@
 //! Reusable pieces of the pages.
 
+pub mod confirm;
 pub mod form;
 pub mod history_link;
 pub mod kind_select;
@@ -7,4 +8,5 @@ pub mod line_chart;
 pub mod loaded;
 pub mod notice;
 pub mod pager;
+pub mod search;
 pub mod submit;

@@ -60,6 +60,7 @@ const NAVIGATION: &[Group] = &[
         links: &[
             link(routes::PRODUCTS, "Products", Some(Role::Staff)),
             link(routes::JOBS, "Jobs", Some(Role::Staff)),
+            link(routes::USERS, "Users", Some(Role::Admin)),
         ],
     },
 ];
@@ -213,7 +214,8 @@ fn NavMenu(
     }
 }
 
-/// The cart, who is signed in and signing out; or signing in and up for visitors.
+/// The cart, who is signed in and signing out; or signing in and up for visitors; or, until the
+/// server has said which, a placeholder.
 #[component]
 fn UserArea() -> impl IntoView {
     let auth = use_auth();
@@ -231,6 +233,12 @@ fn UserArea() -> impl IntoView {
     view! {
         <div class="user-menu">
             {move || match auth.user.get() {
+                // Until the server says who is signed in, a blank of the same size: neither a
+                // "Sign in" that may be wrong nor a header that jumps when the answer comes.
+                None if !auth.checked.get() => view! {
+                    <span class="user-placeholder" aria-hidden="true"></span>
+                }
+                .into_any(),
                 Some(user) => view! {
                     <CartLink />
                     <span class="user-name" title=format!("Signed in as {} ({})", user.email, user.role.label().to_lowercase())>{user.name}</span>

@@ -14,14 +14,14 @@ use app::accounts::Role;
 use app::number::thousands;
 use app::routes;
 
-use crate::auth::{Auth, RequireRole};
+use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
     cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
     distributions::Distributions, donations::Donations, greeting::Greeting, history::History,
     jobs::Jobs, not_found::NotFound, orders::Orders, products_admin::ProductsAdmin,
-    reports::Reports, shop::ProductPage, shop::Shop,
+    receipt::Receipt, reports::Reports, shop::ProductPage, shop::Shop, users::Users,
 };
 use crate::routing::{PageChanges, Pattern};
 
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <PageChanges />
+            <SignInWhenSessionEnds />
             <a class="skip-link" href="#main" on:click=|event| {
                 // The router would treat the fragment as a navigation; focusing is all it takes.
                 event.prevent_default();
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::PRODUCT) view=ProductPage />
                     <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
                     <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
+                    <Route path=Pattern(routes::RECEIPT) view=|| view! { <RequireRole role=Role::Member><Receipt /></RequireRole> } />
+                    <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin><Users /></RequireRole> } />
                     <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
                     <Route path=Pattern(routes::COVID) view=Covid />
                     <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />

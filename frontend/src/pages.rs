@@ -14,5 +14,7 @@ pub mod login;
 pub mod not_found;
 pub mod orders;
 pub mod products_admin;
+pub mod receipt;
 pub mod reports;
 pub mod shop;
+pub mod users;

@@ -4,9 +4,11 @@
 use std::borrow::Cow;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
 
 /// A route of the router for one of `app::routes`' patterns, e.g. `/shop/{id}`.
 #[derive(Debug, Clone, Copy)]
@@ -90,4 +92,28 @@ pub fn focus_heading() {
         }
         let _ = target.focus();
     }
+}
+
+/// The record the page's `{id}` names, as `load` reads it; an id that can name none is the
+/// server's "not found" for `what`.
+pub fn record_of_page<T, Fut>(
+    what: &'static str,
+    load: impl Fn(i64) -> Fut + 'static,
+) -> LocalResource<Result<T, ApiError>>
+where
+    T: 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let params = use_params_map();
+    LocalResource::new(move || {
+        let loading = params
+            .with(|params| params.get("id").and_then(|id| id.parse().ok()))
+            .map(&load);
+        async move {
+            match loading {
+                Some(loading) => loading.await,
+                None => Err(ApiError::not_found(what)),
+            }
+        }
+    })
 }

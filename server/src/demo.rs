@@ -1,6 +1,9 @@
 //! A small, realistic data set so that a fresh install has something to look at.
 
-use app::accounts::{Role, User};
+use std::collections::HashMap;
+
+use anyhow::Context;
+use app::accounts::{Role, UpdateUserRequest, User};
 use app::ledger::{Kind, NewDistribution, NewDonation};
 use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
@@ -31,6 +34,12 @@ pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
         "hub-member-demo",
         Role::Member,
     ),
+    (
+        "former@example.org",
+        "Fran Former",
+        "hub-former-demo",
+        Role::Staff,
+    ),
 ];
 
 /// The history's name for changes the demo data makes without an account.
@@ -39,6 +48,13 @@ const DEMO: &str = "demo data";
 /// Who records the demo's ledger and who fills its shop, by the accounts above.
 const LEDGER_BY: &str = "staff@example.org";
 const SHOP_BY: &str = "admin@example.org";
+
+/// A volunteer who has left: deactivated, so the users page shows one.
+const DEACTIVATED: &str = "former@example.org";
+
+/// The member's shopping: (product, quantity) ordered, then (product, quantity) left in the cart.
+const ORDERED: &[(&str, i64)] = &[("Canvas tote bag", 2), ("Ceramic mug", 1)];
+const IN_CART: &[(&str, i64)] = &[("Hygiene kit", 1)];
 
 /// (days ago, donor, kind, quantity)
 type DemoDonation = (u64, &'static str, Kind, &'static str);
@@ -112,6 +128,31 @@ const PRODUCTS: &[(&str, &str, &str, i64)] = &[
 /// history shows a correction from the start: (index, quantity, note).
 const RECOUNT: (usize, &str, &str) = (3, "98", "Recounted at the pantry");
 
+/// The member places one order and leaves a line in the cart, so that the orders, receipt and
+/// cart pages have something to show.
+async fn shop_as_member(db: &DatabaseConnection, ids: &HashMap<&str, i64>) -> anyhow::Result<()> {
+    let users = accounts::list_users(db).await?;
+    let Some(member) = users.iter().find(|user| user.email == "member@example.org") else {
+        return Ok(());
+    };
+    fill_cart(db, member.id, ids, ORDERED).await?;
+    shop::checkout(db, member, None).await?;
+    fill_cart(db, member.id, ids, IN_CART).await
+}
+
+async fn fill_cart(
+    db: &DatabaseConnection,
+    user_id: i64,
+    ids: &HashMap<&str, i64>,
+    lines: &[(&str, i64)],
+) -> anyhow::Result<()> {
+    for &(name, quantity) in lines {
+        let id = ids.get(name).copied().context("a demo product")?;
+        shop::add_to_cart(db, user_id, id, quantity).await?;
+    }
+    Ok(())
+}
+
 fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(days)).unwrap_or(today)
 }
@@ -144,7 +185,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !accounts::has_users(db).await? {
         for &(email, name, password, role) in ACCOUNTS {
             let by = Actor::system(DEMO);
-            accounts::create_user(
+            let user = accounts::create_user(
                 db,
                 &Passwords::default(),
                 Some(&by),
@@ -154,12 +195,20 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 role,
             )
             .await?;
+            if email == DEACTIVATED {
+                let leave = UpdateUserRequest {
+                    role: None,
+                    active: Some(false),
+                };
+                accounts::update_user(db, &by, user.id, &leave).await?;
+            }
         }
         tracing::info!("created the demo accounts");
     }
     let users = accounts::list_users(db).await?;
     if !shop::has_products(db).await? {
         let by = actor(&users, SHOP_BY);
+        let mut ids = HashMap::new();
         for &(name, description, price, stock) in PRODUCTS {
             let product = NewProduct {
                 name: name.to_owned(),
@@ -168,9 +217,10 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 stock,
                 image_url: None,
             };
-            shop::create_product(db, &by, product).await?;
+            ids.insert(name, shop::create_product(db, &by, product).await?.id);
         }
-        tracing::info!("created the demo products");
+        shop_as_member(db, &ids).await?;
+        tracing::info!("created the demo products and the member's order");
     }
     if !ledger::is_empty(db).await? {
         return Ok(());

@@ -33,6 +33,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("your account may not do this")]
     Forbidden,
+    #[error("this account is deactivated; ask an admin to reactivate it")]
+    AccountDeactivated,
     #[error("requests from other sites may not change anything here")]
     CrossSite,
     #[error("too many requests; try again in {retry_after} seconds")]
@@ -89,6 +91,7 @@ impl ApiError {
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::AccountDeactivated => (StatusCode::FORBIDDEN, "account_deactivated"),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -197,9 +200,11 @@ impl From<AccountError> for ApiError {
             AccountError::NotFound => ApiError::NotFound("user"),
             AccountError::LastAdmin => ApiError::Conflict {
                 code: "last_admin",
-                message: "the last admin cannot lose the admin role; make someone else admin first"
+                message: "this is the last active admin, who cannot be demoted or deactivated; \
+                    make another account admin first"
                     .to_owned(),
             },
+            AccountError::Deactivated => ApiError::AccountDeactivated,
             AccountError::Busy => ApiError::Busy { retry_after: 2 },
             AccountError::Db(error) => error.into(),
             AccountError::Other(error) => ApiError::Internal(error),

@@ -168,8 +168,9 @@ shared_error!(
     Forbidden,
     "forbidden",
     "your account may not do this",
-    "The account's role may not do this (`forbidden`), or a write was sent on behalf of another \
-     site (`cross_site`)."
+    "The account's role may not do this (`forbidden`), a write was sent on behalf of another \
+     site (`cross_site`), or, when signing in, an admin has deactivated the account \
+     (`account_deactivated`)."
 );
 shared_error!(
     NotFound,

@@ -1,6 +1,6 @@
 //! Accounts and the session.
 
-use app::accounts::{LoginRequest, RegisterRequest, Session, User};
+use app::accounts::{LoginRequest, RegisterRequest, Session, UpdateUserRequest, User};
 use app::paths;
 use gloo_net::http::Request;
 
@@ -22,4 +22,14 @@ pub async fn register(input: &RegisterRequest) -> Result<User, ApiError> {
 
 pub async fn sign_out() -> Result<(), ApiError> {
     done(request(Request::post, paths::LOGOUT).build()).await
+}
+
+/// Every account (admins only).
+pub async fn users() -> Result<Vec<User>, ApiError> {
+    get(paths::USERS).await
+}
+
+/// Changes an account's role, or deactivates or reactivates it (admins only).
+pub async fn update_user(id: i64, change: &UpdateUserRequest) -> Result<User, ApiError> {
+    answer(request(Request::patch, &paths::item(paths::USERS, id)).json(change)).await
 }

@@ -3,7 +3,7 @@
 use app::paging::Page;
 use app::paths;
 use app::shop::{
-    Cart, IDEMPOTENCY_KEY_HEADER, NewProduct, Order, OrderQuery, Product, ProductQuery,
+    AddToCart, Cart, IDEMPOTENCY_KEY_HEADER, NewProduct, Order, OrderQuery, Product, ProductQuery,
     SetCartQuantity,
 };
 use gloo_net::http::Request;
@@ -42,6 +42,15 @@ pub async fn cart() -> Result<Cart, ApiError> {
     get(paths::CART).await
 }
 
+/// Adds `quantity` units of a product to what the cart holds.
+pub async fn add_to_cart(product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
+    let input = AddToCart {
+        product_id,
+        quantity,
+    };
+    answer(request(Request::post, paths::CART_ITEMS).json(&input)).await
+}
+
 /// Sets how many of a product the cart holds; 0 takes it out.
 pub async fn set_cart_quantity(product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
     let path = paths::item(paths::CART_ITEMS, product_id);
@@ -61,4 +70,8 @@ pub async fn checkout(key: &str) -> Result<Order, ApiError> {
 
 pub async fn orders(query: &OrderQuery) -> Result<Page<Order>, ApiError> {
     get(&with_query(paths::ORDERS, query)).await
+}
+
+pub async fn order(id: i64) -> Result<Order, ApiError> {
+    get(&paths::item(paths::ORDERS, id)).await
 }

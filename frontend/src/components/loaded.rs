@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use app::data_reports::DataReport;
 use app::paging::Page;
-use app::shop::{Cart, Product};
+use app::shop::{Cart, Order, Product};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -38,6 +38,8 @@ impl Contents for Cart {
 }
 
 impl Contents for Product {}
+
+impl Contents for Order {}
 
 impl Contents for DataReport {}
 

@@ -1,8 +1,10 @@
-use app::shop::{LineItem, Order};
+use app::routes;
+use app::shop::{CartLine, Order};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::submit::{Outcome, Submit};
@@ -30,7 +32,14 @@ pub fn CartPage() -> impl IntoView {
     // Kept until an order is placed, so that retrying after a lost answer finds that order.
     let key = RwSignal::new(new_checkout_key());
     let checkout = Submit::new(
-        |attempt: String| async move { api::shop::checkout(&attempt).await },
+        move |attempt: String| async move {
+            let placed = api::shop::checkout(&attempt).await;
+            // Refused for want of stock: the cart loads again and marks the lines that are short.
+            if placed.as_ref().is_err_and(|error| error.status == 409) {
+                version.bump();
+            }
+            placed
+        },
         move |order| {
             placed.set(Some(order));
             key.set(new_checkout_key());
@@ -40,13 +49,19 @@ pub fn CartPage() -> impl IntoView {
     );
     view! {
         <h1>"Your cart"</h1>
-        {move || placed.get().map(|order| view! {
-            <section class="card order-confirmation" aria-labelledby="order-placed">
-                <h2 id="order-placed">{format!("Order #{} placed", order.id)}</h2>
-                <p role="status">{format!("Thank you! Your order of {} is placed.", money(order.total))}</p>
-                <OrderLines order />
-                <p><A href="/orders">"See your orders"</A></p>
-            </section>
+        {move || placed.get().map(|order| {
+            let receipt = format!("{}/{}", routes::ORDERS, order.id);
+            view! {
+                <section class="card order-confirmation" aria-labelledby="order-placed">
+                    <h2 id="order-placed">{format!("Order #{} placed", order.id)}</h2>
+                    <p role="status">{format!("Thank you! Your order of {} is placed.", money(order.total))}</p>
+                    <OrderLines order />
+                    <p class="actions">
+                        <A href=receipt>"Receipt"</A>
+                        <A href=routes::ORDERS>"See your orders"</A>
+                    </p>
+                </section>
+            }
         })}
         <SubmitResult result=checkout.result() />
         <Loaded resource=cart loading="Loading your cart…"
@@ -55,7 +70,7 @@ pub fn CartPage() -> impl IntoView {
                 <table class="stack" aria-label="Cart">
                     <thead><tr><th>"Product"</th><th class="num">"Price"</th><th>"Quantity"</th><th class="num">"Total"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
-                        {cart.items.into_iter().map(|line| view! { <CartRow line notice=checkout.result() /> }).collect_view()}
+                        {cart.items.into_iter().map(|item| view! { <CartRow item notice=checkout.result() /> }).collect_view()}
                     </tbody>
                     <tfoot>
                         <tr><th colspan="3">"Total"</th><td class="num cart-total">{money(cart.total)}</td><td></td></tr>
@@ -73,11 +88,22 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
+/// What a line the stock no longer covers says.
+fn shortage(available: i64) -> String {
+    match available {
+        0 => "None left in stock: remove this line to place the order.".to_owned(),
+        n => format!("Only {n} left in stock: lower the quantity to place the order."),
+    }
+}
+
 /// One line of the cart, whose quantity can be changed. A change the server refuses is told in
-/// the cart's `notice`.
+/// the cart's `notice`; a line the stock no longer covers says so.
 #[component]
-fn CartRow(line: LineItem, notice: RwSignal<Outcome>) -> impl IntoView {
+fn CartRow(item: CartLine, notice: RwSignal<Outcome>) -> impl IntoView {
     let version = cart_version();
+    let short = item.is_short().then(|| shortage(item.available));
+    let is_short = short.is_some();
+    let line = item.line;
     let product = line.product_id;
     let set = Action::new_local(move |quantity: &i64| {
         let changed = api::shop::set_cart_quantity(product, *quantity);
@@ -95,17 +121,19 @@ fn CartRow(line: LineItem, notice: RwSignal<Outcome>) -> impl IntoView {
             Err(failure) => notice.set(Some(Err(failure.message))),
         }
     });
-    let input_id = format!("quantity-{}", line.product_id);
+    let input_id = format!("quantity-{product}");
+    let short_id = format!("short-{product}");
     let label = format!("Quantity of {}", line.name);
-    let remove_label = format!("Remove {}", line.name);
     view! {
-        <tr>
+        <tr class:short=is_short>
             <td><strong>{line.name.clone()}</strong></td>
             <td class="num" data-label="Price">{money(line.unit_price)}</td>
             <td data-label="Quantity">
                 <label for=input_id.clone() class="visually-hidden">{label}</label>
                 <input id=input_id class="quantity-input" type="number" min="0" step="1" inputmode="numeric"
                     prop:value=line.quantity.to_string()
+                    aria-invalid=is_short.to_string()
+                    aria-describedby=is_short.then(|| short_id.clone())
                     on:change=move |event| {
                         notice.set(None);
                         match event_target_value(&event).trim().parse::<i64>() {
@@ -113,14 +141,14 @@ fn CartRow(line: LineItem, notice: RwSignal<Outcome>) -> impl IntoView {
                             _ => notice.set(Some(Err("A quantity is a whole number, 0 or more.".to_owned()))),
                         }
                     } />
+                {short.map(|text| view! { <p class="field-error" id=short_id>{text}</p> })}
             </td>
             <td class="num" data-label="Total">{money(line.line_total)}</td>
             <td>
-                <button type="button" class="secondary small" aria-label=remove_label
-                    disabled=move || remove.pending().get()
-                    on:click=move |_| { notice.set(None); remove.dispatch(()); }>
-                    "Remove"
-                </button>
+                <ConfirmButton label="Remove" name=format!("Remove {}", line.name)
+                    question=format!("Remove {} from your cart?", line.name)
+                    pending=remove.pending()
+                    on_confirm=move || { notice.set(None); remove.dispatch(()); } />
             </td>
         </tr>
     }

@@ -203,7 +203,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());
-                            let name = format!("the distribution on {}", distribution.distributed_on);
+                            let what = format!("the distribution of {} on {}", distribution.kind.label().to_lowercase(), distribution.distributed_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{distribution.distributed_on.to_string()}</td>
@@ -213,8 +213,8 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{distribution.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                    <HistoryLink record_type=RecordType::Distribution id name />
-                                    <DeleteButton delete=move || api::ledger::delete_distribution(id) />
+                                    <HistoryLink record_type=RecordType::Distribution id name=what.clone() />
+                                    <DeleteButton what delete=move || api::ledger::delete_distribution(id) />
                                 </td>
                             </tr>
                         }}).collect_view()}

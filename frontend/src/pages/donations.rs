@@ -199,7 +199,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|donation| {
                             let (id, record) = (donation.id, donation.clone());
-                            let name = format!("the donation from {} on {}", donation.donor_name, donation.donated_on);
+                            let what = format!("the donation from {} on {}", donation.donor_name, donation.donated_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{donation.donated_on.to_string()}</td>
@@ -209,8 +209,8 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                                 <td class="muted" data-label="Note">{donation.note.unwrap_or_default()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(record.clone()))>"Edit"</button>
-                                    <HistoryLink record_type=RecordType::Donation id name />
-                                    <DeleteButton delete=move || api::ledger::delete_donation(id) />
+                                    <HistoryLink record_type=RecordType::Donation id name=what.clone() />
+                                    <DeleteButton what delete=move || api::ledger::delete_donation(id) />
                                 </td>
                             </tr>
                         }}).collect_view()}

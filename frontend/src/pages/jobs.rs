@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::{LoadStatus, Loaded};
 use crate::components::notice::SubmitResult;
 use crate::components::submit::Submit;
@@ -95,6 +96,7 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
         |_| Some("Started".to_owned()),
     );
     let details_id = format!("job-{name}-runs");
+    let (run_label, run_question) = (format!("Run now: {name}"), format!("Run {name} now?"));
     view! {
         <tbody>
             <tr>
@@ -115,10 +117,9 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
                             "Recent runs"
                         </button>
                         <Show when=move || auth.allows(Role::Admin)>
-                            <button type="button" class="small" disabled=run.pending()
-                                on:click=move |_| run.dispatch(())>
-                                "Run now"
-                            </button>
+                            <ConfirmButton label="Run now" class="small" pending=run.pending()
+                                name=run_label.clone() question=run_question.clone()
+                                on_confirm=move || run.dispatch(()) />
                         </Show>
                     </div>
                     <SubmitResult result=run.result() />

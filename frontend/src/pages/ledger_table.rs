@@ -4,6 +4,7 @@ use app::ledger::LedgerQuery;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::components::confirm::ConfirmButton;
 use crate::ledger_version;
 
 /// The kind and date-range filters of a list; changing one goes back to the first page.
@@ -58,44 +59,35 @@ impl RecordFilters {
     }
 }
 
-/// Deletes a record with `delete` after a second click, and shows why when the server refuses.
+/// Deletes a record with `delete` once confirmed, and shows why when the server refuses.
 #[component]
-pub fn DeleteButton<F, Fut>(delete: F) -> impl IntoView
+pub fn DeleteButton<F, Fut>(delete: F, #[prop(into)] what: String) -> impl IntoView
 where
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = Result<(), ApiError>> + 'static,
 {
     let version = ledger_version();
-    let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let delete = Action::new_local(move |(): &()| {
         let deleted = delete();
         async move {
             match deleted.await {
                 Ok(()) => version.bump(),
-                Err(failure) => {
-                    confirming.set(false);
-                    error.set(Some(failure.message));
-                }
+                Err(failure) => error.set(Some(failure.message)),
             }
         }
     });
     view! {
-        <button
-            type="button"
-            class=move || if confirming.get() { "danger small" } else { "secondary small" }
-            disabled=move || delete.pending().get()
-            on:click=move |_| {
-                if confirming.get() {
-                    delete.dispatch(());
-                } else {
-                    error.set(None);
-                    confirming.set(true);
-                }
+        <ConfirmButton
+            label="Delete"
+            name=format!("Delete {what}")
+            question=format!("Delete {what}?")
+            pending=delete.pending()
+            on_confirm=move || {
+                error.set(None);
+                delete.dispatch(());
             }
-        >
-            {move || if confirming.get() { "Confirm delete" } else { "Delete" }}
-        </button>
+        />
         <p class="field-error" role="alert">{move || error.get()}</p>
     }
 }

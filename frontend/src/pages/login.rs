@@ -14,6 +14,7 @@ use crate::components::submit::Submit;
 fn signed_in(auth: Auth, next: Signal<String>) -> impl Fn(User) -> Option<String> {
     let navigate = use_navigate();
     move |user| {
+        auth.ended.set(false);
         auth.user.set(Some(user));
         navigate(&next.get_untracked(), NavigateOptions::default());
         None
@@ -23,6 +24,8 @@ fn signed_in(auth: Auth, next: Signal<String>) -> impl Fn(User) -> Option<String
 #[component]
 pub fn Login() -> impl IntoView {
     let auth = use_auth();
+    // Said once: leaving the page without signing in, the user is a visitor like any other.
+    on_cleanup(move || auth.ended.set(false));
     let next = return_path();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -40,6 +43,9 @@ pub fn Login() -> impl IntoView {
     view! {
         <div class="narrow">
             <h1>"Sign in"</h1>
+            <Show when=move || auth.ended.get()>
+                <p class="notice notice-info" role="status">"Your session has ended. Sign in again to go back to where you were."</p>
+            </Show>
             <section class="card">
                 <form on:submit=on_submit novalidate>
                     <Field label="Email" name="email" value=email form input_type="email" required=true />

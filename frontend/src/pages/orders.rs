@@ -1,6 +1,8 @@
 use app::accounts::Role;
+use app::routes;
 use app::shop::{Order, OrderQuery};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::use_auth;
@@ -66,13 +68,20 @@ pub fn Orders() -> impl IntoView {
                 {list.items.into_iter().map(|order| {
                     let heading = format!("Order #{}", order.id);
                     let placed = order.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
+                    let receipt = format!("{}/{}", routes::ORDERS, order.id);
+                    // Staff see others' orders too, so each says whose it is.
+                    let customer = auth.allows(Role::Staff).then(|| view! {
+                        <p class="order-customer">"Customer: "<strong>{order.customer.name.clone()}</strong>" · "{order.customer.email.clone()}</p>
+                    });
                     view! {
                         <li class="card">
                             <div class="page-head">
-                                <h2>{heading}</h2>
+                                <h2>{heading.clone()}</h2>
                                 <span class="muted">{placed}" · "{order.status.label()}</span>
                             </div>
+                            {customer}
                             <OrderLines order />
+                            <p><A href=receipt attr:aria-label=format!("Receipt for {heading}")>"Receipt"</A></p>
                         </li>
                     }
                 }).collect_view()}

@@ -4,12 +4,15 @@ use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::confirm::ConfirmButton;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
+use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
+use crate::pages::shop::StockBadge;
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 20;
@@ -175,12 +178,13 @@ fn ProductList(draft: Draft) -> impl IntoView {
     let version = cart_version();
     let page = RwSignal::new(1_u64);
     let error = RwSignal::new(None::<String>);
+    let search = RwSignal::new(String::new());
     let products = LocalResource::new(move || {
         version.track();
         let query = ProductQuery {
+            q: Some(search.get()),
             page: Some(page.get()),
             per_page: Some(PER_PAGE),
-            ..ProductQuery::default()
         };
         async move { api::shop::products(&query).await }
     });
@@ -194,30 +198,32 @@ fn ProductList(draft: Draft) -> impl IntoView {
         }
     });
     view! {
+        <SearchBox id="catalogue-search" label="Search products" region="Search the catalogue" value=search page />
         {move || error.get().map(|message| view! { <ErrorNotice message /> })}
-        <Loaded resource=products loading="Loading products…" empty=|| "No products yet." let:list>
+        <Loaded resource=products loading="Loading products…" empty=|| "No products match." let:list>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Catalogue">
-                <table aria-label="Catalogue">
-                    <thead><tr><th>"Name"</th><th class="num">"Price"</th><th class="num">"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <table class="stack" aria-label="Catalogue">
+                    <thead><tr><th>"Name"</th><th class="num">"Price"</th><th>"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|product| {
                             let id = product.id;
                             let edit_label = format!("Edit {}", product.name);
-                            let archive_label = format!("Remove {}", product.name);
+                            let remove_label = format!("Remove {}", product.name);
                             let name = product.name.clone();
+                            // Ordered products are archived so their orders keep them; say which.
+                            let question = format!("Remove {} from the catalogue? Orders keep it.", product.name);
                             view! {
                                 <tr>
-                                    <td>{product.name.clone()}</td>
-                                    <td class="num">{money(product.price)}</td>
-                                    <td class="num">{product.stock}</td>
-                                    <td class="actions">
+                                    <td><strong>{product.name.clone()}</strong></td>
+                                    <td class="num" data-label="Price">{money(product.price)}</td>
+                                    <td data-label="Stock"><StockBadge stock=product.stock /></td>
+                                    <td class="row-actions">
                                         <button type="button" class="secondary small" aria-label=edit_label
                                             on:click=move |_| draft.load(&product)>"Edit"</button>
                                         <HistoryLink record_type=RecordType::Product id name />
-                                        <button type="button" class="secondary small" aria-label=archive_label
-                                            title="Products that were ordered are archived, the others deleted"
-                                            disabled=move || archive.pending().get()
-                                            on:click=move |_| { error.set(None); archive.dispatch(id); }>"Remove"</button>
+                                        <ConfirmButton label="Remove" name=remove_label question
+                                            pending=archive.pending()
+                                            on_confirm=move || { error.set(None); archive.dispatch(id); } />
                                     </td>
                                 </tr>
                             }

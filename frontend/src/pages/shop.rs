@@ -1,16 +1,16 @@
 use app::accounts::Role;
-use app::shop::{Product, ProductQuery};
+use app::shop::{Cart, Product, ProductQuery};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::auth::{sign_in_path, use_auth};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
-use crate::routing::page_loaded;
+use crate::routing::{page_loaded, record_of_page};
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 12;
@@ -36,11 +36,30 @@ pub fn ProductImage(product: Product) -> impl IntoView {
     }
 }
 
+/// At or below this many units, staff see a product's stock as low.
+const LOW_STOCK: i64 = 5;
+
 fn stock_text(stock: i64) -> String {
     match stock {
         0 => "Out of stock".to_owned(),
         n => format!("{n} in stock"),
     }
+}
+
+/// A product's stock as a badge: out, low or in stock, with the count.
+#[component]
+pub fn StockBadge(stock: i64) -> impl IntoView {
+    let class = match stock {
+        0 => "badge badge-off",
+        n if n <= LOW_STOCK => "badge badge-low",
+        _ => "badge badge-ok",
+    };
+    let text = if (1..=LOW_STOCK).contains(&stock) {
+        format!("Low: {stock} in stock")
+    } else {
+        stock_text(stock)
+    };
+    view! { <span class=class>{text}</span> }
 }
 
 #[component]
@@ -59,13 +78,7 @@ pub fn Shop() -> impl IntoView {
     });
     view! {
         <h1>"Shop"</h1>
-        <div class="filters" role="search" aria-label="Search the shop">
-            <div class="field">
-                <label for="shop-search">"Search products"</label>
-                <input id="shop-search" type="search" prop:value=move || search.get()
-                    on:input=move |event| { search.set(event_target_value(&event)); page.set(1); } />
-            </div>
-        </div>
+        <SearchBox id="shop-search" label="Search products" region="Search the shop" value=search page />
         <Loaded resource=products loading="Loading products…" empty=|| "No products match." let:list>
             <ul class="product-grid" aria-label="Products">
                 {list.items.into_iter().map(|product| {
@@ -89,16 +102,7 @@ pub fn Shop() -> impl IntoView {
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let product = LocalResource::new(move || {
-        let id = params.with(|params| params.get("id").and_then(|id| id.parse().ok()));
-        async move {
-            match id {
-                Some(id) => api::shop::product(id).await,
-                None => Err(ApiError::not_found("product")),
-            }
-        }
-    });
+    let product = record_of_page("product", api::shop::product);
     view! {
         <p><A href="/shop">"← Back to the shop"</A></p>
         <Loaded resource=product loading="Loading…" let:product>
@@ -115,10 +119,21 @@ fn ProductDetails(product: Product) -> impl IntoView {
     let (id, name, stock) = (product.id, product.name.clone(), product.stock);
     page_loaded(&product.name);
     let add = Submit::new(
-        move |count: i64| async move { api::shop::set_cart_quantity(id, count).await.map(|_| count) },
-        move |count| {
+        move |count: i64| async move {
+            api::shop::add_to_cart(id, count)
+                .await
+                .map(|cart| (count, cart))
+        },
+        move |(count, cart): (i64, Cart)| {
             version.bump();
-            Some(format!("Your cart now has {count} × {name}."))
+            let held = cart
+                .items
+                .iter()
+                .find(|item| item.line.product_id == id)
+                .map_or(count, |item| item.line.quantity);
+            Some(format!(
+                "Added {count} × {name}; your cart now holds {held}."
+            ))
         },
     );
     let on_submit = add.on_submit(move || match quantity.get().trim().parse::<i64>() {

@@ -13,6 +13,9 @@ pub struct Model {
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub last_sign_in_at: Option<DateTimeUtc>,
+    /// Set while an admin has the account deactivated: it cannot sign in and has no sessions.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

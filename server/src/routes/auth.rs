@@ -36,7 +36,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
 
 /// Signs `user` in: a new session, and its cookie on the response.
 async fn signed_in(state: &AppState, status: StatusCode, user: User) -> Result<Response, ApiError> {
-    let token = accounts::start_session(&state.db, user.id, state.security.session).await?;
+    let (token, user) = accounts::start_session(&state.db, user, state.security.session).await?;
     let cookie = session_cookie(state, &token);
     Ok((status, AppendHeaders([(SET_COOKIE, cookie)]), Json(user)).into_response())
 }
@@ -95,6 +95,7 @@ async fn register(
         ),
         (status = 400, response = openapi::BadRequest),
         (status = 401, response = openapi::Unauthorized),
+        (status = 403, response = openapi::Forbidden),
         (status = 415, response = openapi::UnsupportedMediaType),
         (status = 422, response = openapi::Invalid),
         (status = 500, response = openapi::Internal),

@@ -1,7 +1,9 @@
 use app::accounts::Role;
 use app::paging::Page;
 use app::paths;
-use app::shop::{Cart, NewProduct, Order, OrderQuery, Product, ProductQuery, SetCartQuantity};
+use app::shop::{
+    AddToCart, Cart, NewProduct, Order, OrderQuery, Product, ProductQuery, SetCartQuantity,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,6 +28,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(update_product, delete_product));
     let members = OpenApiRouter::new()
         .routes(routes!(cart))
+        .routes(routes!(add_to_cart))
         .routes(routes!(set_cart_quantity, remove_from_cart))
         .routes(routes!(checkout))
         .routes(routes!(list_orders))
@@ -172,7 +175,34 @@ async fn cart(
     Ok(Json(shop::cart(&state.db, user.id).await?))
 }
 
-/// Sets how many of a product are in the cart; 0 takes it out.
+/// Adds units of a product to what the cart already holds; the sum must be in stock.
+#[utoipa::path(
+    post,
+    path = paths::CART_ITEMS,
+    tag = tag::SHOP,
+    request_body = AddToCart,
+    responses(
+        (status = 200, description = "The cart, changed.", body = Cart),
+        (status = 400, response = openapi::BadRequest),
+        (status = 404, response = openapi::NotFound),
+        (status = 409, response = openapi::Conflict),
+        (status = 415, response = openapi::UnsupportedMediaType),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn add_to_cart(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(input): ApiJson<AddToCart>,
+) -> Result<Json<Cart>, ApiError> {
+    input.validate()?;
+    Ok(Json(
+        shop::add_to_cart(&state.db, user.id, input.product_id, input.quantity).await?,
+    ))
+}
+
+/// Sets how many of a product are in the cart, whatever it held before; 0 takes it out.
 #[utoipa::path(
     put,
     context_path = paths::CART_ITEMS,
@@ -244,7 +274,7 @@ async fn checkout(
     CurrentUser(user): CurrentUser,
     IdempotencyKey(key): IdempotencyKey,
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
-    let outcome = shop::checkout(&state.db, user.id, key).await?;
+    let outcome = shop::checkout(&state.db, &user, key).await?;
     if outcome.created {
         state.archive.nudge();
         Ok((StatusCode::CREATED, Json(outcome.order)))

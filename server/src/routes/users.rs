@@ -24,7 +24,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     )
 }
 
-/// Every account.
+/// Every account, by email, with its role, last sign-in and whether it is active.
 #[utoipa::path(
     get,
     operation_id = "list_users",
@@ -39,7 +39,9 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError
     Ok(Json(accounts::list_users(&state.db).await?))
 }
 
-/// Changes an account's role; the last admin keeps theirs.
+/// Changes an account's role, or deactivates or reactivates it. A deactivated account's sessions
+/// end at once and it cannot sign in. The last active admin can be neither demoted nor
+/// deactivated (409 `last_admin`).
 #[utoipa::path(
     patch,
     operation_id = "update_user",
@@ -64,7 +66,8 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<User>, ApiError> {
+    input.validate()?;
     Ok(Json(
-        accounts::set_role(&state.db, &Actor::from(&user), id, input.role).await?,
+        accounts::update_user(&state.db, &Actor::from(&user), id, &input).await?,
     ))
 }

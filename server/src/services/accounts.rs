@@ -1,12 +1,11 @@
 //! Accounts and sessions.
 
-use app::accounts::{Role, User, normalize_email};
+use app::accounts::{Role, UpdateUserRequest, User, normalize_email};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -23,8 +22,10 @@ pub enum AccountError {
     EmailTaken,
     #[error("user not found")]
     NotFound,
-    #[error("the last admin cannot lose the admin role")]
+    #[error("the last active admin cannot be demoted or deactivated")]
     LastAdmin,
+    #[error("the account is deactivated")]
+    Deactivated,
     #[error("every password hasher is busy")]
     Busy,
     #[error(transparent)]
@@ -54,6 +55,8 @@ fn to_user(model: user::Model) -> Result<User, DbErr> {
         name: model.name,
         role: parse_role(&model.role)?,
         created_at: model.created_at,
+        last_sign_in_at: model.last_sign_in_at,
+        deactivated_at: model.deactivated_at,
     })
 }
 
@@ -77,6 +80,8 @@ pub async fn create_user(
         password_hash: Set(password_hash),
         created_at: Set(now),
         updated_at: Set(now),
+        last_sign_in_at: Set(None),
+        deactivated_at: Set(None),
         ..Default::default()
     };
     let txn = db.begin().await?;
@@ -95,7 +100,8 @@ pub async fn create_user(
 }
 
 /// The account with this email and password. An unknown email costs as much time as a wrong
-/// password, so timing does not tell which accounts exist.
+/// password, so timing does not tell which accounts exist. A deactivated account is refused only
+/// once its password matched, so that this does not tell which accounts exist either.
 pub async fn authenticate(
     db: &DatabaseConnection,
     passwords: &Passwords,
@@ -116,6 +122,7 @@ pub async fn authenticate(
     };
     let matches = passwords.matches(password.to_owned(), hash).await?;
     match found {
+        Some(model) if matches && model.deactivated_at.is_some() => Err(AccountError::Deactivated),
         Some(model) if matches => Ok(Some(to_user(model)?)),
         _ => Ok(None),
     }
@@ -131,49 +138,67 @@ pub async fn list_users(db: &DatabaseConnection) -> Result<Vec<User>, DbErr> {
         .collect()
 }
 
-/// Changes a role. The last admin keeps theirs, so the organisation is never locked out: the
-/// update itself carries the condition that another admin remains.
-pub async fn set_role(
+/// Changes an account's role, deactivates or reactivates it. The last active admin stays one,
+/// so the organisation is never locked out: the update itself carries the condition that another
+/// active admin remains. Deactivating ends the account's sessions in the same transaction.
+pub async fn update_user(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
-    role: Role,
+    change: &UpdateUserRequest,
 ) -> Result<User, AccountError> {
     let id = record_id(id, AccountError::NotFound)?;
     let admin = Role::Admin.as_str();
+    let now = now();
     let mut update = user::Entity::update_many()
-        .col_expr(user::Column::Role, Expr::value(role.as_str()))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(id));
-    if role != Role::Admin {
-        let another_admin = Query::select()
+    if let Some(role) = change.role {
+        update = update.col_expr(user::Column::Role, Expr::value(role.as_str()));
+    }
+    update = match change.active {
+        Some(true) => update.col_expr(
+            user::Column::DeactivatedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        ),
+        // Deactivating again keeps the first moment.
+        Some(false) => update.col_expr(
+            user::Column::DeactivatedAt,
+            Func::coalesce([Expr::col(user::Column::DeactivatedAt), Expr::value(now)]).into(),
+        ),
+        None => update,
+    };
+    if change.steps_down() {
+        let another_active_admin = Query::select()
             .expr(Expr::val(1))
             .from(user::Entity)
             .and_where(user::Column::Role.eq(admin))
+            .and_where(user::Column::DeactivatedAt.is_null())
             .and_where(user::Column::Id.ne(id))
             .to_owned();
         update = update.filter(
             Condition::any()
                 .add(user::Column::Role.ne(admin))
-                .add(Expr::exists(another_admin)),
+                .add(user::Column::DeactivatedAt.is_not_null())
+                .add(Expr::exists(another_active_admin)),
         );
     }
     let txn = db.begin().await?;
     if db.get_database_backend() == DbBackend::Postgres {
-        // Under READ COMMITTED two admins demoting each other at once would each see the other
-        // still in place and both succeed. Locking the admin rows first makes the second wait,
-        // and its update then sees the first one's change. SQLite runs one writer at a time, so
-        // there the update alone is enough (and a read first could deadlock two writers).
+        // Under READ COMMITTED two admins stepping down at once would each see the other still
+        // in place and both succeed. Locking the admin rows first makes the second wait, and its
+        // update then sees the first one's change. SQLite runs one writer at a time, so there
+        // the update alone is enough (and a read first could deadlock two writers).
         user::Entity::find()
             .filter(user::Column::Role.eq(admin))
             .lock_exclusive()
             .all(&txn)
             .await?;
     }
-    // Touching the account first takes its lock (the write lock on SQLite), so the role read
+    // Touching the account first takes its lock (the write lock on SQLite), so the account read
     // next is the one this change replaces, for the history.
     let touched = user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(id))
         .exec(&txn)
         .await?;
@@ -187,11 +212,25 @@ pub async fn set_role(
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(AccountError::LastAdmin);
     }
+    if change.active == Some(false) {
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
+    }
     let stored = user::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(AccountError::NotFound)?;
-    audit::record(&txn, actor, Event::role_changed(&old, &stored)).await?;
+    let event = match (
+        old.deactivated_at.is_some(),
+        stored.deactivated_at.is_some(),
+    ) {
+        (false, true) => Event::deactivated(&old, &stored),
+        (true, false) => Event::reactivated(&old, &stored),
+        _ => Event::role_changed(&old, &stored),
+    };
+    audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(to_user(stored)?)
 }
@@ -214,36 +253,46 @@ impl SessionLifetime {
     }
 }
 
-/// Starts a session for `user_id` and returns the token for the cookie. Every sign-in gets a new
-/// token, so a token planted before sign-in is worthless after it. Sessions that have ended are
-/// deleted here, on the way, so the table holds live ones only.
+/// Starts a session for `user` and returns the token for the cookie, and the account with this
+/// sign-in recorded. Every sign-in gets a new token, so a token planted before sign-in is
+/// worthless after it. Sessions that have ended are deleted here, on the way, so the table holds
+/// live ones only.
 pub async fn start_session(
-    db: &impl ConnectionTrait,
-    user_id: i64,
+    db: &DatabaseConnection,
+    mut user: User,
     lifetime: SessionLifetime,
-) -> Result<String, AccountError> {
+) -> Result<(String, User), AccountError> {
     let token = random::token()?;
     let now = now();
+    let user_id = record_id(user.id, AccountError::NotFound)?;
+    let txn = db.begin().await?;
     session::Entity::delete_many()
         .filter(
             Condition::any()
                 .add(session::Column::ExpiresAt.lte(now))
                 .add(session::Column::CreatedAt.lte(now - lifetime.max)),
         )
-        .exec(db)
+        .exec(&txn)
         .await?;
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
-        user_id: Set(record_id(user_id, AccountError::NotFound)?),
+        user_id: Set(user_id),
         created_at: Set(now),
         expires_at: Set(lifetime.expiry(now, now)),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    Ok(token)
+    user::Entity::update_many()
+        .col_expr(user::Column::LastSignInAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    user.last_sign_in_at = Some(now);
+    Ok((token, user))
 }
 
-/// The user a session token belongs to, if the session is live. Use moves the expiry forward,
+/// The user a session token belongs to, if the session is live and the account active. Use moves the expiry forward,
 /// at most once a minute to keep reads cheap, and never past the session's absolute end.
 pub async fn session_user(
     db: &DatabaseConnection,
@@ -269,6 +318,7 @@ pub async fn session_user(
             .await?;
     }
     user::Entity::find_by_id(live.user_id)
+        .filter(user::Column::DeactivatedAt.is_null())
         .one(db)
         .await?
         .map(to_user)

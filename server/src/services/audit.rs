@@ -82,6 +82,14 @@ impl<'a, R: Audited> Event<'a, R> {
         Self::changed(Action::RoleChanged, Some(before), Some(after))
     }
 
+    pub fn deactivated(before: &'a R, after: &'a R) -> Self {
+        Self::changed(Action::Deactivated, Some(before), Some(after))
+    }
+
+    pub fn reactivated(before: &'a R, after: &'a R) -> Self {
+        Self::changed(Action::Reactivated, Some(before), Some(after))
+    }
+
     fn changed(action: Action, before: Option<&'a R>, after: Option<&'a R>) -> Self {
         Self {
             action,

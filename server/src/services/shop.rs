@@ -13,9 +13,10 @@ use app::Quantity;
 use app::accounts::{Role, User};
 use app::paging::Page;
 use app::shop::{
-    Cart, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product, ProductQuery, total,
+    Cart, CartLine, Customer, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product,
+    ProductQuery, total,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
@@ -24,7 +25,7 @@ use sea_orm::{
 use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
 use crate::clock::now;
-use crate::entities::{archive_outbox, cart_item, order, order_item, product};
+use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
 use crate::services::{fetch_page, record_id};
 
 #[derive(Debug, thiserror::Error)]
@@ -272,22 +273,97 @@ pub async fn cart(db: &DatabaseConnection, user_id: i64) -> Result<Cart, ShopErr
         .all(db)
         .await?;
     let products = products_by_id(db, lines.iter().map(|line| line.product_id)).await?;
-    let items: Vec<LineItem> = lines
+    let items: Vec<CartLine> = lines
         .into_iter()
         .filter_map(|line| {
             let product = products.get(&line.product_id)?;
-            Some(LineItem::new(
-                product.id.into(),
-                product.name.clone(),
-                Quantity::from_hundredths(product.price_cents),
-                line.quantity.into(),
-            ))
+            Some(CartLine {
+                line: LineItem::new(
+                    product.id.into(),
+                    product.name.clone(),
+                    Quantity::from_hundredths(product.price_cents),
+                    line.quantity.into(),
+                ),
+                available: if product.archived {
+                    0
+                } else {
+                    product.stock.into()
+                },
+            })
         })
         .collect();
     Ok(Cart {
-        total: total(&items),
+        total: total(items.iter().map(|item| &item.line)),
         items,
     })
+}
+
+/// The product, if it is still sold.
+async fn live_product(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+) -> Result<product::Model, ShopError> {
+    product::Entity::find_by_id(product_id)
+        .filter(product::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .ok_or(ShopError::NotFound("product"))
+}
+
+/// Adds `quantity` units of a product to what the user's cart holds. The sum must be in stock
+/// now; checkout checks again, since stock can change in between.
+pub async fn add_to_cart(
+    db: &DatabaseConnection,
+    user_id: i64,
+    product_id: i64,
+    quantity: i64,
+) -> Result<Cart, ShopError> {
+    let user = record_id(user_id, ShopError::NotFound("user"))?;
+    let product_id = record_id(product_id, ShopError::NotFound("product"))?;
+    let quantity = i32::try_from(quantity)
+        .map_err(|_| DbErr::Custom("a validated quantity fits in 32 bits".into()))?;
+    let txn = db.begin().await?;
+    let product = live_product(&txn, product_id).await?;
+    let now = now();
+    let line = cart_item::ActiveModel {
+        user_id: Set(user),
+        product_id: Set(product_id),
+        quantity: Set(quantity),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    // The sum is taken by the statement itself, so two additions at once both count; it is
+    // checked against the stock before the transaction commits, so one past it changes nothing.
+    let added = Expr::col((cart_item::Entity, cart_item::Column::Quantity)).add(Expr::col((
+        Alias::new("excluded"),
+        cart_item::Column::Quantity,
+    )));
+    cart_item::Entity::insert(line)
+        .on_conflict(
+            OnConflict::columns([cart_item::Column::UserId, cart_item::Column::ProductId])
+                .value(cart_item::Column::Quantity, added)
+                .update_column(cart_item::Column::UpdatedAt)
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+    let held = cart_item::Entity::find()
+        .filter(cart_item::Column::UserId.eq(user))
+        .filter(cart_item::Column::ProductId.eq(product_id))
+        .one(&txn)
+        .await?
+        .map_or(quantity, |line| line.quantity);
+    if held > product.stock {
+        txn.rollback().await?;
+        let before = held - quantity;
+        return Err(ShopError::InsufficientStock(format!(
+            "only {} of {} in stock, and your cart already holds {before}",
+            product.stock, product.name
+        )));
+    }
+    txn.commit().await?;
+    cart(db, user_id).await
 }
 
 /// Sets how many of a product are in the user's cart (0 removes it). The quantity must be in
@@ -299,11 +375,7 @@ pub async fn set_cart_quantity(
     quantity: i64,
 ) -> Result<Cart, ShopError> {
     let product_id = record_id(product_id, ShopError::NotFound("product"))?;
-    let product = product::Entity::find_by_id(product_id)
-        .filter(product::Column::Archived.eq(false))
-        .one(db)
-        .await?
-        .ok_or(ShopError::NotFound("product"))?;
+    let product = live_product(db, product_id).await?;
     if quantity == 0 {
         return remove_from_cart(db, user_id, product_id.into()).await;
     }
@@ -387,10 +459,10 @@ async fn placed_with_key(
 /// that this user already checked out with, returns that order instead.
 pub async fn checkout(
     db: &DatabaseConnection,
-    user_id: i64,
+    customer: &User,
     idempotency_key: Option<String>,
 ) -> Result<Checkout, ShopError> {
-    let user = record_id(user_id, ShopError::NotFound("user"))?;
+    let user = record_id(customer.id, ShopError::NotFound("user"))?;
     if let Some(earlier) = placed_with_key(db, user, idempotency_key.as_deref()).await? {
         return Ok(earlier);
     }
@@ -486,7 +558,11 @@ pub async fn checkout(
     .exec(&txn)
     .await?;
     let order_id = stored.id;
-    let order = to_order(stored, items)?;
+    let customer = Customer {
+        name: customer.name.clone(),
+        email: customer.email.clone(),
+    };
+    let order = to_order(stored, items, customer)?;
     let body = serde_json::to_string_pretty(&order)
         .map_err(|error| DbErr::Custom(format!("writing the order as JSON: {error}")))?;
     archive_outbox::ActiveModel {
@@ -519,7 +595,7 @@ fn shortage_message(short: &[i32], products: &HashMap<i32, product::Model>) -> S
     format!("not enough in stock: {}", names.join(", "))
 }
 
-fn to_order(model: order::Model, items: Vec<LineItem>) -> Result<Order, DbErr> {
+fn to_order(model: order::Model, items: Vec<LineItem>, customer: Customer) -> Result<Order, DbErr> {
     let status = match model.status.as_str() {
         "placed" => OrderStatus::Placed,
         other => {
@@ -531,6 +607,7 @@ fn to_order(model: order::Model, items: Vec<LineItem>) -> Result<Order, DbErr> {
     Ok(Order {
         id: model.id.into(),
         user_id: model.user_id.into(),
+        customer,
         total: Quantity::from_hundredths(model.total_cents),
         status,
         items,
@@ -538,12 +615,25 @@ fn to_order(model: order::Model, items: Vec<LineItem>) -> Result<Order, DbErr> {
     })
 }
 
-/// The orders with their lines, in the given order.
+/// The orders with their lines and customers, in the given order.
 async fn with_items(
     db: &impl ConnectionTrait,
     orders: Vec<order::Model>,
 ) -> Result<Vec<Order>, DbErr> {
     let ids: Vec<i32> = orders.iter().map(|order| order.id).collect();
+    let customers: HashMap<i32, Customer> = user::Entity::find()
+        .filter(user::Column::Id.is_in(orders.iter().map(|order| order.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|model| {
+            let customer = Customer {
+                name: model.name,
+                email: model.email,
+            };
+            (model.id, customer)
+        })
+        .collect();
     let mut lines: BTreeMap<i32, Vec<LineItem>> = BTreeMap::new();
     for line in order_item::Entity::find()
         .filter(order_item::Column::OrderId.is_in(ids))
@@ -563,7 +653,10 @@ async fn with_items(
         .into_iter()
         .map(|order| {
             let items = lines.remove(&order.id).unwrap_or_default();
-            to_order(order, items)
+            let customer = customers.get(&order.user_id).cloned().ok_or_else(|| {
+                DbErr::RecordNotFound(format!("the customer of order {}", order.id))
+            })?;
+            to_order(order, items, customer)
         })
         .collect()
 }

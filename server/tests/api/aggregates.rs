@@ -367,8 +367,11 @@ async fn the_migration_fills_the_totals_from_existing_records() {
         .unwrap();
     assert_eq!(food.donated, 1300);
 
-    // Down and up again leaves the same totals.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    // Down past the totals' migration and up again leaves the same totals.
+    let since_totals = Migrator::migrations().len() - before_totals;
+    Migrator::down(&db, Some(u32::try_from(since_totals).unwrap()))
+        .await
+        .unwrap();
     Migrator::up(&db, None).await.unwrap();
     assert!(aggregates::differences(&db).await.unwrap().is_empty());
     assert_eq!(donor_total::Entity::find().all(&db).await.unwrap().len(), 2);

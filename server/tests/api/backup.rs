@@ -76,7 +76,6 @@ const VIEWS: &[&str] = &[
     "/api/reports/inventory",
     "/api/reports/donors",
     "/api/reports/donors.csv",
-    "/api/users",
     "/api/history?per_page=100",
     "/api/history.csv",
     "/hello/Ada",
@@ -148,6 +147,17 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
             "{view} differs after restore"
         );
     }
+    // The accounts too, but for the sign-in that reading them on the target took.
+    let accounts = |text: String| {
+        let mut users: Value = serde_json::from_str(&text).unwrap();
+        users[0]["last_sign_in_at"] = Value::Null;
+        users
+    };
+    assert_eq!(
+        accounts(source.text("/api/users").await),
+        accounts(target.text("/api/users").await),
+        "the accounts differ after restore"
+    );
 
     // New rows continue after the restored ids.
     let body = json!({"donor_name": "New", "kind": "other", "quantity": 1});

@@ -30,7 +30,7 @@ async fn deep_links_serve_the_app() {
 #[tokio::test]
 async fn a_path_that_is_no_page_gets_the_app_with_not_found() {
     let app = spawn_app().await;
-    for path in ["/nothing-here", "/orders/12", "/shop/12/reviews"] {
+    for path in ["/nothing-here", "/orders/12/items", "/shop/12/reviews"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         assert_eq!(

@@ -75,6 +75,15 @@ pub async fn test_config(dir: &Path) -> Config {
     }
 }
 
+/// As [`spawn_app`], with sign-in not rate limited, for tests that sign in again and again.
+pub async fn spawn_app_signing_in_freely() -> TestApp {
+    spawn_app_with(SecurityConfig {
+        auth_rate_limit: 0,
+        ..SecurityConfig::default()
+    })
+    .await
+}
+
 pub async fn spawn_app_with(security: SecurityConfig) -> TestApp {
     spawn_app_configured(|config| Config { security, ..config }).await
 }
@@ -266,4 +275,16 @@ pub async fn error_of(response: Response, status: StatusCode, code: &str) -> Val
     assert!(body["error"]["message"].is_string(), "body: {body}");
     assert!(body["error"]["fields"].is_object(), "body: {body}");
     body["error"].clone()
+}
+
+/// Runs the futures concurrently on the test runtime and collects their results in order.
+pub async fn join_all<F: Future<Output = T> + Send + 'static, T: Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<T> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.unwrap());
+    }
+    results
 }

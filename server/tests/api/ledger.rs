@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use app::accounts::Role;
 
-use crate::helpers::{error_of, json_of, spawn_app};
+use crate::helpers::{error_of, join_all, json_of, spawn_app};
 
 #[tokio::test]
 async fn a_donation_is_stored_as_submitted() {
@@ -186,7 +186,7 @@ async fn concurrent_distributions_never_overdraw() {
             .send();
         async move { request.await.unwrap().status() }
     });
-    let statuses = futures_join_all(requests).await;
+    let statuses = join_all(requests).await;
     let created = statuses
         .iter()
         .filter(|s| **s == StatusCode::CREATED)
@@ -197,18 +197,6 @@ async fn concurrent_distributions_never_overdraw() {
         .count();
     assert_eq!((created, refused), (10, 15), "{statuses:?}");
     assert_eq!(app.balance("food").await, "0.00");
-}
-
-/// Runs the futures concurrently on the test runtime and collects their results in order.
-async fn futures_join_all<F: Future<Output = T> + Send + 'static, T: Send + 'static>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<T> {
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut results = Vec::new();
-    for handle in handles {
-        results.push(handle.await.unwrap());
-    }
-    results
 }
 
 async fn record(app: &crate::helpers::TestApp, path: &str, body: Value) -> i64 {

@@ -26,3 +26,4 @@ mod shop;
 mod shutdown;
 mod sources;
 mod storage;
+mod users;

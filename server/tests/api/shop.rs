@@ -12,17 +12,9 @@ use server::lease;
 use server::services::archive::process_pending;
 
 use crate::helpers::{
-    TestApp, error_of, json_of, new_client, spawn_app_configured, spawn_app_with,
+    TestApp, error_of, join_all, json_of, new_client, spawn_app_configured,
+    spawn_app_signing_in_freely,
 };
-
-/// A server whose sign-in is not rate limited, since these tests sign many members in.
-async fn spawn_shop() -> TestApp {
-    spawn_app_with(SecurityConfig {
-        auth_rate_limit: 0,
-        ..SecurityConfig::default()
-    })
-    .await
-}
 
 async fn create_product(app: &TestApp, name: &str, price: &str, stock: i64) -> i64 {
     let body = json!({"name": name, "description": format!("About {name}"), "price": price, "stock": stock});
@@ -58,6 +50,15 @@ async fn put_cart(app: &TestApp, client: &Client, product_id: i64, quantity: i64
         .unwrap()
 }
 
+async fn add_to_cart(app: &TestApp, client: &Client, product_id: i64, quantity: i64) -> Response {
+    client
+        .post(app.url("/api/cart/items"))
+        .json(&json!({"product_id": product_id, "quantity": quantity}))
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn cart(app: &TestApp, client: &Client) -> Value {
     json_of(
         client.get(app.url("/api/cart")).send().await.unwrap(),
@@ -80,7 +81,7 @@ async fn get_with(app: &TestApp, client: &Client, path: &str) -> Response {
 
 #[tokio::test]
 async fn a_product_is_stored_as_submitted_and_public() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let body = json!({
         "name": "  Tote bag ",
         "description": "Canvas, printed locally",
@@ -114,7 +115,7 @@ async fn a_product_is_stored_as_submitted_and_public() {
 
 #[tokio::test]
 async fn the_catalogue_is_newest_first_searchable_and_paged() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Enamel Mug", "8", 3).await;
     let body = json!({"name": "Poster", "description": "A hand-printed ÉTÉ poster", "price": "5", "stock": 1});
     let poster = json_of(app.post("/api/products", &body).await, StatusCode::CREATED).await["id"]
@@ -165,7 +166,7 @@ async fn the_catalogue_is_newest_first_searchable_and_paged() {
 
 #[tokio::test]
 async fn invalid_products_are_rejected_with_their_fields() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let cases = [
         (json!({"name": " ", "price": 1, "stock": 1}), "name"),
         (
@@ -214,7 +215,7 @@ async fn invalid_products_are_rejected_with_their_fields() {
 
 #[tokio::test]
 async fn only_staff_and_admins_change_products() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let id = create_product(&app, "Mug", "8", 3).await;
     let body = json!({"name": "Cup", "price": 1, "stock": 1});
     let anonymous = new_client();
@@ -240,7 +241,7 @@ async fn only_staff_and_admins_change_products() {
 
 #[tokio::test]
 async fn a_product_update_replaces_its_details() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let id = create_product(&app, "Mug", "8", 3).await;
     let created = product(&app, id).await;
     let body =
@@ -266,7 +267,7 @@ async fn a_product_update_replaces_its_details() {
 
 #[tokio::test]
 async fn a_product_never_ordered_is_deleted_for_good() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let id = create_product(&app, "Mug", "8", 3).await;
     let member = app
         .client_with_role("member@example.org", Role::Member)
@@ -293,7 +294,7 @@ async fn a_product_never_ordered_is_deleted_for_good() {
 
 #[tokio::test]
 async fn an_ordered_product_is_archived_and_keeps_its_orders() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let id = create_product(&app, "Mug", "8", 3).await;
     let member = app
         .client_with_role("member@example.org", Role::Member)
@@ -338,7 +339,7 @@ async fn an_ordered_product_is_archived_and_keeps_its_orders() {
 
 #[tokio::test]
 async fn the_cart_sets_quantities_and_prices_lines_exactly() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let pen = create_product(&app, "Pen", "0.10", 50).await;
     let mug = create_product(&app, "Mug", "19.99", 5).await;
     let member = app
@@ -351,8 +352,8 @@ async fn the_cart_sets_quantities_and_prices_lines_exactly() {
         after,
         json!({
             "items": [
-                {"product_id": pen, "name": "Pen", "unit_price": "0.10", "quantity": 3, "line_total": "0.30"},
-                {"product_id": mug, "name": "Mug", "unit_price": "19.99", "quantity": 2, "line_total": "39.98"}
+                {"product_id": pen, "name": "Pen", "unit_price": "0.10", "quantity": 3, "line_total": "0.30", "available": 50},
+                {"product_id": mug, "name": "Mug", "unit_price": "19.99", "quantity": 2, "line_total": "39.98", "available": 5}
             ],
             "total": "40.28"
         })
@@ -399,8 +400,93 @@ async fn the_cart_sets_quantities_and_prices_lines_exactly() {
 }
 
 #[tokio::test]
+async fn adding_to_the_cart_adds_to_what_it_holds_while_putting_sets_the_quantity() {
+    let app = spawn_app_signing_in_freely().await;
+    let mug = create_product(&app, "Mug", "8", 5).await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+
+    json_of(add_to_cart(&app, &member, mug, 2).await, StatusCode::OK).await;
+    let added = json_of(add_to_cart(&app, &member, mug, 1).await, StatusCode::OK).await;
+    assert_eq!(added["items"][0]["quantity"], 3);
+    assert_eq!(added["total"], "24.00");
+    let set = json_of(put_cart(&app, &member, mug, 1).await, StatusCode::OK).await;
+    assert_eq!(set["items"][0]["quantity"], 1);
+}
+
+#[tokio::test]
+async fn an_addition_past_the_stock_is_refused_and_changes_nothing() {
+    let app = spawn_app_signing_in_freely().await;
+    let mug = create_product(&app, "Mug", "8", 5).await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+    json_of(add_to_cart(&app, &member, mug, 4).await, StatusCode::OK).await;
+
+    let error = error_of(
+        add_to_cart(&app, &member, mug, 2).await,
+        StatusCode::CONFLICT,
+        "insufficient_stock",
+    )
+    .await;
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("already holds 4"), "{message}");
+    assert_eq!(cart(&app, &member).await["items"][0]["quantity"], 4);
+
+    for quantity in [0, -1] {
+        let error = error_of(
+            add_to_cart(&app, &member, mug, quantity).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(error["fields"]["quantity"].is_string(), "{error}");
+    }
+    let missing = member
+        .post(app.url("/api/cart/items"))
+        .json(&json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
+    let error = error_of(
+        missing,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(error["fields"]["product_id"].is_string(), "{error}");
+    error_of(
+        add_to_cart(&app, &member, 999, 1).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn additions_at_the_same_time_all_count_and_never_pass_the_stock() {
+    let app = spawn_app_signing_in_freely().await;
+    let mug = create_product(&app, "Mug", "8", 6).await;
+    let member = app
+        .client_with_role("member@example.org", Role::Member)
+        .await;
+    let additions = (0..10).map(|_| {
+        let request = member
+            .post(app.url("/api/cart/items"))
+            .json(&json!({"product_id": mug, "quantity": 1}))
+            .send();
+        async move { request.await.unwrap().status() }
+    });
+    let statuses = join_all(additions).await;
+    let added = statuses.iter().filter(|status| status.is_success()).count();
+    assert_eq!(cart(&app, &member).await["items"][0]["quantity"], added);
+    assert!(added <= 6, "{statuses:?}");
+}
+
+#[tokio::test]
 async fn each_user_has_their_own_cart_which_survives_signing_out() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Mug", "8", 5).await;
     let ada = app.client_with_role("ada@example.org", Role::Member).await;
     let bob = app.client_with_role("bob@example.org", Role::Member).await;
@@ -422,7 +508,7 @@ async fn each_user_has_their_own_cart_which_survives_signing_out() {
 
 #[tokio::test]
 async fn carts_and_orders_need_an_account() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let anonymous = new_client();
     for path in ["/api/cart", "/api/orders", "/api/orders/1"] {
         error_of(
@@ -448,7 +534,7 @@ async fn carts_and_orders_need_an_account() {
 
 #[tokio::test]
 async fn checkout_places_the_order_takes_the_stock_and_empties_the_cart() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let pen = create_product(&app, "Pen", "0.10", 50).await;
     let mug = create_product(&app, "Mug", "19.99", 5).await;
     let member = app
@@ -504,7 +590,7 @@ async fn checkout_places_the_order_takes_the_stock_and_empties_the_cart() {
 
 #[tokio::test]
 async fn checkout_of_an_empty_cart_is_rejected() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let member = app
         .client_with_role("member@example.org", Role::Member)
         .await;
@@ -520,7 +606,7 @@ async fn checkout_of_an_empty_cart_is_rejected() {
 
 #[tokio::test]
 async fn checkout_short_of_stock_names_the_products_and_changes_nothing() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let pen = create_product(&app, "Pen", "0.10", 50).await;
     let mug = create_product(&app, "Mug", "19.99", 5).await;
     let member = app
@@ -544,6 +630,9 @@ async fn checkout_short_of_stock_names_the_products_and_changes_nothing() {
     assert_eq!(product(&app, pen).await["stock"], 50);
     assert_eq!(product(&app, mug).await["stock"], 2);
     assert_eq!(cart(&app, &member).await, before);
+    // The cart tells which line is short, so the page can show it.
+    assert_eq!(before["items"][1]["quantity"], 4);
+    assert_eq!(before["items"][1]["available"], 2);
     let history = json_of(get_with(&app, &member, "/api/orders").await, StatusCode::OK).await;
     assert_eq!(history["total"], 0);
     assert!(
@@ -557,7 +646,7 @@ async fn checkout_short_of_stock_names_the_products_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_retried_checkout_with_the_same_key_returns_the_first_order() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Mug", "8", 5).await;
     let member = app
         .client_with_role("member@example.org", Role::Member)
@@ -602,7 +691,7 @@ async fn a_retried_checkout_with_the_same_key_returns_the_first_order() {
 /// runs; the retry used to find the cart already taken and answer "cart is empty".
 #[tokio::test]
 async fn retries_sent_while_the_first_checkout_runs_get_its_order() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Mug", "8", 50).await;
     let member = app
         .client_with_role("member@example.org", Role::Member)
@@ -639,7 +728,7 @@ async fn retries_sent_while_the_first_checkout_runs_get_its_order() {
 
 #[tokio::test]
 async fn members_see_only_their_own_orders_and_staff_see_all() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Mug", "8", 5).await;
     let ada = app.client_with_role("ada@example.org", Role::Member).await;
     let bob = app.client_with_role("bob@example.org", Role::Member).await;
@@ -668,11 +757,15 @@ async fn members_see_only_their_own_orders_and_staff_see_all() {
     let everyone = json_of(app.get("/api/orders?all=true").await, StatusCode::OK).await;
     assert_eq!(everyone["total"], 1);
     assert_eq!(everyone["items"][0], order);
+    assert_eq!(
+        order["customer"],
+        json!({"name": "Test User", "email": "ada@example.org"})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_checkouts_sell_exactly_the_stock() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let mug = create_product(&app, "Mug", "8", 5).await;
     let mut members = Vec::new();
     for n in 0..20 {
@@ -733,7 +826,7 @@ async fn place_order(app: &TestApp) -> Value {
 
 #[tokio::test]
 async fn a_placed_order_is_archived_as_json_at_its_dated_path() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let order = place_order(&app).await;
     process_pending(&app.db, app.archive_store().as_ref())
         .await
@@ -750,7 +843,7 @@ async fn a_placed_order_is_archived_as_json_at_its_dated_path() {
 
 #[tokio::test]
 async fn a_storage_outage_keeps_the_order_and_archives_it_later() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let store = app.archive_store();
     std::fs::remove_dir_all(&app.storage_dir).unwrap();
     std::fs::write(&app.storage_dir, "not a folder").unwrap();
@@ -786,7 +879,7 @@ async fn a_storage_outage_keeps_the_order_and_archives_it_later() {
 /// A product form loaded before a sale used to put back the stock the sale took when saved.
 #[tokio::test]
 async fn a_product_change_made_from_before_a_sale_is_refused() {
-    let app = spawn_shop().await;
+    let app = spawn_app_signing_in_freely().await;
     let id = create_product(&app, "Mug", "8", 3).await;
     let loaded = product(&app, id).await;
     assert_eq!(loaded["version"], 1);

@@ -60,8 +60,8 @@ impl Audited for product::Model {
     }
 }
 
-/// An account keeps its name and role only: the history cannot be edited, so it holds no more
-/// about a person than it needs, and never a password hash.
+/// An account keeps its name, role and whether it is active only: the history cannot be edited,
+/// so it holds no more about a person than it needs, and never a password hash.
 impl Audited for user::Model {
     const RECORD_TYPE: RecordType = RecordType::User;
 
@@ -73,5 +73,13 @@ impl Audited for user::Model {
         Snapshot::default()
             .field("name", Some(&self.name))
             .field("role", Some(&self.role))
+            .field(
+                "active",
+                Some(if self.deactivated_at.is_none() {
+                    "yes"
+                } else {
+                    "no"
+                }),
+            )
     }
 }
