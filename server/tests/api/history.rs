@@ -230,10 +230,31 @@ async fn accounts_record_their_creation_and_role_changes_but_not_a_refused_one()
         events[1]["actor_id"], mel["id"],
         "people who sign up made their account"
     );
-    assert_eq!(events[1]["after"], json!({"name": "Mel", "role": "member"}));
+    assert_eq!(
+        events[1]["after"],
+        json!({"name": "Mel", "role": "member", "active": "yes"})
+    );
     assert_eq!(events[0]["actor_name"], "Test User");
     assert_eq!(events[0]["before"]["role"], "member");
     assert_eq!(events[0]["after"]["role"], "staff");
+
+    for active in [false, true] {
+        let changed = admin
+            .patch(app.url(&format!("/api/users/{}", mel["id"])))
+            .json(&json!({ "active": active }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), StatusCode::OK);
+    }
+    let events = events_of(&app, "user", &mel["id"]).await;
+    assert_eq!(
+        actions(&events),
+        ["reactivated", "deactivated", "role_changed", "created"]
+    );
+    assert_eq!(events[1]["before"]["active"], "yes");
+    assert_eq!(events[1]["after"]["active"], "no");
+    assert_eq!(events[0]["after"]["active"], "yes");
 
     let me = json_of(
         admin.get(app.url("/api/auth/me")).send().await.unwrap(),
