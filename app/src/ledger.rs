@@ -138,7 +138,8 @@ pub struct NewDonation {
 }
 
 impl NewDonation {
-    /// Checks every rule that does not need the database; `today` is the current UTC date.
+    /// Checks every rule that does not need the database; `today` is the latest date that is not
+    /// in the future (the user's own in the browser; on the server, that of the zone furthest ahead).
     pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         check_length(
@@ -175,7 +176,8 @@ pub struct NewDistribution {
 }
 
 impl NewDistribution {
-    /// Checks every rule that does not need the database; `today` is the current UTC date.
+    /// Checks every rule that does not need the database; `today` is the latest date that is not
+    /// in the future (the user's own in the browser; on the server, that of the zone furthest ahead).
     pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         check_quantity(&mut checker, self.quantity);

@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 
 use app::accounts::Role;
-use app::number::thousands;
 use app::routes;
 
 use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
@@ -111,12 +110,12 @@ pub fn remove_static_shell() {
     }
 }
 
-/// Dollars as people read them: `$1,250.00`.
+/// Dollars as people read them, in their own locale: `$1,250.00` in the United States.
 pub fn money(amount: app::Quantity) -> String {
     display_amount(app::ledger::Kind::Money, amount)
 }
 
-/// Today's date in UTC, the calendar the server dates records in.
+/// Today's date in UTC, the calendar the greeting API's rules count in.
 pub fn today_utc() -> chrono::NaiveDate {
     let now = js_sys::Date::new_0();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -128,22 +127,81 @@ pub fn today_utc() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
 }
 
-/// A quantity as people read it: `$1,250.00` for money, `1,250` or `48.5` units for goods.
-pub fn display_amount(kind: app::ledger::Kind, quantity: app::Quantity) -> String {
-    let text = quantity.to_string();
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    let (sign, digits) = whole
-        .strip_prefix('-')
-        .map_or(("", whole), |rest| ("-", rest));
-    let grouped = thousands(digits);
-    match kind {
-        app::ledger::Kind::Money => format!("{sign}${grouped}.{cents}"),
-        _ if cents == "00" => format!("{sign}{grouped}"),
-        _ => format!("{sign}{grouped}.{}", cents.trim_end_matches('0')),
-    }
+/// Today's date where the user is: what a donation made today is dated, whatever the day is
+/// in UTC at the time.
+pub fn local_today() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (year, month, day) = (
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    );
+    chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
 }
 
-/// A moment as `2026-11-26 06:00:00 UTC`.
-pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+/// A quantity as people read it in their locale: money with its cents (`$1,250.00`), goods
+/// with as many decimals as they have (`1,250`, `48.5`).
+pub fn display_amount(kind: app::ledger::Kind, quantity: app::Quantity) -> String {
+    let format = match kind {
+        app::ledger::Kind::Money => &formats::MONEY,
+        _ => &formats::NUMBER,
+    };
+    formats::apply(format, &quantity.to_string())
+}
+
+/// A whole or decimal number, grouped as the user's locale groups digits.
+pub fn number(value: impl std::fmt::Display) -> String {
+    formats::apply(&formats::NUMBER, &value.to_string())
+}
+
+/// A moment in the user's own time zone and locale, e.g. `Dec 1, 2026, 9:30 AM`.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    // Milliseconds since 1970 stay exact in a float for the next 280,000 years.
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    formats::apply_to(&formats::TIME, &date).unwrap_or_else(|| at.to_rfc3339())
+}
+
+/// The browser's formatters (`Intl`), made once: they follow the user's language and time zone.
+mod formats {
+    use js_sys::{Array, Function, Intl, Object, Reflect};
+    use wasm_bindgen::JsValue;
+
+    thread_local! {
+        pub static MONEY: Function = number_format(&[("style", "currency"), ("currency", "USD")]);
+        pub static NUMBER: Function = number_format(&[("maximumFractionDigits", "2")]);
+        pub static TIME: Function = Intl::DateTimeFormat::new(
+            &Array::new(),
+            &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
+        )
+        .format();
+    }
+
+    fn options(pairs: &[(&str, &str)]) -> Object {
+        let options = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
+        }
+        options
+    }
+
+    fn number_format(pairs: &[(&str, &str)]) -> Function {
+        Intl::NumberFormat::new(&Array::new(), &options(pairs)).format()
+    }
+
+    /// Formats a decimal given as text: browsers read the text exactly, where a float would
+    /// round amounts past 2^53.
+    pub fn apply(format: &'static std::thread::LocalKey<Function>, text: &str) -> String {
+        apply_to(format, &JsValue::from_str(text)).unwrap_or_else(|| text.to_owned())
+    }
+
+    pub fn apply_to(
+        format: &'static std::thread::LocalKey<Function>,
+        value: &JsValue,
+    ) -> Option<String> {
+        format.with(|format| format.call1(&JsValue::NULL, value).ok()?.as_string())
+    }
 }

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use app::number::{Axis, thousands};
+use app::number::Axis;
+
+use crate::number;
 
 // The drawing's own units; the SVG scales to the width of its container.
 const WIDTH: f64 = 640.0;
@@ -89,7 +91,7 @@ pub fn LineChart(
                     .enumerate()
                     .filter_map(|(index, value)| {
                         value.map(|value| {
-                            let tip = format!("{} {}: {}", line.name, labels[index], thousands(&value.to_string()));
+                            let tip = format!("{} {}: {}", line.name, labels[index], number(value));
                             view! { <circle cx=x(index) cy=y(value) r="3">{svg_title(tip)}</circle> }
                         })
                     })

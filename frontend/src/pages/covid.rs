@@ -1,7 +1,7 @@
 //! US COVID-19 figures: the latest day, a date range, and the figures over time.
 
+use crate::number;
 use app::covid::{DailyFigures, DailyQuery};
-use app::number::thousands;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -119,9 +119,9 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
             <h2 id="covid-latest-heading">"Latest figures"</h2>
             <dl class="figures">
                 <div><dt>"Date"</dt><dd>{latest.date.to_string()}</dd></div>
-                <div><dt>"Cases"</dt><dd>{thousands(&latest.cases.to_string())}</dd></div>
-                <div><dt>"Deaths"</dt><dd>{thousands(&latest.deaths.to_string())}</dd></div>
-                <div><dt>"Recovered"</dt><dd>{latest.recovered.map_or_else(|| "—".to_owned(), |recovered| thousands(&recovered.to_string()))}</dd></div>
+                <div><dt>"Cases"</dt><dd>{number(latest.cases)}</dd></div>
+                <div><dt>"Deaths"</dt><dd>{number(latest.deaths)}</dd></div>
+                <div><dt>"Recovered"</dt><dd>{latest.recovered.map_or_else(|| "—".to_owned(), number)}</dd></div>
             </dl>
         </section>
         <section class="card" aria-labelledby="covid-chart-heading">

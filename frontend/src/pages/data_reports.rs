@@ -1,14 +1,14 @@
 //! The analysis of the mirrored BLS and population data, one stored version at a time.
 
+use crate::number;
 use app::data_reports::{BestYear, DataReport, ReportFormat, ReportVersion, SeriesPopulation};
-use app::number::thousands;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
-use crate::utc_time;
+use crate::local_time;
 
 const PER_PAGE: usize = 20;
 
@@ -34,7 +34,7 @@ fn ReportViewer(versions: Vec<ReportVersion>) -> impl IntoView {
     });
     let options = versions
         .iter()
-        .map(|version| view! { <option value=version.id>{utc_time(version.created_at)}</option> })
+        .map(|version| view! { <option value=version.id>{local_time(version.created_at)}</option> })
         .collect_view();
     let versions = StoredValue::new(versions);
     let downloads = move || {
@@ -105,13 +105,13 @@ fn ReportView(report: DataReport) -> impl IntoView {
         }
     });
     view! {
-        <p class="muted">"Generated "{utc_time(report.generated_at)}</p>
+        <p class="muted">"Generated "{local_time(report.generated_at)}</p>
         <section class="card" aria-labelledby="population-heading">
             <h2 id="population-heading">"US population"</h2>
             <dl class="figures">
                 <div><dt>"Years"</dt><dd>{format!("{}–{}", population.first_year, population.last_year)}</dd></div>
-                <div><dt>"Mean"</dt><dd>{thousands(&population.mean.to_string())}</dd></div>
-                <div><dt>"Standard deviation (sample)"</dt><dd>{thousands(&population.standard_deviation.to_string())}</dd></div>
+                <div><dt>"Mean"</dt><dd>{number(population.mean)}</dd></div>
+                <div><dt>"Standard deviation (sample)"</dt><dd>{number(population.standard_deviation)}</dd></div>
             </dl>
             {chart}
         </section>
@@ -197,7 +197,7 @@ fn SeriesWithPopulation(rows: Vec<SeriesPopulation>) -> impl IntoView {
                                         <td data-label="Year">{row.year}</td>
                                         <td data-label="Period">{row.period}</td>
                                         <td class="num" data-label="Value">{row.value.to_string()}</td>
-                                        <td class="num" data-label="Population">{thousands(&row.population.to_string())}</td>
+                                        <td class="num" data-label="Population">{number(row.population)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

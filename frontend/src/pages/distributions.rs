@@ -14,7 +14,7 @@ use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
-use crate::{display_amount, ledger_version, today_utc};
+use crate::{display_amount, ledger_version, local_today};
 
 const PER_PAGE: u64 = 10;
 
@@ -54,7 +54,7 @@ fn parse(
     });
     let distributed_on = parse_date(date).unwrap_or_else(|error| {
         errors.insert("distributed_on".into(), error);
-        today_utc()
+        local_today()
     });
     let optional = |text: &str| Some(text.to_owned()).filter(|text| !text.trim().is_empty());
     let input = NewDistribution {
@@ -64,7 +64,7 @@ fn parse(
         recipient: optional(recipient),
         note: optional(note),
     };
-    if let Err(rules) = input.validate(today_utc()) {
+    if let Err(rules) = input.validate(local_today()) {
         for (field, message) in rules {
             errors.entry(field).or_insert(message);
         }
@@ -81,7 +81,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let version = ledger_version();
     let kind = RwSignal::new(Kind::Food.as_str().to_owned());
     let quantity = RwSignal::new(String::new());
-    let date = RwSignal::new(today_utc().to_string());
+    let date = RwSignal::new(local_today().to_string());
     let recipient = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let parsed = move || {
@@ -107,7 +107,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
 
     let clear = move || {
         quantity.set(String::new());
-        date.set(today_utc().to_string());
+        date.set(local_today().to_string());
         recipient.set(String::new());
         note.set(String::new());
         form.reset();

@@ -13,7 +13,7 @@ use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
-use crate::{display_amount, ledger_version, today_utc};
+use crate::{display_amount, ledger_version, local_today};
 
 const PER_PAGE: u64 = 10;
 
@@ -53,7 +53,7 @@ fn parse(
     });
     let donated_on = parse_date(date).unwrap_or_else(|error| {
         errors.insert("donated_on".into(), error);
-        today_utc()
+        local_today()
     });
     let input = NewDonation {
         donor_name: donor.to_owned(),
@@ -62,7 +62,7 @@ fn parse(
         donated_on: Some(donated_on),
         note: Some(note.to_owned()).filter(|note| !note.trim().is_empty()),
     };
-    if let Err(rules) = input.validate(today_utc()) {
+    if let Err(rules) = input.validate(local_today()) {
         for (field, message) in rules {
             errors.entry(field).or_insert(message);
         }
@@ -80,7 +80,7 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let donor = RwSignal::new(String::new());
     let kind = RwSignal::new(Kind::Food.as_str().to_owned());
     let quantity = RwSignal::new(String::new());
-    let date = RwSignal::new(today_utc().to_string());
+    let date = RwSignal::new(local_today().to_string());
     let note = RwSignal::new(String::new());
     let parsed = move || {
         parse(
@@ -95,7 +95,7 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let clear = move || {
         donor.set(String::new());
         quantity.set(String::new());
-        date.set(today_utc().to_string());
+        date.set(local_today().to_string());
         note.set(String::new());
         form.reset();
         editing.set(None);

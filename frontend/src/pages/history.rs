@@ -14,7 +14,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::{self, ApiError};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
-use crate::utc_time;
+use crate::local_time;
 
 const PER_PAGE: u64 = 20;
 
@@ -209,7 +209,7 @@ fn EventRow(event: HistoryEvent) -> impl IntoView {
     let changes = event.changes();
     view! {
         <tr>
-            <td class="date" data-label="When">{utc_time(event.occurred_at)}</td>
+            <td class="date" data-label="When">{local_time(event.occurred_at)}</td>
             <td data-label="Who">{event.actor_name}</td>
             <td data-label="Record"><A href=link(&record, 1)>{record_name}</A></td>
             <td data-label="Change"><span class="badge">{event.action.label()}</span></td>

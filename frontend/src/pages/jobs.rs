@@ -12,7 +12,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::{LoadStatus, Loaded};
 use crate::components::notice::SubmitResult;
 use crate::components::submit::Submit;
-use crate::utc_time;
+use crate::local_time;
 
 /// How long to wait before asking again while a run is going.
 const POLL: Duration = Duration::from_secs(1);
@@ -107,7 +107,7 @@ fn JobRows(initial: Job, list: Memo<Vec<Job>>, jobs: JobList) -> impl IntoView {
                         || view! { <span class="muted">"on demand"</span> }.into_any(),
                         |cron| view! { <code>{cron}</code>" UTC" }.into_any(),
                     )}</td>
-                    <td class="date" data-label="Next run">{job.next_run_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                    <td class="date" data-label="Next run">{job.next_run_at.map_or_else(|| "—".to_owned(), local_time)}</td>
                     <td data-label="Last run">{last_run_summary(job.last_run.as_ref())}</td>
                 })}
                 <td class="job-actions">
@@ -144,7 +144,7 @@ fn last_run_summary(run: Option<&JobRun>) -> AnyView {
     view! {
         <div class="nowrap">
             <StatusBadge status=run.status />" "
-            <span class="small">{utc_time(run.started_at)}</span>
+            <span class="small">{local_time(run.started_at)}</span>
         </div>
         <div class="small">{rows_changed(run)}</div>
         {run.files.map(|files| view! { <div class="small muted">{files_compared(files)}</div> })}
@@ -193,8 +193,8 @@ fn RecentRuns(name: String, last_run: Memo<Option<(i64, RunStatus)>>) -> impl In
                 <tbody>
                     {runs.into_iter().map(|run| view! {
                         <tr>
-                            <td class="date">{utc_time(run.started_at)}</td>
-                            <td class="date">{run.finished_at.map_or_else(|| "—".to_owned(), utc_time)}</td>
+                            <td class="date">{local_time(run.started_at)}</td>
+                            <td class="date">{run.finished_at.map_or_else(|| "—".to_owned(), local_time)}</td>
                             <td>{run.trigger}</td>
                             <td><StatusBadge status=run.status /></td>
                             <td class="num">{run.rows_inserted}</td>

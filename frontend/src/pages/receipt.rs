@@ -6,9 +6,9 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::local_time;
 use crate::pages::orders::OrderLines;
 use crate::routing::{page_loaded, record_of_page};
-use crate::utc_time;
 
 #[component]
 pub fn Receipt() -> impl IntoView {
@@ -36,7 +36,7 @@ fn ReceiptSheet(order: Order) -> impl IntoView {
             </div>
             <p class="receipt-from">"Community Hub"</p>
             <dl class="receipt-details">
-                <dt>"Placed"</dt><dd>{utc_time(order.created_at)}</dd>
+                <dt>"Placed"</dt><dd>{local_time(order.created_at)}</dd>
                 <dt>"Customer"</dt><dd>{format!("{} <{}>", order.customer.name, order.customer.email)}</dd>
                 <dt>"Status"</dt><dd>{order.status.label()}</dd>
             </dl>

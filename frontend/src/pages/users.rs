@@ -11,8 +11,8 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
+use crate::local_time;
 use crate::routing::focus_heading;
-use crate::utc_time;
 
 /// One change to one account: its id and what changes.
 type Change = (i64, UpdateUserRequest);
@@ -144,12 +144,12 @@ fn AccountRow(user: User, last_admin: bool, change: Submit<Change>) -> impl Into
     let (current, chosen) = (user.role, RwSignal::new(user.role));
     let last_sign_in = user
         .last_sign_in_at
-        .map_or_else(|| "Never".to_owned(), utc_time);
+        .map_or_else(|| "Never".to_owned(), local_time);
     let status = match user.deactivated_at {
         None => view! { <span class="badge badge-ok">"Active"</span> }.into_any(),
         Some(at) => view! {
             <span class="badge badge-off">"Deactivated"</span>
-            <span class="small muted">" since "{utc_time(at)}</span>
+            <span class="small muted">" since "{local_time(at)}</span>
         }
         .into_any(),
     };

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::clock::today;
+use crate::clock::{latest_today, today};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
@@ -68,7 +68,7 @@ async fn create_donation(
     ApiJson(input): ApiJson<NewDonation>,
 ) -> Result<(StatusCode, Json<Donation>), ApiError> {
     let today = today();
-    input.validate(today)?;
+    input.validate(latest_today())?;
     let stored = ledger::record_donation(&state.db, &Actor::from(&user), input, today).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
@@ -123,7 +123,7 @@ async fn update_donation(
     ApiJson(input): ApiJson<NewDonation>,
 ) -> Result<Json<Donation>, ApiError> {
     let today = today();
-    input.validate(today)?;
+    input.validate(latest_today())?;
     Ok(Json(
         ledger::update_donation(&state.db, &Actor::from(&user), id, expected, input, today).await?,
     ))
@@ -193,7 +193,7 @@ async fn create_distribution(
     ApiJson(input): ApiJson<NewDistribution>,
 ) -> Result<(StatusCode, Json<Distribution>), ApiError> {
     let today = today();
-    input.validate(today)?;
+    input.validate(latest_today())?;
     let stored = ledger::record_distribution(&state.db, &Actor::from(&user), input, today).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
@@ -248,7 +248,7 @@ async fn update_distribution(
     ApiJson(input): ApiJson<NewDistribution>,
 ) -> Result<Json<Distribution>, ApiError> {
     let today = today();
-    input.validate(today)?;
+    input.validate(latest_today())?;
     Ok(Json(
         ledger::update_distribution(&state.db, &Actor::from(&user), id, expected, input, today)
             .await?,

@@ -1,4 +1,4 @@
-use chrono::{Days, Utc};
+use chrono::{Days, TimeDelta, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -50,9 +50,20 @@ async fn quantities_as_strings_and_numbers_are_exact() {
 }
 
 #[tokio::test]
+async fn a_date_that_is_today_where_the_calendar_is_furthest_ahead_is_taken() {
+    let app = spawn_app().await;
+    let today_in_kiribati = (Utc::now() + TimeDelta::hours(14)).date_naive();
+    let body =
+        json!({"donor_name": "A", "kind": "food", "quantity": 1, "donated_on": today_in_kiribati});
+    let response = app.post("/api/donations", &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
 async fn invalid_donations_are_rejected_with_every_field_and_nothing_is_written() {
     let app = spawn_app().await;
-    let tomorrow = Utc::now()
+    // Tomorrow even where the calendar is furthest ahead (UTC+14).
+    let tomorrow = (Utc::now() + TimeDelta::hours(14))
         .date_naive()
         .checked_add_days(Days::new(1))
         .unwrap();
