@@ -7,6 +7,7 @@ const visitorPages = ['/', '/login', '/register', '/shop', '/covid', '/greeting'
 const adminPages = [
   '/',
   '/donations',
+  '/donations/import',
   '/distributions',
   '/reports',
   '/history',
