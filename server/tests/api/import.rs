@@ -302,3 +302,20 @@ async fn the_sample_file_downloads_and_imports_as_it_is() {
     assert_eq!(answer["imported"], 4);
     assert_totals_exact(&app).await;
 }
+
+#[tokio::test]
+async fn a_file_at_the_row_limit_is_imported_in_one_go() {
+    let app = spawn_app().await;
+    let rows: String = (0..app::import::MAX_ROWS)
+        .map(|row| format!("Donor {},food,1.01,2025-03-{:02}\n", row % 50, row % 28 + 1))
+        .collect();
+    let file = format!("donor,kind,quantity,date\n{rows}");
+    let answer = json_of(
+        send_csv(&app, &app.client, IMPORT, file).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(answer["imported"], 10_000);
+    assert_eq!(app.balance("food").await, "10100.00");
+    assert_totals_exact(&app).await;
+}
