@@ -125,7 +125,7 @@ impl From<FieldErrors> for ApiError {
 /// A size limit for people: whole megabytes where it is one, else bytes.
 fn size_in_words(bytes: usize) -> String {
     const MEGABYTE: usize = 1024 * 1024;
-    if bytes % MEGABYTE == 0 {
+    if bytes.is_multiple_of(MEGABYTE) {
         format!("{} MB", bytes / MEGABYTE)
     } else {
         format!("{bytes} bytes")
