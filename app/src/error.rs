@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::import::LineError;
+
 /// Field name → what is wrong with it, in words a person can act on.
 pub type FieldErrors = BTreeMap<String, String>;
 
@@ -21,6 +23,17 @@ pub struct ErrorDetail {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(inline))]
     pub fields: FieldErrors,
+    /// For a file that was refused (`invalid_lines`): each problem by line and column, at most
+    /// 100 of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineError>,
+    /// Problems found beyond those in `lines`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lines_not_listed: u64,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// Collects field errors while checking a request, so that every bad field is reported at once.

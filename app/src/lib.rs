@@ -9,6 +9,7 @@ pub mod date;
 pub mod error;
 pub mod greeting;
 pub mod history;
+pub mod import;
 pub mod jobs;
 pub mod ledger;
 pub mod number;

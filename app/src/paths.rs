@@ -5,6 +5,10 @@ pub const READY: &str = "/api/ready";
 
 pub const DONATIONS: &str = "/api/donations";
 pub const DISTRIBUTIONS: &str = "/api/distributions";
+/// Donations from a CSV file: what importing it would record; importing it; a sample file.
+pub const DONATIONS_IMPORT_PREVIEW: &str = "/api/donations/import/preview";
+pub const DONATIONS_IMPORT: &str = "/api/donations/import";
+pub const DONATIONS_IMPORT_SAMPLE: &str = "/api/donations/import/sample.csv";
 
 pub const INVENTORY_REPORT: &str = "/api/reports/inventory";
 pub const INVENTORY_REPORT_CSV: &str = "/api/reports/inventory.csv";

@@ -3,6 +3,7 @@
 
 pub const HOME: &str = "/";
 pub const DONATIONS: &str = "/donations";
+pub const IMPORT_DONATIONS: &str = "/donations/import";
 pub const DISTRIBUTIONS: &str = "/distributions";
 pub const REPORTS: &str = "/reports";
 pub const HISTORY: &str = "/history";
@@ -37,6 +38,10 @@ pub const PAGES: &[Page] = &[
     Page {
         path: DONATIONS,
         title: "Donations",
+    },
+    Page {
+        path: IMPORT_DONATIONS,
+        title: "Import donations",
     },
     Page {
         path: DISTRIBUTIONS,

@@ -7,6 +7,7 @@ const visitorPages = ['/', '/login', '/register', '/shop', '/covid', '/greeting'
 const adminPages = [
   '/',
   '/donations',
+  '/donations/import',
   '/distributions',
   '/reports',
   '/history',
@@ -158,16 +159,16 @@ test('the header is one row for an admin and its menus work from the keyboard', 
   await ledger.focus();
   await page.keyboard.press('Enter');
   await expect(ledger).toHaveAttribute('aria-expanded', 'true');
-  await expect(nav.getByRole('link', { name: 'Donations' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Donations', exact: true })).toBeVisible();
   await page.keyboard.press('Escape');
-  await expect(nav.getByRole('link', { name: 'Donations' })).toBeHidden();
+  await expect(nav.getByRole('link', { name: 'Donations', exact: true })).toBeHidden();
   await expect(ledger).toBeFocused();
 
   await page.keyboard.press('Space');
   await expect(ledger).toHaveAttribute('aria-expanded', 'true');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
-  await expect(nav.getByRole('link', { name: 'Donations' })).toBeFocused();
+  await expect(nav.getByRole('link', { name: 'Donations', exact: true })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/donations$/);
   // After navigating inside the app, focus is on the new page's heading.

@@ -35,6 +35,11 @@ const NAVIGATION: &[Group] = &[
         links: &[
             link(routes::HOME, "Dashboard", Some(Role::Staff)),
             link(routes::DONATIONS, "Donations", Some(Role::Staff)),
+            link(
+                routes::IMPORT_DONATIONS,
+                "Import donations",
+                Some(Role::Staff),
+            ),
             link(routes::DISTRIBUTIONS, "Distributions", Some(Role::Staff)),
             link(routes::REPORTS, "Reports", Some(Role::Staff)),
             link(routes::HISTORY, "History", Some(Role::Staff)),

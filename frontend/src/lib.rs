@@ -19,8 +19,9 @@ use crate::pages::login::{Login, Register};
 use crate::pages::{
     cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
     distributions::Distributions, donations::Donations, greeting::Greeting, history::History,
-    jobs::Jobs, not_found::NotFound, orders::Orders, products_admin::ProductsAdmin,
-    receipt::Receipt, reports::Reports, shop::ProductPage, shop::Shop, users::Users,
+    import::ImportDonations, jobs::Jobs, not_found::NotFound, orders::Orders,
+    products_admin::ProductsAdmin, receipt::Receipt, reports::Reports, shop::ProductPage,
+    shop::Shop, users::Users,
 };
 use crate::routing::{PageChanges, Pattern};
 
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=Pattern(routes::HOME) view=Dashboard />
                     <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
+                    <Route path=Pattern(routes::IMPORT_DONATIONS) view=|| view! { <RequireRole role=Role::Staff><ImportDonations /></RequireRole> } />
                     <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
                     <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
                     <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff><History /></RequireRole> } />

@@ -8,6 +8,7 @@ pub mod distributions;
 pub mod donations;
 pub mod greeting;
 pub mod history;
+pub mod import;
 pub mod jobs;
 mod ledger_table;
 pub mod login;

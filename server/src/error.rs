@@ -1,3 +1,4 @@
+use app::import::LineError;
 use app::{ErrorBody, ErrorDetail, FieldErrors};
 use axum::Json;
 use axum::http::header::RETRY_AFTER;
@@ -16,10 +17,17 @@ use crate::services::shop::ShopError;
 pub enum ApiError {
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),
-    #[error("the request body must be JSON (Content-Type: application/json)")]
-    UnsupportedMediaType,
+    /// The body is not sent as the type the operation reads, which the message names.
+    #[error("the request body must be {0}")]
+    UnsupportedMediaType(&'static str),
+    #[error("the request body is larger than the limit of {}", size_in_words(*.0))]
+    PayloadTooLarge(usize),
     #[error("some fields are not valid")]
     Validation(FieldErrors),
+    /// A file with bad lines: at most [`app::import::MAX_LISTED_ERRORS`] of them listed, and the
+    /// number of the rest.
+    #[error("{} of the file are not valid; nothing was imported", lines_in_words(.0.len() as u64 + .1))]
+    InvalidLines(Vec<LineError>, u64),
     /// Bad input answered with 400 rather than 422, where a public contract asks for it.
     #[error("{message}")]
     BadRequest {
@@ -83,10 +91,12 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            ApiError::UnsupportedMediaType => {
+            ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::InvalidLines(..) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_lines"),
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
@@ -112,6 +122,23 @@ impl ApiError {
 impl From<FieldErrors> for ApiError {
     fn from(fields: FieldErrors) -> Self {
         ApiError::Validation(fields)
+    }
+}
+
+/// A size limit for people: whole megabytes where it is one, else bytes.
+fn size_in_words(bytes: usize) -> String {
+    const MEGABYTE: usize = 1024 * 1024;
+    if bytes.is_multiple_of(MEGABYTE) {
+        format!("{} MB", bytes / MEGABYTE)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn lines_in_words(count: u64) -> String {
+    match count {
+        1 => "1 line".to_owned(),
+        count => format!("{count} lines"),
     }
 }
 
@@ -243,15 +270,20 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let fields = match self {
-            ApiError::Validation(fields) | ApiError::BadRequest { fields, .. } => fields,
-            _ => FieldErrors::new(),
+        let (fields, lines, lines_not_listed) = match self {
+            ApiError::Validation(fields) | ApiError::BadRequest { fields, .. } => {
+                (fields, Vec::new(), 0)
+            }
+            ApiError::InvalidLines(lines, not_listed) => (FieldErrors::new(), lines, not_listed),
+            _ => (FieldErrors::new(), Vec::new(), 0),
         };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message,
                 fields,
+                lines,
+                lines_not_listed,
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -2,11 +2,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
+use app::import::MAX_FILE_BYTES;
 use app::shop::{IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_CHARS, validate_idempotency_key};
 use utoipa::IntoParams;
 use utoipa::openapi::Required;
@@ -23,23 +25,74 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim();
-                mime.eq_ignore_ascii_case("application/json")
-                    || (mime.starts_with("application/") && mime.ends_with("+json"))
-            });
+        let is_json = media_type(&request).is_some_and(|mime| {
+            mime.eq_ignore_ascii_case("application/json")
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        });
         if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(ApiError::UnsupportedMediaType(
+                "JSON (Content-Type: application/json)",
+            ));
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| ApiError::MalformedJson(rejection.body_text()))?;
+        let bytes = read_body(request, state, DEFAULT_BODY_LIMIT, ApiError::MalformedJson).await?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// The limit axum puts on a body unless a route sets its own with `DefaultBodyLimit`.
+const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The media type of the request's body, without parameters such as `charset`.
+fn media_type(request: &Request) -> Option<&str> {
+    request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim)
+}
+
+/// The whole body: a 413 when it is longer than `limit` (the route's body limit), `other` for any
+/// other failure to read it.
+async fn read_body<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    limit: usize,
+    other: fn(String) -> ApiError,
+) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(limit),
+            _ => other(rejection.body_text()),
+        })
+}
+
+/// A CSV file sent as the body (`Content-Type: text/csv`), as text. A wrong content type is 415,
+/// a body over [`MAX_FILE_BYTES`] 413 (the routes that read one set that limit), and one that is
+/// not UTF-8 400.
+pub struct CsvText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for CsvText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !media_type(&request).is_some_and(|mime| mime.eq_ignore_ascii_case("text/csv")) {
+            return Err(ApiError::UnsupportedMediaType(
+                "CSV (Content-Type: text/csv)",
+            ));
+        }
+        let bytes = read_body(request, state, MAX_FILE_BYTES, |message| {
+            ApiError::bad_request("unreadable_body", "body", message)
+        })
+        .await?;
+        String::from_utf8(bytes.into()).map(CsvText).map_err(|_| {
+            ApiError::bad_request(
+                "invalid_encoding",
+                "body",
+                "must be UTF-8 text; save the file as \"CSV UTF-8\"",
+            )
+        })
     }
 }
 

@@ -76,6 +76,8 @@ pub mod tag {
             Conflict,
             UnsupportedMediaType,
             Invalid,
+            InvalidLines,
+            PayloadTooLarge,
             RateLimited,
             Internal,
             Unavailable,
@@ -190,7 +192,14 @@ shared_error!(
     UnsupportedMediaType,
     "unsupported_media_type",
     "the request body must be JSON (Content-Type: application/json)",
-    "The body is not sent as `application/json` (`unsupported_media_type`)."
+    "The body is not sent as the media type the operation reads, `application/json` unless \
+     it says otherwise (`unsupported_media_type`)."
+);
+shared_error!(
+    PayloadTooLarge,
+    "payload_too_large",
+    "the request body is larger than the limit of 2 MB",
+    "The body is larger than the operation reads (`payload_too_large`): 2 MB."
 );
 shared_error!(
     Invalid,
@@ -211,6 +220,38 @@ shared_error!(
     "the service is not ready",
     "The server is shutting down or its database does not answer (`unavailable`)."
 );
+
+/// A file with bad lines; its example shows the list of them, so it is written out.
+pub struct InvalidLines;
+
+impl<'r> ToResponse<'r> for InvalidLines {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {
+            "code": "invalid_lines",
+            "message": "2 lines of the file are not valid; nothing was imported",
+            "fields": {},
+            "lines": [
+                {"line": 3, "column": "quantity", "reason": "must be greater than 0"},
+                {"line": 7, "column": null, "reason": "has 4 fields; the header names 5"},
+            ],
+        }});
+        let answer = ResponseBuilder::new()
+            .description(
+                "Some lines of the file are not valid (`invalid_lines`), and nothing was \
+                 written: `lines` names each problem by line (1 is the header), column and \
+                 reason, at most 100 of them, and `lines_not_listed` counts the rest. A file \
+                 with too many rows is `validation_failed`, naming `file`.",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                    .example(Some(example))
+                    .build(),
+            );
+        ("InvalidLines", answer.build().into())
+    }
+}
 
 /// An error answer that says when to try again in `Retry-After`.
 fn retry_answer(description: &str, code: &str, message: &str) -> RefOr<Response> {

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod greeting;
 pub mod health;
 pub mod history;
+pub mod import;
 pub mod jobs;
 pub mod ledger;
 pub mod reports;
@@ -34,6 +35,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         Role::Staff,
         OpenApiRouter::new()
             .merge(ledger::router())
+            .merge(import::router())
             .merge(reports::router())
             .merge(history::router()),
     );

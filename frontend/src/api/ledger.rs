@@ -1,11 +1,12 @@
 //! Donations and distributions.
 
+use app::import::{ImportPreview, ImportResult};
 use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
 use app::paging::Page;
 use app::paths;
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, done, get, if_match, request, with_query};
+use super::{ApiError, answer, done, get, if_match, request, url, with_query};
 
 pub async fn donations(query: &LedgerQuery) -> Result<Page<Donation>, ApiError> {
     get(&with_query(paths::DONATIONS, query)).await
@@ -27,6 +28,27 @@ pub async fn update_donation(
 
 pub async fn delete_donation(id: i64) -> Result<(), ApiError> {
     done(request(Request::delete, &paths::item(paths::DONATIONS, id)).build()).await
+}
+
+/// What importing the CSV file `text` would record, and every problem in it.
+pub async fn preview_import(text: &str) -> Result<ImportPreview, ApiError> {
+    answer(csv_body(paths::DONATIONS_IMPORT_PREVIEW, text)).await
+}
+
+/// Records every donation of the CSV file `text`, or none.
+pub async fn import_donations(text: &str) -> Result<ImportResult, ApiError> {
+    answer(csv_body(paths::DONATIONS_IMPORT, text)).await
+}
+
+/// The link that downloads a sample file to fill in.
+pub fn import_sample_url() -> String {
+    url(paths::DONATIONS_IMPORT_SAMPLE)
+}
+
+fn csv_body(path: &str, text: &str) -> Result<Request, gloo_net::Error> {
+    request(Request::post, path)
+        .header("Content-Type", "text/csv")
+        .body(text.to_owned())
 }
 
 pub async fn distributions(query: &LedgerQuery) -> Result<Page<Distribution>, ApiError> {

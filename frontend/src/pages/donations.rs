@@ -1,8 +1,10 @@
 use app::date::parse_date;
 use app::history::RecordType;
 use app::ledger::{Donation, Kind, LedgerQuery, NewDonation};
+use app::routes;
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
@@ -23,6 +25,7 @@ pub fn Donations() -> impl IntoView {
     let editing = RwSignal::new(None::<Donation>);
     view! {
         <h1>"Donations"</h1>
+        <p><A href=routes::IMPORT_DONATIONS>"Import donations from a CSV file"</A></p>
         <div class="split">
             <section class="card" aria-labelledby="new-donation">
                 <h2 id="new-donation">

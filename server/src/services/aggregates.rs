@@ -56,21 +56,47 @@ fn count_of(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
     Func::cast_as(Func::count(Expr::col(column)), Alias::new("bigint")).into()
 }
 
-/// One donation's part in its donor's row.
+/// The part of one or more donations, all spelling the donor's name alike, in their donor's row.
 #[derive(Debug, Clone)]
 struct DonorPart {
     name: String,
+    donations: i64,
     quantity: i64,
-    day: NaiveDate,
+    first: NaiveDate,
+    last: NaiveDate,
 }
 
 impl DonorPart {
     fn of(record: &donation::Model) -> Self {
         Self {
             name: record.donor_name.clone(),
+            donations: 1,
             quantity: record.quantity,
-            day: record.donated_on,
+            first: record.donated_on,
+            last: record.donated_on,
         }
+    }
+
+    /// `parts` with those of one spelling of the name made one, so that a write of many
+    /// donations (an import) upserts a donor's row once per spelling rather than once per
+    /// donation. Spellings stay apart: which one the row shows is the database's to choose, by
+    /// its collation, as [`recompute_donor`] does.
+    fn merged(parts: Vec<DonorPart>) -> Vec<DonorPart> {
+        let mut by_name: BTreeMap<String, DonorPart> = BTreeMap::new();
+        for part in parts {
+            match by_name.get_mut(&part.name) {
+                Some(merged) => {
+                    merged.donations += part.donations;
+                    merged.quantity += part.quantity;
+                    merged.first = Ord::min(merged.first, part.first);
+                    merged.last = Ord::max(merged.last, part.last);
+                }
+                None => {
+                    by_name.insert(part.name.clone(), part);
+                }
+            }
+        }
+        by_name.into_values().collect()
     }
 }
 
@@ -157,7 +183,7 @@ impl AggregateChange {
         }
         for (key, change) in self.donors {
             if change.removed.is_empty() {
-                for part in change.added {
+                for part in DonorPart::merged(change.added) {
                     add_to_donor(txn, &key, part).await?;
                 }
             } else {
@@ -239,16 +265,16 @@ async fn add_to_donor_kind(
     Ok(())
 }
 
-/// Adds one donation to its donor's row, by an upsert.
+/// Adds donations to their donor's row, by an upsert.
 async fn add_to_donor(txn: &impl ConnectionTrait, key: &str, part: DonorPart) -> Result<(), DbErr> {
     use donor_total::{ActiveModel, Column, Entity};
     Entity::insert(ActiveModel {
         donor_key: Set(key.to_owned()),
         donor_name: Set(part.name),
-        donations: Set(1),
+        donations: Set(part.donations),
         quantity: Set(part.quantity),
-        first_donated_on: Set(part.day),
-        last_donated_on: Set(part.day),
+        first_donated_on: Set(part.first),
+        last_donated_on: Set(part.last),
     })
     .on_conflict(
         OnConflict::column(Column::DonorKey)
@@ -295,8 +321,8 @@ async fn take_from_donor(
         donor_name: Set(stand_in.name.clone()),
         donations: Set(0),
         quantity: Set(0),
-        first_donated_on: Set(stand_in.day),
-        last_donated_on: Set(stand_in.day),
+        first_donated_on: Set(stand_in.first),
+        last_donated_on: Set(stand_in.last),
     })
     .on_conflict(
         OnConflict::column(Column::DonorKey)
@@ -310,15 +336,15 @@ async fn take_from_donor(
     let needs_recompute = row.is_none_or(|row| {
         row.donations == 0
             || change.removed.iter().any(|part| {
-                part.day == row.first_donated_on
-                    || part.day == row.last_donated_on
+                part.first == row.first_donated_on
+                    || part.last == row.last_donated_on
                     || part.name == row.donor_name
             })
     });
     if needs_recompute {
         return recompute_donor(txn, key).await;
     }
-    let count = i64::try_from(change.removed.len()).unwrap_or(i64::MAX);
+    let count: i64 = change.removed.iter().map(|part| part.donations).sum();
     let quantity: i64 = change.removed.iter().map(|part| part.quantity).sum();
     Entity::update_many()
         .col_expr(Column::Donations, Expr::col(Column::Donations).sub(count))

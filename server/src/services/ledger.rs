@@ -129,6 +129,56 @@ pub async fn record_donation(
     Ok(to_donation(stored)?)
 }
 
+/// Records every one of `inputs` (already validated) in one transaction, or none of them: the
+/// donations go in a few hundred rows a statement, the stock and the reports' totals move once
+/// for all, and each donation gets its own event in the history, so that the history of any one
+/// of them says who imported it, as for a donation entered by hand. Returns how many were added.
+pub async fn record_donations(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    inputs: Vec<NewDonation>,
+    today: NaiveDate,
+) -> Result<u64, LedgerError> {
+    // Ten columns a row keep each statement well under SQLite's 32,766 parameters.
+    const ROWS_PER_STATEMENT: usize = 500;
+    let txn = db.begin().await?;
+    let balance = inputs
+        .iter()
+        .fold(BalanceChange::default(), |change, input| {
+            change.add(input.kind, input.quantity.hundredths())
+        });
+    balance.apply(&txn).await?;
+    let now = now();
+    let models: Vec<donation::ActiveModel> = inputs
+        .into_iter()
+        .map(|input| {
+            let mut model = donation::ActiveModel {
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            fill_donation(&mut model, input, today);
+            model
+        })
+        .collect();
+    let mut stored = Vec::with_capacity(models.len());
+    for chunk in models.chunks(ROWS_PER_STATEMENT) {
+        stored.extend(
+            donation::Entity::insert_many(chunk.to_vec())
+                .exec_with_returning(&txn)
+                .await?,
+        );
+    }
+    stored
+        .iter()
+        .fold(AggregateChange::default(), AggregateChange::donation_added)
+        .apply(&txn)
+        .await?;
+    audit::record_all(&txn, actor, stored.iter().map(Event::created)).await?;
+    txn.commit().await?;
+    Ok(stored.len() as u64)
+}
+
 /// Records a distribution unless it would take more than is in stock.
 pub async fn record_distribution(
     db: &DatabaseConnection,

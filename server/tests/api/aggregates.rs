@@ -18,12 +18,12 @@ async fn record(app: &TestApp, path: &str, body: Value) -> i64 {
         .unwrap()
 }
 
-async fn assert_no_differences(app: &TestApp) {
+pub(crate) async fn assert_no_differences(app: &TestApp) {
     let differences = aggregates::differences(&app.db).await.unwrap();
     assert!(differences.is_empty(), "{differences:#?}");
 }
 
-async fn donor_row(app: &TestApp, name: &str) -> Value {
+pub(crate) async fn donor_row(app: &TestApp, name: &str) -> Value {
     let page = json_of(app.get("/api/reports/donors").await, StatusCode::OK).await;
     let rows = page
         .get("items")

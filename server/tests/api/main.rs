@@ -16,6 +16,7 @@ mod errors;
 mod health;
 mod hello;
 mod history;
+mod import;
 mod instances;
 mod jobs;
 mod ledger;
