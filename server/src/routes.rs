@@ -11,6 +11,7 @@ pub mod health;
 pub mod history;
 pub mod jobs;
 pub mod ledger;
+pub mod low_stock;
 pub mod reports;
 pub mod shop;
 pub mod users;
@@ -35,6 +36,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         OpenApiRouter::new()
             .merge(ledger::router())
             .merge(reports::router())
+            .merge(low_stock::router())
             .merge(history::router()),
     );
     let limited = openapi::rate_limited(

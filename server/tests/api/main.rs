@@ -19,6 +19,7 @@ mod history;
 mod instances;
 mod jobs;
 mod ledger;
+mod low_stock;
 mod observability;
 mod openapi;
 mod reports;

@@ -177,7 +177,7 @@ async fn json_bodies_reference_their_schemas_and_document_bad_bodies() {
             }
         }
     }
-    assert_eq!(bodies, 11, "operations with a body");
+    assert_eq!(bodies, 12, "operations with a body");
 }
 
 #[tokio::test]
