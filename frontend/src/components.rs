@@ -7,4 +7,5 @@ pub mod line_chart;
 pub mod loaded;
 pub mod notice;
 pub mod pager;
+pub mod stock_badge;
 pub mod submit;

@@ -9,6 +9,7 @@ use crate::components::history_link::HistoryLink;
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
+use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
 use crate::{cart_version, money};
 
@@ -21,6 +22,7 @@ fn parse(
     price: &str,
     stock: &str,
     image_url: &str,
+    low_stock_threshold: &str,
 ) -> Result<NewProduct, FieldErrors> {
     let mut errors = FieldErrors::new();
     let price = price.trim().parse::<Quantity>().unwrap_or_else(|error| {
@@ -31,12 +33,17 @@ fn parse(
         errors.insert("stock".into(), "must be a whole number".into());
         0
     });
+    let low_stock_threshold = optional_count(low_stock_threshold).unwrap_or_else(|message| {
+        errors.insert("low_stock_threshold".into(), message.into());
+        None
+    });
     let input = NewProduct {
         name: name.to_owned(),
         description: description.to_owned(),
         price,
         stock,
         image_url: Some(image_url.trim().to_owned()).filter(|url| !url.is_empty()),
+        low_stock_threshold,
     };
     if let Err(rules) = input.validate() {
         for (field, message) in rules {
@@ -50,6 +57,15 @@ fn parse(
     }
 }
 
+/// An empty field means none.
+fn optional_count(text: &str) -> Result<Option<i64>, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| "must be a whole number")
+}
+
 /// The product form's fields, and which product it edits (none: a new one).
 #[derive(Clone, Copy)]
 struct Draft {
@@ -59,6 +75,7 @@ struct Draft {
     price: RwSignal<String>,
     stock: RwSignal<String>,
     image_url: RwSignal<String>,
+    low_stock_threshold: RwSignal<String>,
 }
 
 impl Draft {
@@ -70,6 +87,7 @@ impl Draft {
             price: RwSignal::new(String::new()),
             stock: RwSignal::new(String::new()),
             image_url: RwSignal::new(String::new()),
+            low_stock_threshold: RwSignal::new(String::new()),
         }
     }
 
@@ -81,6 +99,12 @@ impl Draft {
         self.stock.set(product.stock.to_string());
         self.image_url
             .set(product.image_url.clone().unwrap_or_default());
+        self.low_stock_threshold.set(
+            product
+                .low_stock_threshold
+                .map(|count| count.to_string())
+                .unwrap_or_default(),
+        );
     }
 
     fn clear(self) {
@@ -91,6 +115,7 @@ impl Draft {
             self.price,
             self.stock,
             self.image_url,
+            self.low_stock_threshold,
         ] {
             field.set(String::new());
         }
@@ -125,6 +150,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
             &draft.price.get(),
             &draft.stock.get(),
             &draft.image_url.get(),
+            &draft.low_stock_threshold.get(),
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
@@ -155,6 +181,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
             <div class="row">
                 <Field label="Price" name="price" value=draft.price form required=true input_mode="decimal" hint="US dollars" />
                 <Field label="Stock" name="stock" value=draft.stock form required=true input_mode="numeric" hint="Units available" />
+                <Field label="Low stock below" name="low_stock_threshold" value=draft.low_stock_threshold form input_mode="numeric" hint="Optional: staff are notified below this many units" />
             </div>
             <Field label="Image URL" name="image_url" value=draft.image_url form input_type="url" hint="Optional, http:// or https://" />
             <div class="actions">
@@ -209,7 +236,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
                                 <tr>
                                     <td>{product.name.clone()}</td>
                                     <td class="num">{money(product.price)}</td>
-                                    <td class="num">{product.stock}</td>
+                                    <td class="num">{product.stock} <StockBadge state=product.stock_state /></td>
                                     <td class="actions">
                                         <button type="button" class="secondary small" aria-label=edit_label
                                             on:click=move |_| draft.load(&product)>"Edit"</button>

@@ -1,5 +1,6 @@
 use app::accounts::Role;
 use app::shop::{Product, ProductQuery};
+use app::stock::StockState;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -36,10 +37,12 @@ pub fn ProductImage(product: Product) -> impl IntoView {
     }
 }
 
-fn stock_text(stock: i64) -> String {
-    match stock {
-        0 => "Out of stock".to_owned(),
-        n => format!("{n} in stock"),
+/// The stock in words, low and out included, so the state never rests on colour alone.
+fn stock_text(product: &Product) -> String {
+    match product.stock_state {
+        StockState::Out => StockState::Out.label().to_owned(),
+        StockState::Low => format!("Low stock: only {} left", product.stock),
+        StockState::Ok => format!("{} in stock", product.stock),
     }
 }
 
@@ -70,13 +73,14 @@ pub fn Shop() -> impl IntoView {
             <ul class="product-grid" aria-label="Products">
                 {list.items.into_iter().map(|product| {
                     let href = format!("/shop/{}", product.id);
+                    let stock = stock_text(&product);
                     view! {
                         <li class="product-card">
                             <ProductImage product=product.clone() />
                             <div class="product-body">
                                 <A href=href attr:class="product-name">{product.name.clone()}</A>
                                 <span class="product-price">{money(product.price)}</span>
-                                <span class="muted small" class:out-of-stock=product.stock == 0>{stock_text(product.stock)}</span>
+                                <span class="muted small" class:out-of-stock=product.stock_state == StockState::Out class:low-stock=product.stock_state == StockState::Low>{stock}</span>
                             </div>
                         </li>
                     }
@@ -136,7 +140,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
             <div>
                 <h1>{product.name.clone()}</h1>
                 <p class="product-price">{money(product.price)}</p>
-                <p class="muted">{if product.archived { "No longer sold".to_owned() } else { stock_text(stock) }}</p>
+                <p class="muted">{if product.archived { "No longer sold".to_owned() } else { stock_text(&product) }}</p>
                 <p class="product-description">{product.description.clone()}</p>
                 <Show when=move || buyable>
                     <Show
