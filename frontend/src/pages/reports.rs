@@ -177,8 +177,8 @@ fn InventoryReport() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|row| view! {
                                     <tr>
-                                        <td>{row.kind.label()}</td>
-                                        <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong>" "<StockBadge state=row.state /></td>
+                                        <td>{row.kind.label()}" "<StockBadge state=row.state /></td>
+                                        <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
                                         <td class="num">{display_amount(row.kind, row.donated)}</td>
                                         <td class="num">{display_amount(row.kind, row.distributed)}</td>
                                     </tr>
