@@ -57,8 +57,8 @@ pub mod tag {
         (name = tag::REPORTS, description = "Inventory and donor reports, and the low-stock \
             thresholds, for staff."),
         (name = tag::HISTORY, description = "Every change to donations, distributions, \
-            products, accounts and stock thresholds: who, when, and the record before and after, for staff. \
-            Append-only: no operation changes or removes a change."),
+            products, accounts and stock thresholds: who, when, and the record before and after, \
+            for staff. Append-only: no operation changes or removes a change."),
         (name = tag::SHOP, description = "The public catalogue, and each member's cart and \
             orders."),
         (name = tag::JOBS, description = "The scheduled data jobs and their runs."),

@@ -1,13 +1,21 @@
 use std::time::Duration;
 
 use app::accounts::Role;
+use app::ledger::Kind;
+use app::shop::ProductQuery;
+use app::stock::StockState;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm_migration::MigratorTrait;
 use serde_json::{Value, json};
 use server::config::{Config, JobsConfig, SecurityConfig};
 use server::entities::stock_alert;
+use server::migration::Migrator;
+use server::services::{low_stock, shop};
 
-use crate::helpers::{TestApp, error_of, json_of, new_client, spawn_app_configured};
+use crate::helpers::{
+    TestApp, error_of, fresh_database, json_of, new_client, spawn_app_configured,
+};
 use crate::sources::Sources;
 
 /// A server that posts its notifications to a local receiver, and lets many members sign in.
@@ -310,4 +318,32 @@ async fn a_product_threshold_out_of_range_is_rejected() {
             "{bad}: {error}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_demo_data_shows_a_low_kind_and_a_low_product_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sea_orm::Database::connect(fresh_database(dir.path()).await)
+        .await
+        .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    server::demo::load_if_empty(&db).await.unwrap();
+
+    let kinds = low_stock::kind_thresholds(&db).await.unwrap();
+    let household = kinds
+        .iter()
+        .find(|row| row.kind == Kind::Household)
+        .unwrap();
+    assert_eq!(household.state, StockState::Low);
+    let products = shop::list_products(&db, &ProductQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        products
+            .items
+            .iter()
+            .any(|product| product.stock_state == StockState::Low),
+        "{:?}",
+        products.items
+    );
 }
