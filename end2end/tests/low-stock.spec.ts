@@ -67,7 +67,7 @@ test('a product below its threshold is marked in the product list and in the sho
   await page.goto('/products');
   await row.getByRole('button', { name: `Edit ${name}` }).click();
   const form = page.getByRole('region', { name: 'Edit product' });
-  await form.getByLabel('Low stock below').fill('2');
+  await form.getByLabel('Mark as low below').fill('2');
   await form.getByRole('button', { name: 'Save changes' }).click();
   await expect(said(page, 'status')).toContainText(`Saved ${name}.`);
   await expect(row).not.toContainText('Low');

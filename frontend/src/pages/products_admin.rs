@@ -182,7 +182,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
                 <Field label="Price" name="price" value=draft.price form required=true input_mode="decimal" hint="US dollars" />
                 <Field label="Stock" name="stock" value=draft.stock form required=true input_mode="numeric" hint="Units available" />
             </div>
-            <Field label="Low stock below" name="low_stock_threshold" value=draft.low_stock_threshold form input_mode="numeric" hint="Optional: below this many units the product shows as low and staff are notified" />
+            <Field label="Mark as low below" name="low_stock_threshold" value=draft.low_stock_threshold form input_mode="numeric" hint="Optional: below this many units the product shows as low and staff are notified" />
             <Field label="Image URL" name="image_url" value=draft.image_url form input_type="url" hint="Optional, http:// or https://" />
             <div class="actions">
                 <button type="submit" disabled=save.pending()>
