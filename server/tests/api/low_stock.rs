@@ -16,6 +16,7 @@ use server::services::{low_stock, shop};
 use crate::helpers::{
     TestApp, error_of, fresh_database, json_of, new_client, spawn_app_configured,
 };
+use crate::jobs::smtp_server;
 use crate::sources::Sources;
 
 /// A server that posts its notifications to a local receiver, and lets many members sign in.
@@ -210,6 +211,35 @@ async fn a_threshold_set_above_the_balance_notifies_and_the_change_is_in_the_his
     assert_eq!(events[0]["before"]["threshold"], "5.00");
     assert_eq!(events[0]["after"]["threshold"], "6.00");
     assert_eq!(events[1]["action"], "created");
+}
+
+#[tokio::test]
+async fn a_low_stock_alert_is_emailed_when_smtp_is_configured() {
+    let (smtp_url, delivered) = smtp_server().await;
+    let jobs = JobsConfig {
+        disable_scheduler: true,
+        smtp_url: Some(smtp_url),
+        notify_email_from: Some("hub@example.org".to_owned()),
+        notify_email_to: vec!["ops@example.org".to_owned()],
+        ..JobsConfig::default()
+    };
+    let app = spawn_app_configured(|config| Config { jobs, ..config }).await;
+    app.donate("money", "40").await;
+    set_threshold(&app, "money", json!("50.00")).await;
+
+    let message = tokio::time::timeout(Duration::from_secs(10), delivered)
+        .await
+        .expect("an e-mail arrives")
+        .unwrap();
+    assert!(message.contains("To: ops@example.org"), "{message}");
+    assert!(
+        message.contains("Subject: [community hub] low stock: Money"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Money is low: 40.00 USD left, below the threshold of 50.00 USD."),
+        "{message}"
+    );
 }
 
 #[tokio::test]
