@@ -24,14 +24,17 @@ pub enum RecordType {
     Product,
     /// An account.
     User,
+    /// The low-stock threshold of one kind of the ledger.
+    StockThreshold,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 4] = [
+    pub const ALL: [RecordType; 5] = [
         RecordType::Donation,
         RecordType::Distribution,
         RecordType::Product,
         RecordType::User,
+        RecordType::StockThreshold,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl RecordType {
             RecordType::Distribution => "distribution",
             RecordType::Product => "product",
             RecordType::User => "user",
+            RecordType::StockThreshold => "stock_threshold",
         }
     }
 
@@ -49,6 +53,7 @@ impl RecordType {
             RecordType::Distribution => "Distribution",
             RecordType::Product => "Product",
             RecordType::User => "Account",
+            RecordType::StockThreshold => "Stock threshold",
         }
     }
 }
@@ -459,7 +464,7 @@ mod tests {
         }
         assert_eq!(
             RecordType::try_from("order".to_owned()).unwrap_err(),
-            "must be one of donation, distribution, product, user"
+            "must be one of donation, distribution, product, user, stock_threshold"
         );
     }
 

@@ -19,6 +19,7 @@ pub mod quantity;
 pub mod reports;
 pub mod routes;
 pub mod shop;
+pub mod stock;
 pub mod system;
 pub mod text;
 

@@ -15,6 +15,9 @@ pub const INVENTORY_REPORT_CSV: &str = "/api/reports/inventory.csv";
 pub const DONORS_REPORT: &str = "/api/reports/donors";
 pub const DONORS_REPORT_CSV: &str = "/api/reports/donors.csv";
 
+/// The low-stock threshold of each kind; one kind's at `/api/stock-thresholds/{kind}`.
+pub const STOCK_THRESHOLDS: &str = "/api/stock-thresholds";
+
 /// The history of changes, newest first; and the same as a CSV file.
 pub const HISTORY: &str = "/api/history";
 pub const HISTORY_CSV: &str = "/api/history.csv";

@@ -7,6 +7,7 @@ use crate::error::{Checker, FieldErrors};
 use crate::ledger::{Kind, MAX_NAME_CHARS};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::stock::StockState;
 use crate::text::{check_length, one_of};
 
 /// Query of the inventory report.
@@ -29,6 +30,10 @@ pub struct InventoryRow {
     pub donated: Quantity,
     pub distributed: Quantity,
     pub balance: Quantity,
+    /// The kind's low-stock threshold, if staff set one.
+    pub threshold: Option<Quantity>,
+    /// The balance against the threshold: `ok`, `low` or `out`.
+    pub state: StockState,
 }
 
 /// The order of the donor report.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::stock::StockState;
 use crate::text::{check_free_text, check_length, check_no_control};
 
 pub const MAX_PRODUCT_NAME_CHARS: usize = 200;
@@ -40,6 +41,10 @@ pub struct NewProduct {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = image_url_schema))]
     pub image_url: Option<String>,
+    /// Below this many units the product shows as low and staff are notified; `null` for none.
+    #[serde(default, deserialize_with = "optional_whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
+    pub low_stock_threshold: Option<i64>,
 }
 
 impl NewProduct {
@@ -58,6 +63,9 @@ impl NewProduct {
             "must be at most 1,000,000",
         );
         check_stock(&mut checker, "stock", self.stock);
+        if let Some(threshold) = self.low_stock_threshold {
+            check_stock(&mut checker, "low_stock_threshold", threshold);
+        }
         if let Some(url) = self.image_url.as_deref() {
             checker.check(
                 is_web_url(url.trim()),
@@ -100,6 +108,16 @@ fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Er
     }
 
     deserializer.deserialize_any(WholeNumber)
+}
+
+/// [`whole_number`], or `null`.
+fn optional_whole_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_number")] i64);
+
+    Ok(Option::<Whole>::deserialize(deserializer)?.map(|Whole(count)| count))
 }
 
 fn check_stock(checker: &mut Checker, field: &str, count: i64) {
@@ -152,6 +170,9 @@ pub struct Product {
     /// US dollars.
     pub price: Quantity,
     pub stock: i64,
+    pub low_stock_threshold: Option<i64>,
+    /// The stock against the threshold: `ok`, `low` or `out`.
+    pub stock_state: StockState,
     pub image_url: Option<String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
@@ -433,6 +454,7 @@ mod tests {
             price: "12.50".parse().unwrap(),
             stock: 3,
             image_url: Some("https://example.org/bag.png".into()),
+            low_stock_threshold: Some(2),
         }
     }
 
@@ -457,6 +479,7 @@ mod tests {
             price: "1000000.01".parse().unwrap(),
             stock: -1,
             image_url: Some("ftp://example.org/a.png".into()),
+            low_stock_threshold: Some(-1),
         };
         let errors = bad.validate().unwrap_err();
         assert_eq!(errors["name"], "is required");
@@ -464,6 +487,22 @@ mod tests {
         assert_eq!(errors["price"], "must be at most 1,000,000");
         assert_eq!(errors["stock"], "must be between 0 and 1,000,000");
         assert!(errors["image_url"].contains("http"));
+        assert_eq!(
+            errors["low_stock_threshold"],
+            "must be between 0 and 1,000,000"
+        );
+    }
+
+    #[test]
+    fn the_low_stock_threshold_is_optional_and_whole() {
+        let body = r#"{"name":"A","price":"1","stock":1}"#;
+        let product: NewProduct = serde_json::from_str(body).unwrap();
+        assert_eq!(product.low_stock_threshold, None);
+        let body = r#"{"name":"A","price":"1","stock":1,"low_stock_threshold":3.0}"#;
+        let product: NewProduct = serde_json::from_str(body).unwrap();
+        assert_eq!(product.low_stock_threshold, Some(3));
+        let body = r#"{"name":"A","price":"1","stock":1,"low_stock_threshold":2.5}"#;
+        assert!(serde_json::from_str::<NewProduct>(body).is_err());
     }
 
     #[test]

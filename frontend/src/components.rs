@@ -9,4 +9,5 @@ pub mod loaded;
 pub mod notice;
 pub mod pager;
 pub mod search;
+pub mod stock_badge;
 pub mod submit;

@@ -24,7 +24,7 @@ use crate::database;
 use crate::entities::{
     archive_outbox, audit_event, balance, cart_item, covid_daily, data_report, distribution,
     donation, greeting_user, job_run, job_state, order, order_item, product, session,
-    source_version, user,
+    source_version, stock_alert, stock_threshold, user,
 };
 use crate::migration::{Migrator, history_guard};
 use crate::services::aggregates;
@@ -44,12 +44,14 @@ macro_rules! every_table {
             donation,
             distribution,
             balance,
+            stock_threshold,
             greeting_user,
             product,
             cart_item,
             order,
             order_item,
             archive_outbox,
+            stock_alert,
             job_state,
             job_run,
             source_version,

@@ -195,6 +195,8 @@ mod tests {
             donated: Quantity::from_hundredths(1250),
             distributed: Quantity::from_hundredths(250),
             balance: Quantity::from_hundredths(1000),
+            threshold: None,
+            state: app::stock::StockState::Ok,
         };
         assert_eq!(inventory_header().len(), inventory_record(&row).len());
         assert_eq!(inventory_record(&row), ["food", "12.50", "2.50", "10.00"]);

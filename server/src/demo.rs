@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use crate::clock::today;
 use crate::services::audit::Actor;
 use crate::services::passwords::Passwords;
-use crate::services::{accounts, ledger, shop};
+use crate::services::{accounts, ledger, low_stock, shop};
 
 /// One account per role, with the credentials the README gives: (email, name, password, role).
 pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
@@ -84,44 +84,58 @@ const DISTRIBUTIONS: &[(u64, Kind, &str, &str)] = &[
     (2, Kind::Household, "10", "Family move-in kits"),
 ];
 
-/// (name, description, price, stock): a small community shop.
-const PRODUCTS: &[(&str, &str, &str, i64)] = &[
+/// (name, description, price, stock, low-stock threshold): a small community shop, whose coats
+/// are running low from the start so the low-stock marks are there to see.
+const PRODUCTS: &[(&str, &str, &str, i64, Option<i64>)] = &[
     (
         "Canvas tote bag",
         "Sturdy reusable bag printed by our volunteers.",
         "8.00",
         40,
+        Some(10),
     ),
     (
         "Winter coat (adult)",
         "Donated, cleaned and checked; sizes vary.",
         "12.50",
         9,
+        Some(10),
     ),
     (
         "Children's book bundle",
         "Five picture books for ages 3 to 7.",
         "5.00",
         15,
+        None,
     ),
     (
         "Hygiene kit",
         "Soap, toothbrush, toothpaste, shampoo and a towel.",
         "3.00",
         60,
+        Some(20),
     ),
     (
         "Ceramic mug",
         "Made at the Thursday pottery class.",
         "6.00",
         12,
+        None,
     ),
     (
         "Seed packet collection",
         "Tomato, bean and herb seeds from the community garden.",
         "2.50",
         30,
+        None,
     ),
+];
+
+/// (kind, threshold), set once the ledger is recorded: household goods are below theirs.
+const THRESHOLDS: &[(Kind, &str)] = &[
+    (Kind::Food, "50"),
+    (Kind::Household, "20"),
+    (Kind::Money, "100.00"),
 ];
 
 /// The donation at this index of [`DONATIONS`] is recounted after it is recorded, so that the
@@ -209,13 +223,14 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     if !shop::has_products(db).await? {
         let by = actor(&users, SHOP_BY);
         let mut ids = HashMap::new();
-        for &(name, description, price, stock) in PRODUCTS {
+        for &(name, description, price, stock, low_stock_threshold) in PRODUCTS {
             let product = NewProduct {
                 name: name.to_owned(),
                 description: description.to_owned(),
                 price: price.parse()?,
                 stock,
                 image_url: None,
+                low_stock_threshold,
             };
             ids.insert(name, shop::create_product(db, &by, product).await?.id);
         }
@@ -250,6 +265,9 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             note: None,
         };
         ledger::record_distribution(db, &by, distribution, today).await?;
+    }
+    for &(kind, threshold) in THRESHOLDS {
+        low_stock::set_kind_threshold(db, &by, kind, Some(threshold.parse()?)).await?;
     }
     tracing::info!("loaded the demo data set");
     Ok(())

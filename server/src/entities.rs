@@ -19,4 +19,6 @@ pub mod order_item;
 pub mod product;
 pub mod session;
 pub mod source_version;
+pub mod stock_alert;
+pub mod stock_threshold;
 pub mod user;

@@ -7,6 +7,7 @@ pub mod covid;
 pub mod data_report;
 pub mod fetch;
 mod history;
+mod low_stock;
 pub mod notify;
 pub mod population_sync;
 mod schedule;
@@ -482,6 +483,14 @@ impl Jobs {
         if self.inner.scheduler_enabled {
             tokio::spawn(schedule::run(self.clone()));
         }
+    }
+
+    /// Starts sending the low-stock notifications, through the channels that report runs.
+    pub fn start_stock_alerts(&self) {
+        tokio::spawn(low_stock::run(
+            self.db().clone(),
+            self.inner.notifier.clone(),
+        ));
     }
 
     /// Stops starting runs; those in progress go on.

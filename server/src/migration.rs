@@ -13,6 +13,7 @@ mod m0006_versions;
 mod m0007_aggregates;
 mod m0008_audit_events;
 mod m0009_account_status;
+mod m0010_low_stock;
 
 /// The statements that fill the reports' totals from the records, for rebuilding them.
 pub(crate) use m0007_aggregates::FILL as AGGREGATES_FROM_RECORDS;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_aggregates::Migration),
             Box::new(m0008_audit_events::Migration),
             Box::new(m0009_account_status::Migration),
+            Box::new(m0010_low_stock::Migration),
         ]
     }
 }

@@ -54,10 +54,11 @@ pub mod tag {
         (name = tag::GREETING, description = "The public greeting API at `/hello`: save a date \
             of birth, hear how long until the birthday. Bad input is 400 here, not 422."),
         (name = tag::LEDGER, description = "Donations in and distributions out, for staff."),
-        (name = tag::REPORTS, description = "Inventory and donor reports, for staff."),
+        (name = tag::REPORTS, description = "Inventory and donor reports, and the low-stock \
+            thresholds, for staff."),
         (name = tag::HISTORY, description = "Every change to donations, distributions, \
-            products and accounts: who, when, and the record before and after, for staff. \
-            Append-only: no operation changes or removes a change."),
+            products, accounts and stock thresholds: who, when, and the record before and after, \
+            for staff. Append-only: no operation changes or removes a change."),
         (name = tag::SHOP, description = "The public catalogue, and each member's cart and \
             orders."),
         (name = tag::JOBS, description = "The scheduled data jobs and their runs."),

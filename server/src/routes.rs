@@ -12,6 +12,7 @@ pub mod history;
 pub mod import;
 pub mod jobs;
 pub mod ledger;
+pub mod low_stock;
 pub mod reports;
 pub mod shop;
 pub mod users;
@@ -37,6 +38,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
             .merge(ledger::router())
             .merge(import::router())
             .merge(reports::router())
+            .merge(low_stock::router())
             .merge(history::router()),
     );
     let limited = openapi::rate_limited(

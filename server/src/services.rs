@@ -9,6 +9,7 @@ pub mod covid;
 pub mod data_reports;
 pub mod greeting;
 pub mod ledger;
+pub mod low_stock;
 pub mod passwords;
 pub mod reports;
 pub mod shop;

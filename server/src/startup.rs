@@ -55,6 +55,7 @@ impl Application {
         tokio::spawn(archive.clone().run(db.clone()));
         let jobs = Jobs::new(db.clone(), store, config.jobs).await?;
         jobs.start_scheduler();
+        jobs.start_stock_alerts();
         let draining = Arc::new(AtomicBool::new(false));
         let security = Arc::new(Security::from(&config.security));
         tokio::spawn(forget_idle_clients(Arc::downgrade(&security)));

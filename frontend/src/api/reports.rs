@@ -1,10 +1,13 @@
-//! The inventory and donor reports, and their CSV downloads.
+//! The inventory and donor reports, their CSV downloads, and the low-stock thresholds.
 
+use app::ledger::Kind;
 use app::paging::Page;
 use app::paths;
 use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
+use app::stock::{KindThreshold, SetThreshold};
+use gloo_net::http::Request;
 
-use super::{ApiError, get, url, with_query};
+use super::{ApiError, answer, get, request, url, with_query};
 
 pub async fn inventory(query: &InventoryQuery) -> Result<Vec<InventoryRow>, ApiError> {
     get(&with_query(paths::INVENTORY_REPORT, query)).await
@@ -22,4 +25,13 @@ pub async fn donors(query: &DonorsQuery) -> Result<Page<DonorRow>, ApiError> {
 /// The link that downloads the donor report as CSV.
 pub fn donors_csv_url() -> String {
     url(paths::DONORS_REPORT_CSV)
+}
+
+pub async fn thresholds() -> Result<Vec<KindThreshold>, ApiError> {
+    get(paths::STOCK_THRESHOLDS).await
+}
+
+pub async fn set_threshold(kind: Kind, input: &SetThreshold) -> Result<KindThreshold, ApiError> {
+    let path = format!("{}/{kind}", paths::STOCK_THRESHOLDS);
+    answer(request(Request::put, &path).json(input)).await
 }

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::loaded::Loaded;
+use crate::components::stock_badge::StockBadge;
 use crate::{api, display_amount, ledger_version};
 
 /// Staff see the stock at a glance; everyone else a welcome.
@@ -67,7 +68,7 @@ fn StockOverview() -> impl IntoView {
                 <ul class="stock-grid">
                     {rows.into_iter().map(|row| view! {
                         <li class="stock-card" data-kind=row.kind.as_str()>
-                            <span class="stock-kind">{row.kind.label()}</span>
+                            <span class="stock-kind">{row.kind.label()}" "<StockBadge state=row.state /></span>
                             <strong class="stock-balance" aria-label=format!("{} balance", row.kind.label())>
                                 {display_amount(row.kind, row.balance)}
                             </strong>

@@ -11,8 +11,8 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
 use crate::components::search::SearchBox;
+use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
-use crate::pages::shop::StockBadge;
 use crate::{cart_version, money};
 
 const PER_PAGE: u64 = 20;
@@ -24,6 +24,7 @@ fn parse(
     price: &str,
     stock: &str,
     image_url: &str,
+    low_stock_threshold: &str,
 ) -> Result<NewProduct, FieldErrors> {
     let mut errors = FieldErrors::new();
     let price = price.trim().parse::<Quantity>().unwrap_or_else(|error| {
@@ -34,12 +35,17 @@ fn parse(
         errors.insert("stock".into(), "must be a whole number".into());
         0
     });
+    let low_stock_threshold = optional_count(low_stock_threshold).unwrap_or_else(|message| {
+        errors.insert("low_stock_threshold".into(), message.into());
+        None
+    });
     let input = NewProduct {
         name: name.to_owned(),
         description: description.to_owned(),
         price,
         stock,
         image_url: Some(image_url.trim().to_owned()).filter(|url| !url.is_empty()),
+        low_stock_threshold,
     };
     if let Err(rules) = input.validate() {
         for (field, message) in rules {
@@ -53,6 +59,15 @@ fn parse(
     }
 }
 
+/// An empty field means none.
+fn optional_count(text: &str) -> Result<Option<i64>, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| "must be a whole number")
+}
+
 /// The product form's fields, and which product it edits (none: a new one).
 #[derive(Clone, Copy)]
 struct Draft {
@@ -62,6 +77,7 @@ struct Draft {
     price: RwSignal<String>,
     stock: RwSignal<String>,
     image_url: RwSignal<String>,
+    low_stock_threshold: RwSignal<String>,
 }
 
 impl Draft {
@@ -73,6 +89,7 @@ impl Draft {
             price: RwSignal::new(String::new()),
             stock: RwSignal::new(String::new()),
             image_url: RwSignal::new(String::new()),
+            low_stock_threshold: RwSignal::new(String::new()),
         }
     }
 
@@ -84,6 +101,12 @@ impl Draft {
         self.stock.set(product.stock.to_string());
         self.image_url
             .set(product.image_url.clone().unwrap_or_default());
+        self.low_stock_threshold.set(
+            product
+                .low_stock_threshold
+                .map(|count| count.to_string())
+                .unwrap_or_default(),
+        );
     }
 
     fn clear(self) {
@@ -94,6 +117,7 @@ impl Draft {
             self.price,
             self.stock,
             self.image_url,
+            self.low_stock_threshold,
         ] {
             field.set(String::new());
         }
@@ -128,6 +152,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
             &draft.price.get(),
             &draft.stock.get(),
             &draft.image_url.get(),
+            &draft.low_stock_threshold.get(),
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
@@ -159,6 +184,7 @@ fn ProductForm(draft: Draft) -> impl IntoView {
                 <Field label="Price" name="price" value=draft.price form required=true input_mode="decimal" hint="US dollars" />
                 <Field label="Stock" name="stock" value=draft.stock form required=true input_mode="numeric" hint="Units available" />
             </div>
+            <Field label="Mark as low below" name="low_stock_threshold" value=draft.low_stock_threshold form input_mode="numeric" hint="Optional: below this many units the product shows as low and staff are notified" />
             <Field label="Image URL" name="image_url" value=draft.image_url form input_type="url" hint="Optional, http:// or https://" />
             <div class="actions">
                 <button type="submit" disabled=save.pending()>
@@ -216,7 +242,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
                                 <tr>
                                     <td><strong>{product.name.clone()}</strong></td>
                                     <td class="num" data-label="Price">{money(product.price)}</td>
-                                    <td data-label="Stock"><StockBadge stock=product.stock /></td>
+                                    <td class="num" data-label="Stock">{product.stock} <StockBadge state=product.stock_state /></td>
                                     <td class="row-actions">
                                         <button type="button" class="secondary small" aria-label=edit_label
                                             on:click=move |_| draft.load(&product)>"Edit"</button>

@@ -1,10 +1,16 @@
 use app::ledger::Kind;
 use app::reports::{DonorRow, DonorsQuery, InventoryQuery};
+use app::stock::{KindThreshold, SetThreshold};
+use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::form::{Field, FormErrors};
 use crate::components::loaded::Loaded;
+use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::stock_badge::StockBadge;
+use crate::components::submit::Submit;
 use crate::{display_amount, ledger_version};
 
 #[component]
@@ -12,7 +18,126 @@ pub fn Reports() -> impl IntoView {
     view! {
         <h1>"Reports"</h1>
         <InventoryReport />
+        <Thresholds />
         <DonorReport />
+    }
+}
+
+#[component]
+fn Thresholds() -> impl IntoView {
+    // Loaded once: the form keeps what it saved, and reloading would also clear its message.
+    let rows = LocalResource::new(api::reports::thresholds);
+    view! {
+        <section class="card" aria-labelledby="thresholds-heading">
+            <h2 id="thresholds-heading">"Low-stock thresholds"</h2>
+            <p class="muted">"Below its threshold a kind shows as low, and one notification goes out by webhook and e-mail; the next only after it has been back above. Leave a field empty for none."</p>
+            <Loaded resource=rows loading="Loading thresholds…" let:rows>
+                <ThresholdForm rows />
+            </Loaded>
+        </section>
+    }
+}
+
+/// Each kind's field, by its form name (the kind), as the form sends it: `None` for an empty one.
+fn parse_thresholds(
+    values: &[(Kind, RwSignal<String>)],
+) -> Result<Vec<(Kind, SetThreshold)>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut inputs = Vec::new();
+    for (kind, value) in values {
+        let text = value.get();
+        let text = text.trim();
+        let threshold = if text.is_empty() {
+            None
+        } else {
+            match text.parse::<Quantity>() {
+                Ok(threshold) => Some(threshold),
+                Err(error) => {
+                    errors.insert(kind.as_str().into(), error.to_string());
+                    continue;
+                }
+            }
+        };
+        let input = SetThreshold { threshold };
+        if let Err(rules) = input.validate() {
+            errors.extend(
+                rules
+                    .into_values()
+                    .map(|message| (kind.as_str().into(), message)),
+            );
+            continue;
+        }
+        inputs.push((*kind, input));
+    }
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(errors)
+    }
+}
+
+#[component]
+fn ThresholdForm(rows: Vec<KindThreshold>) -> impl IntoView {
+    let version = ledger_version();
+    let values: StoredValue<Vec<(Kind, RwSignal<String>)>> = StoredValue::new(
+        rows.iter()
+            .map(|row| {
+                let text = row.threshold.map(|threshold| threshold.to_string());
+                (row.kind, RwSignal::new(text.unwrap_or_default()))
+            })
+            .collect(),
+    );
+    let saved: StoredValue<Vec<(Kind, Option<Quantity>)>> =
+        StoredValue::new(rows.iter().map(|row| (row.kind, row.threshold)).collect());
+    let parsed = move || values.with_value(|values| parse_thresholds(values));
+    let form = FormErrors::new(move || parsed().err().unwrap_or_default());
+    // Only the kinds whose threshold changed are sent, one request each; the server's verdict on
+    // a kind's `threshold` is shown under that kind's field.
+    let save = Submit::form(
+        form,
+        move |inputs: Vec<(Kind, SetThreshold)>| async move {
+            for (kind, input) in inputs {
+                if let Err(mut error) = api::reports::set_threshold(kind, &input).await {
+                    if let Some(message) = error.fields.remove("threshold") {
+                        error.fields.insert(kind.as_str().into(), message);
+                    }
+                    return Err(error);
+                }
+                saved.update_value(|saved| {
+                    saved.retain(|(saved_kind, _)| *saved_kind != kind);
+                    saved.push((kind, input.threshold));
+                });
+            }
+            Ok(())
+        },
+        move |()| {
+            version.bump();
+            Some("Saved the thresholds.".to_owned())
+        },
+    );
+    let on_submit = save.on_submit(move || {
+        parsed().ok().map(|inputs| {
+            inputs
+                .into_iter()
+                .filter(|(kind, input)| {
+                    !saved.with_value(|saved| saved.contains(&(*kind, input.threshold)))
+                })
+                .collect()
+        })
+    });
+    view! {
+        <form on:submit=on_submit novalidate>
+            <div class="threshold-grid">
+                {values.get_value().into_iter().map(|(kind, value)| {
+                    let hint = if kind == Kind::Money { "US dollars" } else { "Units" };
+                    view! { <Field label=kind.label() name=kind.as_str() value form input_mode="decimal" hint /> }
+                }).collect_view()}
+            </div>
+            <div class="actions">
+                <button type="submit" disabled=save.pending()>"Save thresholds"</button>
+            </div>
+            <SubmitResult result=save.result() />
+        </form>
     }
 }
 
@@ -52,7 +177,7 @@ fn InventoryReport() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|row| view! {
                                     <tr>
-                                        <td>{row.kind.label()}</td>
+                                        <td>{row.kind.label()}" "<StockBadge state=row.state /></td>
                                         <td class="num"><strong>{display_amount(row.kind, row.balance)}</strong></td>
                                         <td class="num">{display_amount(row.kind, row.donated)}</td>
                                         <td class="num">{display_amount(row.kind, row.distributed)}</td>

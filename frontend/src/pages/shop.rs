@@ -1,5 +1,6 @@
 use app::accounts::Role;
 use app::shop::{Cart, Product, ProductQuery};
+use app::stock::StockState;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -36,30 +37,13 @@ pub fn ProductImage(product: Product) -> impl IntoView {
     }
 }
 
-/// At or below this many units, staff see a product's stock as low.
-const LOW_STOCK: i64 = 5;
-
-fn stock_text(stock: i64) -> String {
-    match stock {
-        0 => "Out of stock".to_owned(),
-        n => format!("{n} in stock"),
+/// The stock in words, low and out included, so the state never rests on colour alone.
+fn stock_text(product: &Product) -> String {
+    match product.stock_state {
+        StockState::Out => StockState::Out.label().to_owned(),
+        StockState::Low => format!("Low stock: only {} left", product.stock),
+        StockState::Ok => format!("{} in stock", product.stock),
     }
-}
-
-/// A product's stock as a badge: out, low or in stock, with the count.
-#[component]
-pub fn StockBadge(stock: i64) -> impl IntoView {
-    let class = match stock {
-        0 => "badge badge-off",
-        n if n <= LOW_STOCK => "badge badge-low",
-        _ => "badge badge-ok",
-    };
-    let text = if (1..=LOW_STOCK).contains(&stock) {
-        format!("Low: {stock} in stock")
-    } else {
-        stock_text(stock)
-    };
-    view! { <span class=class>{text}</span> }
 }
 
 #[component]
@@ -83,13 +67,14 @@ pub fn Shop() -> impl IntoView {
             <ul class="product-grid" aria-label="Products">
                 {list.items.into_iter().map(|product| {
                     let href = format!("/shop/{}", product.id);
+                    let stock = stock_text(&product);
                     view! {
                         <li class="product-card">
                             <ProductImage product=product.clone() />
                             <div class="product-body">
                                 <A href=href attr:class="product-name">{product.name.clone()}</A>
                                 <span class="product-price">{money(product.price)}</span>
-                                <span class="muted small" class:out-of-stock=product.stock == 0>{stock_text(product.stock)}</span>
+                                <span class="muted small" class:out-of-stock=product.stock_state == StockState::Out class:low-stock=product.stock_state == StockState::Low>{stock}</span>
                             </div>
                         </li>
                     }
@@ -151,7 +136,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
             <div>
                 <h1>{product.name.clone()}</h1>
                 <p class="product-price">{money(product.price)}</p>
-                <p class="muted">{if product.archived { "No longer sold".to_owned() } else { stock_text(stock) }}</p>
+                <p class="muted">{if product.archived { "No longer sold".to_owned() } else { stock_text(&product) }}</p>
                 <p class="product-description">{product.description.clone()}</p>
                 <Show when=move || buyable>
                     <Show

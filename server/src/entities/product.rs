@@ -20,6 +20,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Raised by every change; an edit made from an older version is refused.
     pub version: i32,
+    /// Below this many units the product is low; `None` for no threshold.
+    pub low_stock_threshold: Option<i32>,
+    /// Set when the stock fell below the threshold and the notification was queued; cleared
+    /// when it recovers, so each dip is notified once.
+    pub low_stock_alerted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,13 +1,16 @@
-//! Telling people how a run went: always in the log, and by webhook and e-mail when configured.
-//! A notification that cannot be delivered is logged; it never fails the run.
+//! Telling people how a run went, and that a stock is low: always in the log, and by webhook and
+//! e-mail when configured. A notification that cannot be delivered is logged; it never fails the
+//! run or the change that caused it.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use app::jobs::{RunStatus, RunSummary};
+use app::stock::StockAlert;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::Serialize;
 
 use crate::config::JobsConfig;
 use crate::redact::origin_only;
@@ -15,12 +18,14 @@ use crate::redact::origin_only;
 /// How long a webhook may take to answer.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
+#[derive(Clone)]
 pub struct Notifier {
     client: reqwest::Client,
     webhook: Option<String>,
     mail: Option<Mail>,
 }
 
+#[derive(Clone)]
 struct Mail {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
@@ -52,20 +57,41 @@ impl Notifier {
         {
             tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification webhook failed");
         }
-        if let Some(mail) = &self.mail
-            && let Err(error) = mail.send(summary).await
-        {
-            tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification e-mail failed");
+        if let Some(mail) = &self.mail {
+            let subject = format!(
+                "[community hub] {} {}",
+                summary.job,
+                summary.status.as_str()
+            );
+            if let Err(error) = mail.send(subject, &summary.message, summary).await {
+                tracing::warn!(job = %summary.job, error = format!("{error:#}"), "the notification e-mail failed");
+            }
         }
     }
 
-    /// Posts `summary` to the webhook at `url`. Errors name only the webhook's host: its path
+    /// Reports that a stock fell below its threshold, everywhere configured.
+    pub async fn send_stock_alert(&self, alert: &StockAlert) {
+        tracing::warn!(item = %alert.item, state = ?alert.state, outcome = %alert.message, "stock is low");
+        if let Some(url) = &self.webhook
+            && let Err(error) = self.post(url, alert).await
+        {
+            tracing::warn!(item = %alert.item, error = format!("{error:#}"), "the low-stock webhook failed");
+        }
+        if let Some(mail) = &self.mail {
+            let subject = format!("[community hub] low stock: {}", alert.name);
+            if let Err(error) = mail.send(subject, &alert.message, alert).await {
+                tracing::warn!(item = %alert.item, error = format!("{error:#}"), "the low-stock e-mail failed");
+            }
+        }
+    }
+
+    /// Posts `body` as JSON to the webhook at `url`. Errors name only the webhook's host: its path
     /// and query are its credentials, and the client's own messages would repeat them.
-    async fn post(&self, url: &str, summary: &RunSummary) -> anyhow::Result<()> {
+    async fn post(&self, url: &str, body: &impl Serialize) -> anyhow::Result<()> {
         let shown = || format!("posting to {}", origin_only(url));
         self.client
             .post(url)
-            .json(summary)
+            .json(body)
             .send()
             .await
             .map_err(reqwest::Error::without_url)
@@ -110,23 +136,21 @@ impl Mail {
         }))
     }
 
-    async fn send(&self, summary: &RunSummary) -> anyhow::Result<()> {
+    /// Mails `summary` in words, then `details` as JSON.
+    async fn send(
+        &self,
+        subject: String,
+        summary: &str,
+        details: &impl Serialize,
+    ) -> anyhow::Result<()> {
         let mut message = Message::builder()
             .from(self.from.clone())
-            .subject(format!(
-                "[community hub] {} {}",
-                summary.job,
-                summary.status.as_str()
-            ))
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN);
         for recipient in &self.to {
             message = message.to(recipient.clone());
         }
-        let body = format!(
-            "{}\n\n{}\n",
-            summary.message,
-            serde_json::to_string_pretty(summary)?
-        );
+        let body = format!("{summary}\n\n{}\n", serde_json::to_string_pretty(details)?);
         self.transport
             .send(message.body(body).context("composing the e-mail")?)
             .await

@@ -10,7 +10,7 @@ use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::clock::today;
+use crate::clock::{latest_today, today};
 use crate::csv_export::csv_response;
 use crate::error::ApiError;
 use crate::extract::CsvText;
@@ -32,7 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Reads the file, or refuses it when it holds more rows than one import may.
 fn parse(text: &str) -> Result<ParsedFile, ApiError> {
-    import::parse(text, today()).map_err(|too_many| ApiError::field("file", too_many.reason()))
+    import::parse(text, latest_today())
+        .map_err(|too_many| ApiError::field("file", too_many.reason()))
 }
 
 /// What importing a CSV file of donations would record, and every problem in it by line and

@@ -7,6 +7,7 @@ use app::ledger::Kind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use super::low_stock;
 use crate::entities::balance;
 
 /// Why a ledger change was refused.
@@ -30,9 +31,16 @@ impl BalanceChange {
 
     /// Applies every change in kind order (a fixed lock order, so concurrent writers cannot
     /// deadlock). A decrease only happens when the balance covers it: one conditional `UPDATE`,
-    /// atomic on SQLite and PostgreSQL alike, rather than a read followed by a write.
+    /// atomic on SQLite and PostgreSQL alike, rather than a read followed by a write. Once all
+    /// are applied, each changed kind is checked against its low-stock threshold here, so that no
+    /// ledger write can skip the check.
     pub async fn apply(self, txn: &impl ConnectionTrait) -> Result<(), BalanceError> {
-        for (kind, delta) in self.0.into_iter().filter(|(_, delta)| *delta != 0) {
+        let changed: Vec<(Kind, i64)> = self
+            .0
+            .into_iter()
+            .filter(|(_, delta)| *delta != 0)
+            .collect();
+        for &(kind, delta) in &changed {
             let mut update = balance::Entity::update_many()
                 .col_expr(
                     balance::Column::Balance,
@@ -48,6 +56,9 @@ impl BalanceChange {
                     available: balance(txn, kind).await?,
                 });
             }
+        }
+        for (kind, _) in changed {
+            low_stock::kind_changed(txn, kind).await?;
         }
         Ok(())
     }

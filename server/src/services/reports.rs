@@ -7,6 +7,7 @@ use app::Quantity;
 use app::ledger::Kind;
 use app::paging::Page;
 use app::reports::{DonorRow, DonorSort, DonorsQuery, InventoryRow, KindTotal, SortOrder};
+use app::stock::stock_state;
 use chrono::NaiveDate;
 use futures_util::{Stream, stream};
 use sea_orm::{
@@ -17,7 +18,7 @@ use sea_orm::{
 use super::aggregates::sum_of;
 use super::ledger::{donor_key, like_pattern};
 use super::{fetch_page, parse_kind};
-use crate::entities::{donor_kind_total, donor_total, ledger_daily_total};
+use crate::entities::{donor_kind_total, donor_total, ledger_daily_total, stock_threshold};
 
 fn totals_by_kind(rows: Vec<(String, i64, i64)>) -> Result<BTreeMap<Kind, (i64, i64)>, DbErr> {
     rows.into_iter()
@@ -41,15 +42,23 @@ pub async fn inventory(
         sums = sums.filter(ledger_daily_total::Column::Day.lte(day));
     }
     let totals = totals_by_kind(sums.into_tuple().all(db).await?)?;
+    let thresholds = stock_threshold::Entity::find().all(db).await?;
     Ok(Kind::ALL
         .into_iter()
         .map(|kind| {
             let (came_in, went_out) = totals.get(&kind).copied().unwrap_or_default();
+            let balance = Quantity::from_hundredths(came_in - went_out);
+            let threshold = thresholds
+                .iter()
+                .find(|row| row.kind == kind.as_str())
+                .map(|row| Quantity::from_hundredths(row.threshold));
             InventoryRow {
                 kind,
                 donated: Quantity::from_hundredths(came_in),
                 distributed: Quantity::from_hundredths(went_out),
-                balance: Quantity::from_hundredths(came_in - went_out),
+                balance,
+                threshold,
+                state: stock_state(balance, threshold),
             }
         })
         .collect())

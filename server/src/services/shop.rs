@@ -16,6 +16,7 @@ use app::shop::{
     Cart, CartLine, Customer, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product,
     ProductQuery, total,
 };
+use app::stock::stock_state;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -24,6 +25,7 @@ use sea_orm::{
 
 use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
+use super::low_stock;
 use crate::clock::now;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
 use crate::services::{fetch_page, record_id};
@@ -51,6 +53,8 @@ fn to_product(model: product::Model) -> Product {
         description: model.description,
         price: Quantity::from_hundredths(model.price_cents),
         stock: model.stock.into(),
+        low_stock_threshold: model.low_stock_threshold.map(i64::from),
+        stock_state: stock_state(model.stock, model.low_stock_threshold),
         image_url: model.image_url,
         archived: model.archived,
         created_at: model.created_at,
@@ -74,6 +78,11 @@ fn fill_product(model: &mut product::ActiveModel, input: NewProduct) -> Result<(
     model.description = Set(description);
     model.price_cents = Set(input.price.hundredths());
     model.stock = Set(stock);
+    model.low_stock_threshold = Set(input
+        .low_stock_threshold
+        .map(i32::try_from)
+        .transpose()
+        .map_err(|_| DbErr::Custom("a validated threshold fits in 32 bits".into()))?);
     model.image_url = Set(input
         .image_url
         .map(|url| url.trim().to_owned())
@@ -135,6 +144,7 @@ pub async fn create_product(
     let txn = db.begin().await?;
     let stored = model.insert(&txn).await?;
     audit::record(&txn, actor, Event::created(&stored)).await?;
+    low_stock::product_changed(&txn, stored.id).await?;
     txn.commit().await?;
     Ok(to_product(stored))
 }
@@ -193,6 +203,7 @@ pub async fn update_product(
     fill_product(&mut model, input)?;
     let stored = model.update(&txn).await?;
     audit::record(&txn, actor, Event::updated(&old, &stored)).await?;
+    low_stock::product_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(to_product(stored))
 }
@@ -507,6 +518,9 @@ pub async fn checkout(
         return Err(ShopError::InsufficientStock(shortage_message(
             &short, &products,
         )));
+    }
+    for line in &lines {
+        low_stock::product_changed(&txn, line.product_id).await?;
     }
 
     let items: Vec<LineItem> = lines

@@ -99,7 +99,7 @@ async fn totals_follow_creates_corrections_and_deletes() {
     .await;
     assert_eq!(
         rows[1],
-        json!({"kind": "food", "donated": "3.00", "distributed": "1.00", "balance": "2.00"})
+        json!({"kind": "food", "donated": "3.00", "distributed": "1.00", "balance": "2.00", "threshold": null, "state": "ok"})
     );
     assert_eq!(
         app.delete(&format!("/api/distributions/{given}"))

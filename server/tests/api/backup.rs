@@ -76,6 +76,7 @@ const VIEWS: &[&str] = &[
     "/api/reports/inventory",
     "/api/reports/donors",
     "/api/reports/donors.csv",
+    "/api/stock-thresholds",
     "/api/history?per_page=100",
     "/api/history.csv",
     "/hello/Ada",
@@ -103,6 +104,15 @@ async fn a_backup_restores_into_the_other_kind_of_database_unchanged() {
         source.post("/api/donations", json!({"donor_name": donor, "kind": kind, "quantity": quantity, "donated_on": day, "note": "ü & \"quotes\""})).await;
     }
     source.post("/api/distributions", json!({"kind": "food", "quantity": "3.25", "recipient": "Pantry", "distributed_on": "2025-03-05"})).await;
+    // Below its threshold, so the backup holds a flagged threshold and a queued alert too.
+    let threshold = source
+        .client
+        .put(format!("{}/api/stock-thresholds/food", source.base))
+        .json(&json!({"threshold": "20"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(threshold.status(), StatusCode::OK);
     let member = json!({"email": "member@example.org", "password": PASSWORD, "name": "Mel"});
     source
         .client

@@ -437,7 +437,7 @@ async fn the_run_command_prints_its_summary_last_and_exits_by_outcome() {
 }
 
 /// A minimal SMTP server that accepts one message and hands over its text.
-async fn smtp_server() -> (String, tokio::sync::oneshot::Receiver<String>) {
+pub async fn smtp_server() -> (String, tokio::sync::oneshot::Receiver<String>) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -20,6 +20,7 @@ mod import;
 mod instances;
 mod jobs;
 mod ledger;
+mod low_stock;
 mod observability;
 mod openapi;
 mod reports;

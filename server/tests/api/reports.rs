@@ -74,12 +74,12 @@ async fn inventory_as_of_counts_only_records_up_to_that_day() {
     .await;
     assert_eq!(
         rows[1],
-        json!({"kind": "food", "donated": "10.00", "distributed": "3.00", "balance": "7.00"})
+        json!({"kind": "food", "donated": "10.00", "distributed": "3.00", "balance": "7.00", "threshold": null, "state": "ok"})
     );
     let rows = json_of(app.get("/api/reports/inventory").await, StatusCode::OK).await;
     assert_eq!(
         rows[1],
-        json!({"kind": "food", "donated": "15.00", "distributed": "3.00", "balance": "12.00"})
+        json!({"kind": "food", "donated": "15.00", "distributed": "3.00", "balance": "12.00", "threshold": null, "state": "ok"})
     );
 }
 

@@ -4,9 +4,10 @@
 
 use app::Quantity;
 use app::history::{RecordType, Snapshot};
+use app::ledger::Kind;
 
 use super::Audited;
-use crate::entities::{distribution, donation, product, user};
+use crate::entities::{distribution, donation, product, stock_threshold, user};
 
 impl Audited for donation::Model {
     const RECORD_TYPE: RecordType = RecordType::Donation;
@@ -55,6 +56,7 @@ impl Audited for product::Model {
             .field("description", Some(&self.description))
             .field("price", Some(Quantity::from_hundredths(self.price_cents)))
             .field("stock", Some(self.stock))
+            .field("low_stock_threshold", self.low_stock_threshold)
             .field("image_url", self.image_url.as_ref())
             .field("archived", Some(if self.archived { "yes" } else { "no" }))
     }
@@ -81,5 +83,26 @@ impl Audited for user::Model {
                     "no"
                 }),
             )
+    }
+}
+
+/// A kind's threshold is named by the kind's place in [`Kind::ALL`], counted from 1: the history
+/// names records by number, and a kind keeps its place (new kinds go at the end). Whether an
+/// alert is pending is the server's own bookkeeping, not a change anyone made, so it is left out.
+impl Audited for stock_threshold::Model {
+    const RECORD_TYPE: RecordType = RecordType::StockThreshold;
+
+    fn record_id(&self) -> i64 {
+        Kind::ALL
+            .iter()
+            .zip(1..)
+            .find(|(kind, _)| kind.as_str() == self.kind)
+            .map_or(0, |(_, place)| place)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot::default()
+            .field("kind", Some(&self.kind))
+            .field("threshold", Some(Quantity::from_hundredths(self.threshold)))
     }
 }
