@@ -233,6 +233,7 @@ impl SetCartQuantity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddToCart {
+    #[serde(deserialize_with = "whole_number")]
     pub product_id: i64,
     #[serde(deserialize_with = "whole_number")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
