@@ -127,7 +127,7 @@ pub struct ImportRow {
 /// How many donations of one kind a file holds, and how much.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct KindTotal {
+pub struct FileKindTotal {
     pub kind: Kind,
     pub donations: u64,
     pub quantity: Quantity,
@@ -142,7 +142,7 @@ pub struct ImportPreview {
     /// The first good rows, at most 20.
     pub sample: Vec<ImportRow>,
     /// The good rows per kind, in the order of the kinds.
-    pub totals: Vec<KindTotal>,
+    pub totals: Vec<FileKindTotal>,
     /// Every problem, by line, at most 100 of them; the file can be imported only when there is
     /// none.
     pub errors: Vec<LineError>,
@@ -216,7 +216,7 @@ impl ParsedFile {
             sample,
             totals: totals
                 .into_iter()
-                .map(|(kind, (donations, hundredths))| KindTotal {
+                .map(|(kind, (donations, hundredths))| FileKindTotal {
                     kind,
                     donations,
                     quantity: Quantity::from_hundredths(hundredths),
@@ -606,12 +606,12 @@ mod tests {
         assert_eq!(
             preview.totals,
             [
-                KindTotal {
+                FileKindTotal {
                     kind: Kind::Money,
                     donations: 1,
                     quantity: "5".parse().unwrap(),
                 },
-                KindTotal {
+                FileKindTotal {
                     kind: Kind::Food,
                     donations: 2,
                     quantity: "3.25".parse().unwrap(),

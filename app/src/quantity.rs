@@ -72,6 +72,9 @@ pub mod schema {
     /// More than 0 and at most [`super::MAX_QUANTITY`], as a string.
     pub(crate) const POSITIVE_PATTERN: &str =
         r"^(0*[1-9][0-9]{0,8}(\.[0-9]{1,2})?|0+\.(0[1-9]|[1-9][0-9]?)|0*1000000000(\.00?)?)$";
+    /// From 0 to [`super::MAX_QUANTITY`], as a string.
+    pub(crate) const THRESHOLD_PATTERN: &str =
+        r"^(0*[0-9]{1,9}(\.[0-9]{1,2})?|0*1000000000(\.00?)?)$";
     /// From 0 to [`crate::shop::MAX_PRICE`], as a string.
     pub(crate) const PRICE_PATTERN: &str = r"^(0*[0-9]{1,6}(\.[0-9]{1,2})?|0*1000000(\.00?)?)$";
 
@@ -82,6 +85,7 @@ pub mod schema {
             ObjectBuilder::new().exclusive_minimum(Some(0)),
             1_000_000_000,
         )
+        .into()
     }
 
     /// A product's price.
@@ -91,9 +95,21 @@ pub mod schema {
             ObjectBuilder::new().minimum(Some(0)),
             1_000_000,
         )
+        .into()
     }
 
-    fn amount(pattern: &str, number: ObjectBuilder, max: u32) -> Schema {
+    /// A low-stock threshold, or `null` for none.
+    pub fn threshold() -> Schema {
+        amount(
+            THRESHOLD_PATTERN,
+            ObjectBuilder::new().minimum(Some(0)),
+            1_000_000_000,
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+    }
+
+    fn amount(pattern: &str, number: ObjectBuilder, max: u32) -> OneOfBuilder {
         let text = ObjectBuilder::new()
             .schema_type(Type::String)
             .pattern(Some(pattern))
@@ -109,7 +125,6 @@ pub mod schema {
                 "An exact decimal amount with at most two decimal places: a string such as \
                  \"12.50\", or a JSON number.",
             ))
-            .into()
     }
 }
 

@@ -62,7 +62,7 @@ pub struct SetThreshold {
     #[serde(deserialize_with = "Option::deserialize")]
     #[cfg_attr(
         feature = "openapi",
-        schema(schema_with = threshold_schema, required = true)
+        schema(schema_with = crate::quantity::schema::threshold, required = true)
     )]
     pub threshold: Option<Quantity>,
 }
@@ -80,19 +80,6 @@ impl SetThreshold {
         }
         checker.finish()
     }
-}
-
-#[cfg(feature = "openapi")]
-fn threshold_schema() -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-    ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-        .pattern(Some(r"^[0-9]{1,10}(\.[0-9]{1,2})?$"))
-        .description(Some(
-            "An exact decimal amount with at most two decimal places, as a string such as \"10\" \
-             or \"12.50\".",
-        ))
-        .build()
 }
 
 /// What the notification channels receive when a stock falls below its threshold.
