@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{MAX_EMAIL_CHARS, looks_like_email};
+#[cfg(feature = "openapi")]
+use crate::accounts::MAX_EMAIL_CHARS;
+use crate::accounts::looks_like_email;
 use crate::error::{Checker, FieldErrors};
 use crate::text::{check_free_text, check_length};
 
