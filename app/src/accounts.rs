@@ -103,7 +103,7 @@ pub struct Session {
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_USER_NAME_CHARS: usize = 100;
-const MAX_EMAIL_CHARS: usize = 254;
+pub(crate) const MAX_EMAIL_CHARS: usize = 254;
 
 /// Passwords that are among the most used, and so the first an attacker tries. Only those long
 /// enough to pass the length rule need listing.
@@ -230,7 +230,7 @@ fn email_schema() -> utoipa::openapi::schema::Object {
 const EMAIL_PATTERN: &str = r"^[^@\s\x00-\x1F\x7F-\x9F]+@[^@.\s\x00-\x1F\x7F-\x9F][^@\s\x00-\x1F\x7F-\x9F]*\.[^@\s\x00-\x1F\x7F-\x9F]*[^@.\s\x00-\x1F\x7F-\x9F]$";
 
 /// A plain shape check: one `@`, something before it, a dotted domain after it, no spaces.
-fn looks_like_email(email: &str) -> bool {
+pub(crate) fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

@@ -26,15 +26,18 @@ pub enum RecordType {
     User,
     /// The low-stock threshold of one kind of the ledger.
     StockThreshold,
+    /// The organisation's details on the Settings page.
+    OrganisationSettings,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 5] = [
+    pub const ALL: [RecordType; 6] = [
         RecordType::Donation,
         RecordType::Distribution,
         RecordType::Product,
         RecordType::User,
         RecordType::StockThreshold,
+        RecordType::OrganisationSettings,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl RecordType {
             RecordType::Product => "product",
             RecordType::User => "user",
             RecordType::StockThreshold => "stock_threshold",
+            RecordType::OrganisationSettings => "organisation_settings",
         }
     }
 
@@ -54,6 +58,7 @@ impl RecordType {
             RecordType::Product => "Product",
             RecordType::User => "Account",
             RecordType::StockThreshold => "Stock threshold",
+            RecordType::OrganisationSettings => "Organisation settings",
         }
     }
 }
@@ -464,7 +469,7 @@ mod tests {
         }
         assert_eq!(
             RecordType::try_from("order".to_owned()).unwrap_err(),
-            "must be one of donation, distribution, product, user, stock_threshold"
+            "must be one of donation, distribution, product, user, stock_threshold, organisation_settings"
         );
     }
 

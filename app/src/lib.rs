@@ -18,6 +18,7 @@ pub mod paths;
 pub mod quantity;
 pub mod reports;
 pub mod routes;
+pub mod settings;
 pub mod shop;
 pub mod stock;
 pub mod system;

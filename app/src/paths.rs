@@ -14,6 +14,11 @@ pub const INVENTORY_REPORT: &str = "/api/reports/inventory";
 pub const INVENTORY_REPORT_CSV: &str = "/api/reports/inventory.csv";
 pub const DONORS_REPORT: &str = "/api/reports/donors";
 pub const DONORS_REPORT_CSV: &str = "/api/reports/donors.csv";
+/// One donor's receipt for a range of days.
+pub const DONOR_RECEIPT: &str = "/api/reports/donor-receipt";
+
+/// The organisation's name, address and contact details.
+pub const ORGANISATION_SETTINGS: &str = "/api/settings/organisation";
 
 /// The low-stock threshold of each kind; one kind's at `/api/stock-thresholds/{kind}`.
 pub const STOCK_THRESHOLDS: &str = "/api/stock-thresholds";

@@ -3,10 +3,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::ledger::{Kind, MAX_NAME_CHARS};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::settings::OrganisationSettings;
 use crate::stock::StockState;
 use crate::text::{check_length, one_of};
 
@@ -173,9 +175,129 @@ pub struct KindTotal {
     pub quantity: Quantity,
 }
 
+/// Query of a donor's receipt: one donor (case and surrounding spaces ignored, as in the donor
+/// report) and the days to cover, both included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DonorReceiptQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            required = true,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+        )
+    )]
+    pub donor: Option<String>,
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        param(required = true, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
+    pub from: Option<NaiveDate>,
+    /// On or after `from`.
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        param(required = true, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
+    pub to: Option<NaiveDate>,
+}
+
+impl DonorReceiptQuery {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut checker = Checker::default();
+        check_length(
+            &mut checker,
+            "donor",
+            self.donor.as_deref().unwrap_or_default(),
+            1,
+            MAX_NAME_CHARS,
+        );
+        checker.check(self.from.is_some(), "from", "is required");
+        checker.check(self.to.is_some(), "to", "is required");
+        check_range(&mut checker, self.from, self.to);
+        checker.finish()
+    }
+
+    /// The donor and the days asked for, once [`Self::validate`] finds nothing wrong.
+    pub fn checked(&self) -> Result<(&str, NaiveDate, NaiveDate), FieldErrors> {
+        self.validate()?;
+        match (self.donor.as_deref(), self.from, self.to) {
+            (Some(donor), Some(from), Some(to)) => Ok((donor, from, to)),
+            // `validate` has named whichever is missing already.
+            _ => Err(FieldErrors::new()),
+        }
+    }
+}
+
+/// A donor's acknowledgement of what they gave over a range of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DonorReceipt {
+    /// The organisation that received the donations, as the Settings page has it.
+    pub organisation: OrganisationSettings,
+    /// The donor's name as asked for.
+    pub donor_name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// By date, then in the order they were recorded.
+    pub donations: Vec<ReceiptLine>,
+    /// Per kind given in the range, in kind order.
+    pub totals: Vec<KindTotal>,
+    /// The money given in the range, in US dollars.
+    pub money_total: Quantity,
+}
+
+/// One donation on a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptLine {
+    pub donated_on: NaiveDate,
+    pub kind: Kind,
+    pub quantity: Quantity,
+    pub note: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn receipt_query(donor: &str, from: &str, to: &str) -> DonorReceiptQuery {
+        DonorReceiptQuery {
+            donor: Some(donor.to_owned()),
+            from: crate::date::parse_date(from).ok(),
+            to: crate::date::parse_date(to).ok(),
+        }
+    }
+
+    #[test]
+    fn a_receipt_needs_a_donor_and_a_range_that_does_not_end_before_it_starts() {
+        assert_eq!(
+            receipt_query("Ada", "2025-01-01", "2025-12-31").validate(),
+            Ok(())
+        );
+        let inverted = receipt_query("Ada", "2025-12-31", "2025-01-01")
+            .validate()
+            .unwrap_err();
+        assert_eq!(inverted["to"], "must not be before from");
+        let empty = receipt_query(" ", "2025-01-01", "2025-01-01")
+            .validate()
+            .unwrap_err();
+        assert_eq!(empty["donor"], "is required");
+        let missing = DonorReceiptQuery::default().validate().unwrap_err();
+        assert_eq!(missing.len(), 3);
+    }
 
     #[test]
     fn the_default_order_suits_the_sort() {

@@ -6,6 +6,8 @@ pub const DONATIONS: &str = "/donations";
 pub const IMPORT_DONATIONS: &str = "/donations/import";
 pub const DISTRIBUTIONS: &str = "/distributions";
 pub const REPORTS: &str = "/reports";
+/// A donor's receipt, for the donor and days in the query (`donor`, `from`, `to`).
+pub const DONOR_RECEIPT: &str = "/reports/receipt";
 pub const HISTORY: &str = "/history";
 pub const PRODUCTS: &str = "/products";
 pub const JOBS: &str = "/jobs";
@@ -17,6 +19,7 @@ pub const ORDERS: &str = "/orders";
 /// One order's receipt, by id.
 pub const RECEIPT: &str = "/orders/{id}";
 pub const USERS: &str = "/users";
+pub const SETTINGS: &str = "/settings";
 pub const DATA_REPORTS: &str = "/data-reports";
 pub const COVID: &str = "/covid";
 pub const GREETING: &str = "/greeting";
@@ -50,6 +53,10 @@ pub const PAGES: &[Page] = &[
     Page {
         path: REPORTS,
         title: "Reports",
+    },
+    Page {
+        path: DONOR_RECEIPT,
+        title: "Donor receipt",
     },
     Page {
         path: HISTORY,
@@ -86,6 +93,10 @@ pub const PAGES: &[Page] = &[
     Page {
         path: USERS,
         title: "Users",
+    },
+    Page {
+        path: SETTINGS,
+        title: "Settings",
     },
     Page {
         path: DATA_REPORTS,

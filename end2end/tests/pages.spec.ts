@@ -10,6 +10,7 @@ const adminPages = [
   '/donations/import',
   '/distributions',
   '/reports',
+  '/reports/receipt?donor=Ada&from=2025-01-01&to=2025-12-31',
   '/history',
   '/products',
   '/jobs',
@@ -20,6 +21,7 @@ const adminPages = [
   '/covid',
   '/greeting',
   '/users',
+  '/settings',
 ];
 
 const phone = { width: 390, height: 844 };

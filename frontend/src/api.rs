@@ -9,6 +9,7 @@ pub mod history;
 pub mod jobs;
 pub mod ledger;
 pub mod reports;
+pub mod settings;
 pub mod shop;
 
 use std::cell::RefCell;

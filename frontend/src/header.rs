@@ -66,6 +66,7 @@ const NAVIGATION: &[Group] = &[
             link(routes::PRODUCTS, "Products", Some(Role::Staff)),
             link(routes::JOBS, "Jobs", Some(Role::Staff)),
             link(routes::USERS, "Users", Some(Role::Admin)),
+            link(routes::SETTINGS, "Settings", Some(Role::Admin)),
         ],
     },
 ];

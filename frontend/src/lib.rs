@@ -18,10 +18,10 @@ use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
     cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
-    distributions::Distributions, donations::Donations, greeting::Greeting, history::History,
-    import::ImportDonations, jobs::Jobs, not_found::NotFound, orders::Orders,
-    products_admin::ProductsAdmin, receipt::Receipt, reports::Reports, shop::ProductPage,
-    shop::Shop, users::Users,
+    distributions::Distributions, donations::Donations, donor_receipt::DonorReceiptPage,
+    greeting::Greeting, history::History, import::ImportDonations, jobs::Jobs, not_found::NotFound,
+    orders::Orders, products_admin::ProductsAdmin, receipt::Receipt, reports::Reports,
+    settings::Settings, shop::ProductPage, shop::Shop, users::Users,
 };
 use crate::routing::{PageChanges, Pattern};
 
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::IMPORT_DONATIONS) view=|| view! { <RequireRole role=Role::Staff><ImportDonations /></RequireRole> } />
                     <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
                     <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
+                    <Route path=Pattern(routes::DONOR_RECEIPT) view=|| view! { <RequireRole role=Role::Staff><DonorReceiptPage /></RequireRole> } />
                     <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff><History /></RequireRole> } />
                     <Route path=Pattern(routes::GREETING) view=Greeting />
                     <Route path=Pattern(routes::SHOP) view=Shop />
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
                     <Route path=Pattern(routes::RECEIPT) view=|| view! { <RequireRole role=Role::Member><Receipt /></RequireRole> } />
                     <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin><Users /></RequireRole> } />
+                    <Route path=Pattern(routes::SETTINGS) view=|| view! { <RequireRole role=Role::Admin><Settings /></RequireRole> } />
                     <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
                     <Route path=Pattern(routes::COVID) view=Covid />
                     <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />

@@ -23,8 +23,8 @@ use serde_json::Value;
 use crate::database;
 use crate::entities::{
     archive_outbox, audit_event, balance, cart_item, covid_daily, data_report, distribution,
-    donation, greeting_user, job_run, job_state, order, order_item, product, session,
-    source_version, stock_alert, stock_threshold, user,
+    donation, greeting_user, job_run, job_state, order, order_item, organisation_settings, product,
+    session, source_version, stock_alert, stock_threshold, user,
 };
 use crate::migration::{Migrator, history_guard};
 use crate::services::aggregates;
@@ -45,6 +45,7 @@ macro_rules! every_table {
             distribution,
             balance,
             stock_threshold,
+            organisation_settings,
             greeting_user,
             product,
             cart_item,

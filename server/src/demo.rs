@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use app::accounts::{Role, UpdateUserRequest, User};
 use app::ledger::{Kind, NewDistribution, NewDonation};
+use app::settings::OrganisationSettings;
 use app::shop::NewProduct;
 use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
@@ -12,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use crate::clock::today;
 use crate::services::audit::Actor;
 use crate::services::passwords::Passwords;
-use crate::services::{accounts, ledger, low_stock, shop};
+use crate::services::{accounts, ledger, low_stock, settings, shop};
 
 /// One account per role, with the credentials the README gives: (email, name, password, role).
 pub const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
@@ -184,6 +185,16 @@ fn new_donation(
     })
 }
 
+/// The organisation the demo receipts are printed for.
+fn organisation() -> OrganisationSettings {
+    OrganisationSettings {
+        name: "Riverside Community Pantry".to_owned(),
+        address: "14 Mill Lane\nRiverside, OR 97000".to_owned(),
+        contact_email: Some("hello@riverside-pantry.example".to_owned()),
+        charity_number: Some("EIN 00-0000000".to_owned()),
+    }
+}
+
 /// The demo account with `email` among `users`, or the demo data itself when the database had
 /// accounts of its own.
 fn actor(users: &[User], email: &str) -> Actor {
@@ -220,6 +231,10 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
         tracing::info!("created the demo accounts");
     }
     let users = accounts::list_users(db).await?;
+    if settings::organisation(db).await?.name.is_empty() {
+        settings::set_organisation(db, &Actor::system(DEMO), &organisation()).await?;
+        tracing::info!("filled in the demo organisation's details");
+    }
     if !shop::has_products(db).await? {
         let by = actor(&users, SHOP_BY);
         let mut ids = HashMap::new();

@@ -16,6 +16,7 @@ pub mod job_state;
 pub mod ledger_daily_total;
 pub mod order;
 pub mod order_item;
+pub mod organisation_settings;
 pub mod product;
 pub mod session;
 pub mod source_version;

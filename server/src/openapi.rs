@@ -37,6 +37,7 @@ pub mod tag {
     pub const COVID: &str = "covid";
     pub const DATA_REPORTS: &str = "data-reports";
     pub const DOCS: &str = "docs";
+    pub const SETTINGS: &str = "settings";
 }
 
 #[derive(utoipa::OpenApi)]
@@ -54,11 +55,12 @@ pub mod tag {
         (name = tag::GREETING, description = "The public greeting API at `/hello`: save a date \
             of birth, hear how long until the birthday. Bad input is 400 here, not 422."),
         (name = tag::LEDGER, description = "Donations in and distributions out, for staff."),
-        (name = tag::REPORTS, description = "Inventory and donor reports, and the low-stock \
-            thresholds, for staff."),
+        (name = tag::REPORTS, description = "Inventory and donor reports, donor receipts, and \
+            the low-stock thresholds, for staff."),
         (name = tag::HISTORY, description = "Every change to donations, distributions, \
-            products, accounts and stock thresholds: who, when, and the record before and after, \
-            for staff. Append-only: no operation changes or removes a change."),
+            products, accounts, stock thresholds and the organisation's details: who, when, and the \
+            record before and after, for staff. \
+            Append-only: no operation changes or removes a change."),
         (name = tag::SHOP, description = "The public catalogue, and each member's cart and \
             orders."),
         (name = tag::JOBS, description = "The scheduled data jobs and their runs."),
@@ -66,6 +68,8 @@ pub mod tag {
         (name = tag::DATA_REPORTS, description = "The analysis report of the mirrored data, for \
             signed-in users."),
         (name = tag::DOCS, description = "This description and Swagger UI over it."),
+        (name = tag::SETTINGS, description = "The organisation's details, printed on donor \
+            receipts: staff read them, admins change them."),
     ),
     components(
         schemas(ErrorBody),

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod low_stock;
 pub mod reports;
+pub mod settings;
 pub mod shop;
 pub mod users;
 
@@ -45,6 +46,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         OpenApiRouter::new()
             .merge(auth::router(state))
             .merge(users::router(state))
+            .merge(settings::router(state))
             .merge(shop::router(state))
             .merge(jobs::router(state))
             .merge(covid::router())

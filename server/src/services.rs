@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod low_stock;
 pub mod passwords;
 pub mod reports;
+pub mod settings;
 pub mod shop;
 
 use app::paging::Paging;

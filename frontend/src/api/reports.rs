@@ -3,7 +3,9 @@
 use app::ledger::Kind;
 use app::paging::Page;
 use app::paths;
-use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
+use app::reports::{
+    DonorReceipt, DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery, InventoryRow,
+};
 use app::stock::{KindThreshold, SetThreshold};
 use gloo_net::http::Request;
 
@@ -25,6 +27,15 @@ pub async fn donors(query: &DonorsQuery) -> Result<Page<DonorRow>, ApiError> {
 /// The link that downloads the donor report as CSV.
 pub fn donors_csv_url() -> String {
     url(paths::DONORS_REPORT_CSV)
+}
+
+pub async fn donor_receipt(query: &DonorReceiptQuery) -> Result<DonorReceipt, ApiError> {
+    get(&with_query(paths::DONOR_RECEIPT, query)).await
+}
+
+/// The address of the receipt page for `query`'s donor and days.
+pub fn receipt_link(query: &DonorReceiptQuery) -> String {
+    with_query(app::routes::DONOR_RECEIPT, query)
 }
 
 pub async fn thresholds() -> Result<Vec<KindThreshold>, ApiError> {

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use app::data_reports::DataReport;
 use app::paging::Page;
+use app::reports::DonorReceipt;
+use app::settings::OrganisationSettings;
 use app::shop::{Cart, Order, Product};
 use leptos::prelude::*;
 
@@ -42,6 +44,10 @@ impl Contents for Product {}
 impl Contents for Order {}
 
 impl Contents for DataReport {}
+
+impl Contents for DonorReceipt {}
+
+impl Contents for OrganisationSettings {}
 
 /// `children` drawn with the loaded value. Until it arrives `loading` is shown (and on a reload
 /// the old value stays meanwhile); when loading failed, the error; when the value is empty and

@@ -1,8 +1,9 @@
 use app::ledger::Kind;
-use app::reports::{DonorRow, DonorsQuery, InventoryQuery};
+use app::reports::{DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery};
 use app::stock::{KindThreshold, SetThreshold};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
@@ -11,7 +12,8 @@ use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
 use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
-use crate::{display_amount, ledger_version};
+use crate::pages::donor_receipt::last_full_year;
+use crate::{display_amount, ledger_version, local_today};
 
 #[component]
 pub fn Reports() -> impl IntoView {
@@ -226,7 +228,7 @@ fn DonorReport() -> impl IntoView {
             <Loaded resource=rows loading="Loading donors…" empty=|| "No donors match." let:list>
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Donors">
                     <table class="stack" aria-label="Donors">
-                        <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th></tr></thead>
+                        <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th><th>"Receipt"</th></tr></thead>
                         <tbody>
                             {list.items.into_iter().map(|row| view! {
                                 <tr>
@@ -235,6 +237,9 @@ fn DonorReport() -> impl IntoView {
                                     <td data-label="First">{row.first_donated_on.to_string()}</td>
                                     <td data-label="Last">{row.last_donated_on.to_string()}</td>
                                     <td data-label="Given">{totals(&row)}</td>
+                                    <td data-label="Receipt">
+                                        <A href=receipt_link(&row) attr:aria-label=format!("Receipt for {}", row.donor_name)>"Receipt"</A>
+                                    </td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -244,6 +249,16 @@ fn DonorReport() -> impl IntoView {
             </Loaded>
         </section>
     }
+}
+
+/// The donor's receipt for the last full calendar year, the usual range for tax.
+fn receipt_link(row: &DonorRow) -> String {
+    let (from, to) = last_full_year(local_today());
+    api::reports::receipt_link(&DonorReceiptQuery {
+        donor: Some(row.donor_name.clone()),
+        from: Some(from),
+        to: Some(to),
+    })
 }
 
 /// "$250.00 money, 30 food" in kind order.

@@ -1,6 +1,8 @@
 use app::paging::Page;
 use app::paths;
-use app::reports::{DonorRow, DonorsQuery, InventoryQuery, InventoryRow};
+use app::reports::{
+    DonorReceipt, DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery, InventoryRow,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
@@ -20,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inventory_csv))
         .routes(routes!(donors))
         .routes(routes!(donors_csv))
+        .routes(routes!(donor_receipt))
 }
 
 /// Per kind: what was donated, what was distributed, and the balance.
@@ -66,6 +69,30 @@ async fn donors(
 ) -> Result<Json<Page<DonorRow>>, ApiError> {
     query.validate()?;
     Ok(Json(reports::donors(&state.db, &query).await?))
+}
+
+/// What one donor (case and surrounding spaces ignored) gave over a range of days, both
+/// included: each donation by date, the totals per kind and the money total, with the
+/// organisation's details from the settings, for a printable acknowledgement.
+#[utoipa::path(
+    get,
+    path = paths::DONOR_RECEIPT,
+    tag = tag::REPORTS,
+    params(DonorReceiptQuery),
+    responses(
+        (status = 200, description = "The receipt.", body = DonorReceipt),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn donor_receipt(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<DonorReceiptQuery>,
+) -> Result<Json<DonorReceipt>, ApiError> {
+    let (donor, from, to) = query.checked()?;
+    Ok(Json(
+        reports::donor_receipt(&state.db, donor, from, to).await?,
+    ))
 }
 
 /// The inventory report as a CSV file.

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use app::Quantity;
 use app::ledger::Kind;
 use app::paging::Page;
-use app::reports::{DonorRow, DonorSort, DonorsQuery, InventoryRow, KindTotal, SortOrder};
+use app::reports::{
+    DonorReceipt, DonorRow, DonorSort, DonorsQuery, InventoryRow, KindTotal, ReceiptLine, SortOrder,
+};
 use app::stock::stock_state;
 use chrono::NaiveDate;
 use futures_util::{Stream, stream};
@@ -17,8 +19,10 @@ use sea_orm::{
 
 use super::aggregates::sum_of;
 use super::ledger::{donor_key, like_pattern};
-use super::{fetch_page, parse_kind};
-use crate::entities::{donor_kind_total, donor_total, ledger_daily_total, stock_threshold};
+use super::{fetch_page, parse_kind, settings};
+use crate::entities::{
+    donation, donor_kind_total, donor_total, ledger_daily_total, stock_threshold,
+};
 
 fn totals_by_kind(rows: Vec<(String, i64, i64)>) -> Result<BTreeMap<Kind, (i64, i64)>, DbErr> {
     rows.into_iter()
@@ -163,4 +167,53 @@ async fn with_kind_totals(
             }
         })
         .collect())
+}
+
+/// What `donor` (case and surrounding spaces ignored) gave from `from` to `to`, both included,
+/// with the organisation's details. Reads the donor's donations themselves, not the totals, as
+/// the totals are kept per donor and kind but not per day; the index on the donor key keeps it
+/// to that donor's rows.
+pub async fn donor_receipt(
+    db: &DatabaseConnection,
+    donor: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DonorReceipt, DbErr> {
+    let rows = donation::Entity::find()
+        .filter(donation::Column::DonorKey.eq(donor_key(donor)))
+        .filter(donation::Column::DonatedOn.between(from, to))
+        .order_by_asc(donation::Column::DonatedOn)
+        .order_by_asc(donation::Column::Id)
+        .all(db)
+        .await?;
+    // Sums of hundredths, exact; a donor's few hundred rows a year are summed here rather than
+    // in a second query.
+    let mut sums: BTreeMap<Kind, i64> = BTreeMap::new();
+    let mut donations = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind = parse_kind(&row.kind)?;
+        *sums.entry(kind).or_default() += row.quantity;
+        donations.push(ReceiptLine {
+            donated_on: row.donated_on,
+            kind,
+            quantity: Quantity::from_hundredths(row.quantity),
+            note: row.note,
+        });
+    }
+    let money_total = Quantity::from_hundredths(sums.get(&Kind::Money).copied().unwrap_or(0));
+    Ok(DonorReceipt {
+        organisation: settings::organisation(db).await?,
+        donor_name: donor.trim().to_owned(),
+        from,
+        to,
+        donations,
+        totals: sums
+            .into_iter()
+            .map(|(kind, hundredths)| KindTotal {
+                kind,
+                quantity: Quantity::from_hundredths(hundredths),
+            })
+            .collect(),
+        money_total,
+    })
 }

@@ -7,7 +7,9 @@ use app::history::{RecordType, Snapshot};
 use app::ledger::Kind;
 
 use super::Audited;
-use crate::entities::{distribution, donation, product, stock_threshold, user};
+use crate::entities::{
+    distribution, donation, organisation_settings, product, stock_threshold, user,
+};
 
 impl Audited for donation::Model {
     const RECORD_TYPE: RecordType = RecordType::Donation;
@@ -104,5 +106,21 @@ impl Audited for stock_threshold::Model {
         Snapshot::default()
             .field("kind", Some(&self.kind))
             .field("threshold", Some(Quantity::from_hundredths(self.threshold)))
+    }
+}
+
+impl Audited for organisation_settings::Model {
+    const RECORD_TYPE: RecordType = RecordType::OrganisationSettings;
+
+    fn record_id(&self) -> i64 {
+        self.id.into()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot::default()
+            .field("name", Some(&self.name))
+            .field("address", Some(&self.address))
+            .field("contact_email", self.contact_email.as_ref())
+            .field("charity_number", self.charity_number.as_ref())
     }
 }
