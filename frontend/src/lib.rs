@@ -122,26 +122,24 @@ pub fn money(amount: app::Quantity) -> String {
 /// Today's date in UTC, the calendar the greeting API's rules count in.
 pub fn today_utc() -> chrono::NaiveDate {
     let now = js_sys::Date::new_0();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let (year, month, day) = (
-        now.get_utc_full_year() as i32,
-        now.get_utc_month() + 1,
+    calendar_day(
+        now.get_utc_full_year(),
+        now.get_utc_month(),
         now.get_utc_date(),
-    );
-    chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    )
 }
 
 /// Today's date where the user is: what a donation made today is dated, whatever the day is
 /// in UTC at the time.
 pub fn local_today() -> chrono::NaiveDate {
     let now = js_sys::Date::new_0();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let (year, month, day) = (
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    );
-    chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    calendar_day(now.get_full_year(), now.get_month(), now.get_date())
+}
+
+/// A day from JavaScript's `Date` parts, whose months count from 0.
+fn calendar_day(year: u32, month: u32, day: u32) -> chrono::NaiveDate {
+    #[allow(clippy::cast_possible_wrap)]
+    chrono::NaiveDate::from_ymd_opt(year as i32, month + 1, day).unwrap_or_default()
 }
 
 /// A quantity as people read it in their locale: money with its cents (`$1,250.00`), goods

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::tools::{self, CHROMIUM};
-use crate::{Running, exec, free_port, http, step};
+use crate::{Running, exec, free_port, http, step, target_dir};
 
 /// A page and whether it is looked at signed in (as staff) or as a visitor.
 const PAGES: [(&str, bool); 8] = [
@@ -82,7 +82,7 @@ fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<()> {
         &format!(r#"{{"email": "{STAFF_EMAIL}", "password": "{STAFF_PASSWORD}"}}"#),
         "login",
     )?;
-    let reports = root.join("target").join("lighthouse");
+    let reports = target_dir()?.join("lighthouse");
     std::fs::create_dir_all(&reports)?;
     println!(
         "    {:<14} {:>5} {:>5} {:>5} {:>5} {:>8} {:>6}",
