@@ -13,7 +13,7 @@ use flate2::write::GzEncoder;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
     EntityName, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait, PrimaryKeyToColumn,
-    PrimaryKeyTrait, QueryOrder, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    PrimaryKeyTrait, QueryOrder,
 };
 use sea_orm_migration::MigratorTrait;
 use serde::de::DeserializeOwned;
@@ -310,14 +310,7 @@ pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyho
             latest_migration()
         );
     }
-    // SQLite: the write lock from the start, as the check below reads before the writes, and a
-    // read transaction that turns into a write fails at once if another write came in between.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?;
+    let txn = database::write(db).await?;
     if holds_data(&txn).await? && !force {
         bail!("the database already holds data; pass --force to replace it");
     }

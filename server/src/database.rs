@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use sea_orm::{
     AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, IsolationLevel, Statement, TransactionTrait, Value,
+    DbBackend, DbErr, IsolationLevel, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait, Value,
 };
 use sqlx::ConnectOptions as _;
 use sqlx::postgres::PgConnectOptions;
@@ -50,12 +51,16 @@ impl CredentialChanges {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
     }
 
-    /// Whether a connection `age` old was opened with the current credentials.
+    /// Whether a connection `age` old was opened with the current credentials. The pool dates a
+    /// connection from when it was established, not from when it started connecting, so one
+    /// begun with the old credentials may be dated after the change: any connection established
+    /// less than an acquire timeout (the longest a connection attempt lasts) after the change is
+    /// retired too, at the cost of a few reconnections during those seconds.
     fn is_current(&self, age: Duration) -> bool {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .is_none_or(|changed| age < changed.elapsed())
+            .is_none_or(|changed| age + ACQUIRE_TIMEOUT < changed.elapsed())
     }
 }
 
@@ -321,6 +326,18 @@ pub async fn provision_app_user(
     }
     db.close().await?;
     Ok(())
+}
+
+/// A transaction that writes. On SQLite it takes the write lock at once: a transaction that reads
+/// first and writes later fails at once (`database is locked`, no waiting) if another connection
+/// wrote in between, as a background job or a second request may; taking the lock first makes it
+/// wait its turn instead. PostgreSQL takes row locks as it goes and needs nothing more.
+pub async fn write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// A read-only transaction that sees one snapshot of the database throughout, whatever is written

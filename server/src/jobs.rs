@@ -19,11 +19,12 @@ use std::time::Duration;
 use anyhow::Context as _;
 use app::jobs::{FileCounts, Job, JobRun, RunStatus, RunSummary};
 use object_store::ObjectStore;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::JobsConfig;
+use crate::database;
 use crate::lease;
 use fetch::Fetcher;
 use notify::Notifier;
@@ -408,7 +409,7 @@ impl Jobs {
     /// Records how the run ended and releases the lease together, so whoever sees the run ended
     /// can start the next one.
     async fn record_end(&self, run: &StartedRun, summary: &RunSummary) -> Result<(), DbErr> {
-        let txn = self.db().begin().await?;
+        let txn = database::write(self.db()).await?;
         history::finish(&txn, run.run_id, summary).await?;
         lease::release(&txn, run.job.as_str(), &run.holder).await?;
         txn.commit().await

@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
 use crate::clock::now;
+use crate::database;
 use crate::entities::job_state;
 
 /// How long a lease lasts unless renewed.
@@ -108,11 +109,10 @@ impl Fence {
         }
     }
 
-    /// A transaction whose first statement renews the lease. Being a write, it takes SQLite's
-    /// write lock at once, so the transaction never reads first and then finds another writer in
-    /// the way; on either database it fails when someone else holds the lease.
+    /// A write transaction whose first statement renews the lease; on either database it fails
+    /// when someone else holds the lease.
     pub async fn begin(&self, db: &DatabaseConnection) -> anyhow::Result<DatabaseTransaction> {
-        let txn = db.begin().await?;
+        let txn = database::write(db).await?;
         if !renew(&txn, &self.job, &self.holder).await? {
             anyhow::bail!("this run lost its lease to another instance, so it saved nothing");
         }

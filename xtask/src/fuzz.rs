@@ -68,6 +68,8 @@ pub fn run(
     ));
     let report = target_dir.join(format!("fuzz-{label}-report.txt"));
     let ran = Command::new(schemathesis)
+        // It keeps a cache of what it found in its working folder, which belongs with the build.
+        .current_dir(target_dir)
         .arg("--config-file")
         .arg(root.join("xtask/schemathesis.toml"))
         .args(["--no-color", "run", "--wait-for-schema", "60"])

@@ -5,11 +5,12 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use sha2::{Digest, Sha256};
 
 use crate::clock::now;
+use crate::database;
 use crate::entities::{session, user};
 use crate::random::{self, hex};
 use crate::services::audit::{self, Actor, Event};
@@ -84,7 +85,7 @@ pub async fn create_user(
         deactivated_at: Set(None),
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let stored = match model.insert(&txn).await {
         Ok(stored) => stored,
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -183,7 +184,7 @@ pub async fn update_user(
                 .add(Expr::exists(another_active_admin)),
         );
     }
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     if db.get_database_backend() == DbBackend::Postgres {
         // Under READ COMMITTED two admins stepping down at once would each see the other still
         // in place and both succeed. Locking the admin rows first makes the second wait, and its
@@ -265,7 +266,7 @@ pub async fn start_session(
     let token = random::token()?;
     let now = now();
     let user_id = record_id(user.id, AccountError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     session::Entity::delete_many()
         .filter(
             Condition::any()

@@ -14,7 +14,6 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, Select, Set,
-    TransactionTrait,
 };
 
 use super::aggregates::AggregateChange;
@@ -22,6 +21,7 @@ use super::audit::{self, Actor, Event};
 use super::balance::{BalanceChange, BalanceError};
 use super::{fetch_page, parse_kind, record_id};
 use crate::clock::now;
+use crate::database;
 use crate::entities::{distribution, donation};
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +107,7 @@ pub async fn record_donation(
     input: NewDonation,
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     BalanceChange::default()
         .add(input.kind, input.quantity.hundredths())
         .apply(&txn)
@@ -141,7 +141,7 @@ pub async fn record_donations(
 ) -> Result<u64, LedgerError> {
     // Ten columns a row keep each statement well under SQLite's 32,766 parameters.
     const ROWS_PER_STATEMENT: usize = 500;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let balance = inputs
         .iter()
         .fold(BalanceChange::default(), |change, input| {
@@ -186,7 +186,7 @@ pub async fn record_distribution(
     input: NewDistribution,
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     BalanceChange::default()
         .add(input.kind, -input.quantity.hundredths())
         .apply(&txn)
@@ -270,7 +270,7 @@ pub async fn update_donation(
     today: NaiveDate,
 ) -> Result<Donation, LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let old = claim::<donation::Entity>(&txn, id, DONATION, expected).await?;
     BalanceChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
@@ -298,7 +298,7 @@ pub async fn delete_donation(
     id: i64,
 ) -> Result<(), LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let old = claim::<donation::Entity>(&txn, id, DONATION, None).await?;
     BalanceChange::default()
         .add(parse_kind(&old.kind)?, -old.quantity)
@@ -325,7 +325,7 @@ pub async fn update_distribution(
     today: NaiveDate,
 ) -> Result<Distribution, LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, expected).await?;
     BalanceChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)
@@ -353,7 +353,7 @@ pub async fn delete_distribution(
     id: i64,
 ) -> Result<(), LedgerError> {
     let id = record_id(id, LedgerError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let old = claim::<distribution::Entity>(&txn, id, DISTRIBUTION, None).await?;
     BalanceChange::default()
         .add(parse_kind(&old.kind)?, old.quantity)

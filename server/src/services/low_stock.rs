@@ -19,12 +19,13 @@ use app::stock::{KindThreshold, StockAlert, stock_state};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, Event};
 use super::balance::balance;
 use crate::clock::now;
+use crate::database;
 use crate::entities::{balance as stock, product, stock_alert, stock_threshold};
 
 /// The threshold, balance and state of every kind, in [`Kind::ALL`] order.
@@ -62,7 +63,7 @@ pub async fn set_kind_threshold(
     kind: Kind,
     threshold: Option<Quantity>,
 ) -> Result<KindThreshold, DbErr> {
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     // Takes the kind's stock row lock first, as every ledger write does, so a write of this kind
     // cannot slip between the threshold changing and the check below.
     stock::Entity::update_many()

@@ -2,10 +2,11 @@
 
 use app::settings::OrganisationSettings;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::audit::{self, Actor, Event};
 use crate::clock::now;
+use crate::database;
 use crate::entities::organisation_settings::{self, ID};
 
 fn to_settings(model: organisation_settings::Model) -> OrganisationSettings {
@@ -34,7 +35,7 @@ pub async fn set_organisation(
     settings: &OrganisationSettings,
 ) -> Result<OrganisationSettings, DbErr> {
     let settings = settings.normalized();
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let old = organisation_settings::Entity::find_by_id(ID)
         .one(&txn)
         .await?;

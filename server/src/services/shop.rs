@@ -20,13 +20,14 @@ use app::stock::stock_state;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
 use super::low_stock;
 use crate::clock::now;
+use crate::database;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
 use crate::services::{fetch_page, record_id};
 
@@ -141,7 +142,7 @@ pub async fn create_product(
         ..Default::default()
     };
     fill_product(&mut model, input)?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let stored = model.insert(&txn).await?;
     audit::record(&txn, actor, Event::created(&stored)).await?;
     low_stock::product_changed(&txn, stored.id).await?;
@@ -193,7 +194,7 @@ pub async fn update_product(
     input: NewProduct,
 ) -> Result<Product, ShopError> {
     let id = record_id(id, ShopError::NotFound("product"))?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     claim_product(&txn, id, expected).await?;
     let old = product::Entity::find_by_id(id)
         .one(&txn)
@@ -224,7 +225,7 @@ pub async fn delete_product(
     id: i64,
 ) -> Result<Removal, ShopError> {
     let id = record_id(id, ShopError::NotFound("product"))?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     claim_product(&txn, id, None).await?;
     let old = product::Entity::find_by_id(id)
         .one(&txn)
@@ -333,7 +334,7 @@ pub async fn add_to_cart(
     let product_id = record_id(product_id, ShopError::NotFound("product"))?;
     let quantity = i32::try_from(quantity)
         .map_err(|_| DbErr::Custom("a validated quantity fits in 32 bits".into()))?;
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let product = live_product(&txn, product_id).await?;
     let now = now();
     let line = cart_item::ActiveModel {
@@ -477,7 +478,7 @@ pub async fn checkout(
     if let Some(earlier) = placed_with_key(db, user, idempotency_key.as_deref()).await? {
         return Ok(earlier);
     }
-    let txn = db.begin().await?;
+    let txn = database::write(db).await?;
     let mut lines = cart_item::Entity::delete_many()
         .filter(cart_item::Column::UserId.eq(user))
         .exec_with_returning(&txn)
