@@ -4,7 +4,9 @@ use app::accounts::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of, json_of, spawn_app_signing_in_freely as spawn_app};
+use crate::helpers::{
+    TestApp, error_of, join_all, json_of, spawn_app_signing_in_freely as spawn_app,
+};
 
 const PATH: &str = "/api/settings/organisation";
 
@@ -104,5 +106,28 @@ async fn settings_without_a_name_or_with_a_long_address_are_rejected_by_field() 
     assert_eq!(
         json_of(app.get(PATH).await, StatusCode::OK).await["name"],
         ""
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saves_at_the_same_time_all_succeed_and_one_of_them_is_kept() {
+    let app = spawn_app().await;
+    let admin = app.client_with_role("admin@example.org", Role::Admin).await;
+    let saves = (0..10).map(|n| {
+        let request = admin
+            .put(app.url(PATH))
+            .json(&json!({"name": format!("Pantry {n}")}))
+            .send();
+        async move { request.await.unwrap().status() }
+    });
+    let statuses = join_all(saves).await;
+    assert!(
+        statuses.iter().all(|status| *status == StatusCode::OK),
+        "{statuses:?}"
+    );
+    let read = json_of(app.get(PATH).await, StatusCode::OK).await;
+    assert!(
+        read["name"].as_str().unwrap().starts_with("Pantry "),
+        "{read}"
     );
 }

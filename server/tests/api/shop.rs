@@ -482,6 +482,15 @@ async fn additions_at_the_same_time_all_count_and_never_pass_the_stock() {
     let added = statuses.iter().filter(|status| status.is_success()).count();
     assert_eq!(cart(&app, &member).await["items"][0]["quantity"], added);
     assert!(added <= 6, "{statuses:?}");
+    // Each one either counts or is refused for the stock; none fails for meeting the others.
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|status| **status == StatusCode::CONFLICT)
+            .count(),
+        10 - added,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
