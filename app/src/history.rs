@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, PageQuery};
+use crate::sorting::{Sort, SortKey};
 use crate::text::one_of;
 
 /// The kinds of record whose changes are kept.
@@ -281,7 +282,17 @@ pub struct HistoryPerson {
     pub name: String,
 }
 
-/// Which changes to list or export. Dates are UTC days, both ends included.
+/// The one column the history sorts by: when the change was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryColumn {
+    Time,
+}
+
+impl SortKey for HistoryColumn {
+    const KEYS: &'static [(Self, &'static str)] = &[(HistoryColumn::Time, "time")];
+}
+
+/// Which changes to list or export, and in which order. Dates are UTC days, both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -313,9 +324,21 @@ pub struct HistoryFilter {
     )]
     #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub to: Option<NaiveDate>,
+    /// `-time` (the default) for the newest change first, `time` for the oldest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<String>, pattern = r"^-?time$")
+    )]
+    pub sort: Option<Sort<HistoryColumn>>,
 }
 
 impl HistoryFilter {
+    /// Whether the newest change comes first, as it does unless `sort=time` asks otherwise.
+    pub fn newest_first(&self) -> bool {
+        self.sort.is_none_or(|sort| sort.descending)
+    }
+
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         self.check(&mut checker);

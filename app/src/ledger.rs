@@ -10,6 +10,7 @@ use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::{MAX_QUANTITY, Quantity};
+use crate::sorting::{Sort, SortKey};
 use crate::text::{check_free_text, check_length, check_no_control};
 
 /// What was given or handed out.
@@ -224,7 +225,27 @@ pub struct Distribution {
     pub version: i64,
 }
 
-/// Query of the donation and distribution lists. Dates bound the record's own date, inclusive.
+/// The columns the donation and distribution lists sort by. `name` is the donor's or the
+/// recipient's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerColumn {
+    Date,
+    Name,
+    Kind,
+    Quantity,
+}
+
+impl SortKey for LedgerColumn {
+    const KEYS: &'static [(Self, &'static str)] = &[
+        (LedgerColumn::Date, "date"),
+        (LedgerColumn::Name, "name"),
+        (LedgerColumn::Kind, "kind"),
+        (LedgerColumn::Quantity, "quantity"),
+    ];
+}
+
+/// Query of the donation and distribution lists and their CSV files. Dates bound the record's
+/// own date, inclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -252,6 +273,18 @@ pub struct LedgerQuery {
     /// Part of the donor's name, in any case (donations only).
     #[cfg_attr(feature = "openapi", param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub donor: Option<String>,
+    /// Part of the recipient's name, in any case (distributions only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
+    pub recipient: Option<String>,
+    /// The order: by `date` (the default, newest first: `-date`), `name` (the donor's or the
+    /// recipient's), `kind` or `quantity`; a leading `-` reverses it. Ties go newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<String>, pattern = r"^-?(date|name|kind|quantity)$")
+    )]
+    pub sort: Option<Sort<LedgerColumn>>,
 }
 
 impl LedgerQuery {
@@ -261,12 +294,20 @@ impl LedgerQuery {
         if let Some(donor) = &self.donor {
             check_no_control(&mut checker, "donor", donor, &[]);
         }
+        if let Some(recipient) = &self.recipient {
+            check_no_control(&mut checker, "recipient", recipient, &[]);
+        }
         check_range(&mut checker, self.from, self.to);
         checker.finish()
     }
 
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, self.per_page)
+    }
+
+    /// The order asked for, newest first when none is.
+    pub fn sort(&self) -> Sort<LedgerColumn> {
+        self.sort.unwrap_or(Sort::descending(LedgerColumn::Date))
     }
 }
 

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod routes;
 pub mod settings;
 pub mod shop;
+pub mod sorting;
 pub mod stock;
 pub mod system;
 pub mod text;

@@ -5,6 +5,9 @@ pub const READY: &str = "/api/ready";
 
 pub const DONATIONS: &str = "/api/donations";
 pub const DISTRIBUTIONS: &str = "/api/distributions";
+/// The donations or distributions a list query selects, all of them, as a CSV file.
+pub const DONATIONS_CSV: &str = "/api/donations.csv";
+pub const DISTRIBUTIONS_CSV: &str = "/api/distributions.csv";
 /// Donations from a CSV file: what importing it would record; importing it; a sample file.
 pub const DONATIONS_IMPORT_PREVIEW: &str = "/api/donations/import/preview";
 pub const DONATIONS_IMPORT: &str = "/api/donations/import";
@@ -46,11 +49,15 @@ pub const SESSION: &str = "/api/auth/session";
 pub const USERS: &str = "/api/users";
 
 pub const PRODUCTS: &str = "/api/products";
+/// The products a list query selects, all of them, as a CSV file.
+pub const PRODUCTS_CSV: &str = "/api/products.csv";
 pub const CART: &str = "/api/cart";
 /// One line of the cart: `/api/cart/items/{product_id}`.
 pub const CART_ITEMS: &str = "/api/cart/items";
 pub const CHECKOUT: &str = "/api/cart/checkout";
 pub const ORDERS: &str = "/api/orders";
+/// The orders a list query selects, all of them, as a CSV file.
+pub const ORDERS_CSV: &str = "/api/orders.csv";
 
 pub const JOBS: &str = "/api/jobs";
 /// The run history of one job, newest first.

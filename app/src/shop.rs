@@ -1,12 +1,14 @@
 //! The shop: a product catalogue, each member's cart, and the orders a checkout places.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::date::check_range;
 use crate::error::{Checker, FieldErrors};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
+use crate::sorting::{Sort, SortKey};
 use crate::stock::StockState;
 use crate::text::{check_free_text, check_length, check_no_control};
 
@@ -182,7 +184,25 @@ pub struct Product {
     pub version: i64,
 }
 
-/// Query of the catalogue, newest first.
+/// The columns the catalogue sorts by: when a product was added, its name, price or stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductColumn {
+    Added,
+    Name,
+    Price,
+    Stock,
+}
+
+impl SortKey for ProductColumn {
+    const KEYS: &'static [(Self, &'static str)] = &[
+        (ProductColumn::Added, "added"),
+        (ProductColumn::Name, "name"),
+        (ProductColumn::Price, "price"),
+        (ProductColumn::Stock, "stock"),
+    ];
+}
+
+/// Query of the catalogue and its CSV file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -195,6 +215,14 @@ pub struct ProductQuery {
     pub page: Option<u64>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
+    /// The order: by when the product was `added` (the default, newest first: `-added`),
+    /// `name`, `price` or `stock`; a leading `-` reverses it. Ties go newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<String>, pattern = r"^-?(added|name|price|stock)$")
+    )]
+    pub sort: Option<Sort<ProductColumn>>,
 }
 
 impl ProductQuery {
@@ -209,6 +237,11 @@ impl ProductQuery {
 
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, self.per_page)
+    }
+
+    /// The order asked for, newest first when none is.
+    pub fn sort(&self) -> Sort<ProductColumn> {
+        self.sort.unwrap_or(Sort::descending(ProductColumn::Added))
     }
 }
 
@@ -366,7 +399,20 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
 }
 
-/// Query of `GET /api/orders`: one's own orders, or with `all=true` (staff and admins) everyone's.
+/// The columns the order lists sort by: when the order was placed, and its total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderColumn {
+    Date,
+    Total,
+}
+
+impl SortKey for OrderColumn {
+    const KEYS: &'static [(Self, &'static str)] =
+        &[(OrderColumn::Date, "date"), (OrderColumn::Total, "total")];
+}
+
+/// Query of `GET /api/orders` and its CSV file: one's own orders, or with `all=true` (staff and
+/// admins) everyone's. Dates are UTC days, both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -377,17 +423,54 @@ pub struct OrderQuery {
     pub page: Option<u64>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
+    /// Part of the customer's name or e-mail address, in any case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
+    pub customer: Option<String>,
+    /// Only orders placed on or after this day.
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub from: Option<NaiveDate>,
+    /// Only orders placed on or before this day; not before `from`.
+    #[serde(
+        default,
+        with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub to: Option<NaiveDate>,
+    /// The order: by `date` (the default, newest first: `-date`) or `total`; a leading `-`
+    /// reverses it. Ties go newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<String>, pattern = r"^-?(date|total)$")
+    )]
+    pub sort: Option<Sort<OrderColumn>>,
 }
 
 impl OrderQuery {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut checker = Checker::default();
         paging::check(&mut checker, self.page, self.per_page);
+        if let Some(customer) = &self.customer {
+            check_no_control(&mut checker, "customer", customer, &[]);
+        }
+        check_range(&mut checker, self.from, self.to);
         checker.finish()
     }
 
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, self.per_page)
+    }
+
+    /// The order asked for, newest first when none is.
+    pub fn sort(&self) -> Sort<OrderColumn> {
+        self.sort.unwrap_or(Sort::descending(OrderColumn::Date))
     }
 }
 

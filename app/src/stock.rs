@@ -19,6 +19,15 @@ pub enum StockState {
 }
 
 impl StockState {
+    /// Its name in the API and in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockState::Ok => "ok",
+            StockState::Low => "low",
+            StockState::Out => "out",
+        }
+    }
+
     /// The words shown beside the stock, so the state never rests on colour alone.
     pub fn label(self) -> &'static str {
         match self {

@@ -145,6 +145,11 @@ fn url(path: &str) -> String {
     format!("{}{path}", API_BASE.get().map_or("", String::as_str))
 }
 
+/// The address that downloads a file of the API, e.g. a list's CSV file for `query`.
+pub fn download_url(path: &str, query: &impl Serialize) -> String {
+    url(&with_query(path, query))
+}
+
 /// A request to the API; on another origin it carries the session cookie along.
 fn request(method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
     method(&url(path)).credentials(RequestCredentials::Include)
@@ -195,7 +200,7 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 
 /// `path` with `query`'s fields as its query string, e.g. `/api/donations?kind=food&page=2`.
 /// Fields without a value, and empty ones, are left out.
-fn with_query(path: &str, query: &impl Serialize) -> String {
+pub fn with_query(path: &str, query: &impl Serialize) -> String {
     let Ok(Value::Object(fields)) = serde_json::to_value(query) else {
         return path.to_owned();
     };

@@ -5,6 +5,7 @@ pub mod form;
 pub mod history_link;
 pub mod kind_select;
 pub mod line_chart;
+pub mod list_tools;
 pub mod loaded;
 pub mod notice;
 pub mod pager;

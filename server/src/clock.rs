@@ -1,11 +1,16 @@
 //! The one clock every record is dated by.
 
-use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SubsecRound, TimeDelta, Utc};
 
 /// The current time, to the microsecond: the finest both SQLite and PostgreSQL keep, so a
 /// timestamp reads back the same from either (and survives a backup moved between them).
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
+}
+
+/// The first moment of `day`, in UTC.
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
 }
 
 /// The current date in UTC, the calendar every record is dated in.

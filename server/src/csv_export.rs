@@ -3,8 +3,9 @@
 use std::borrow::Cow;
 
 use app::history::HistoryEvent;
-use app::ledger::Kind;
+use app::ledger::{Distribution, Donation, Kind};
 use app::reports::{DonorRow, InventoryRow};
+use app::shop::{Order, Product};
 use axum::body::{Body, Bytes};
 use axum::http::HeaderName;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -273,4 +274,120 @@ mod tests {
             assert_eq!(inert(cell), cell);
         }
     }
+}
+
+/// The columns of a donations file; the record's time is when it was entered, in UTC.
+pub fn donation_header() -> Vec<String> {
+    [
+        "id",
+        "donated_on",
+        "donor",
+        "kind",
+        "quantity",
+        "note",
+        "recorded_at",
+    ]
+    .map(str::to_owned)
+    .into()
+}
+
+pub fn donation_record(donation: &Donation) -> Vec<String> {
+    vec![
+        donation.id.to_string(),
+        donation.donated_on.to_string(),
+        donation.donor_name.clone(),
+        donation.kind.to_string(),
+        donation.quantity.to_string(),
+        donation.note.clone().unwrap_or_default(),
+        donation.created_at.to_rfc3339(),
+    ]
+}
+
+pub fn distribution_header() -> Vec<String> {
+    [
+        "id",
+        "distributed_on",
+        "recipient",
+        "kind",
+        "quantity",
+        "note",
+        "recorded_at",
+    ]
+    .map(str::to_owned)
+    .into()
+}
+
+pub fn distribution_record(distribution: &Distribution) -> Vec<String> {
+    vec![
+        distribution.id.to_string(),
+        distribution.distributed_on.to_string(),
+        distribution.recipient.clone().unwrap_or_default(),
+        distribution.kind.to_string(),
+        distribution.quantity.to_string(),
+        distribution.note.clone().unwrap_or_default(),
+        distribution.created_at.to_rfc3339(),
+    ]
+}
+
+pub fn product_header() -> Vec<String> {
+    [
+        "id",
+        "name",
+        "description",
+        "price",
+        "stock",
+        "low_stock_threshold",
+        "stock_state",
+        "added_at",
+    ]
+    .map(str::to_owned)
+    .into()
+}
+
+pub fn product_record(product: &Product) -> Vec<String> {
+    vec![
+        product.id.to_string(),
+        product.name.clone(),
+        product.description.clone(),
+        product.price.to_string(),
+        product.stock.to_string(),
+        product
+            .low_stock_threshold
+            .map(|threshold| threshold.to_string())
+            .unwrap_or_default(),
+        product.stock_state.as_str().to_owned(),
+        product.created_at.to_rfc3339(),
+    ]
+}
+
+/// The columns of an orders file: one line per order, its items as `2 × Rice; 1 × Tea`.
+pub fn order_header() -> Vec<String> {
+    [
+        "id",
+        "placed_at",
+        "customer",
+        "email",
+        "items",
+        "total",
+        "status",
+    ]
+    .map(str::to_owned)
+    .into()
+}
+
+pub fn order_record(order: &Order) -> Vec<String> {
+    let items: Vec<String> = order
+        .items
+        .iter()
+        .map(|item| format!("{} × {}", item.quantity, item.name))
+        .collect();
+    vec![
+        order.id.to_string(),
+        order.created_at.to_rfc3339(),
+        order.customer.name.clone(),
+        order.customer.email.clone(),
+        items.join("; "),
+        order.total.to_string(),
+        order.status.as_str().to_owned(),
+    ]
 }

@@ -16,7 +16,16 @@ pub mod settings;
 pub mod shop;
 
 use app::paging::Paging;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Select};
+use futures_util::{Stream, TryStreamExt, stream};
+use sea_orm::IntoSimpleExpr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryOrder, Select,
+};
+use tokio::sync::mpsc;
+
+/// Rows an export reads ahead of the client downloading it, in chunks of this many.
+const EXPORT_CHUNK: usize = 500;
 
 /// Reads a kind stored by this server; anything else means the database was edited by hand.
 pub fn parse_kind(text: &str) -> Result<app::ledger::Kind, DbErr> {
@@ -44,4 +53,56 @@ where
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(paging.page - 1).await?;
     Ok((rows, total))
+}
+
+/// `select` sorted by `key`, in descending order if `descending`; rows that tie go by `id` in the
+/// same direction, so that every page of a sorted list is the same each time it is read.
+pub fn sorted<E: EntityTrait>(
+    select: Select<E>,
+    key: impl IntoSimpleExpr,
+    descending: bool,
+    id: E::Column,
+) -> Select<E> {
+    let order = if descending { Order::Desc } else { Order::Asc };
+    select.order_by(key, order.clone()).order_by(id, order)
+}
+
+/// Every row `select` picks, in its order, in chunks: read by one query whose rows come as the
+/// reader takes them, so an export of any size holds one chunk in memory and sees one snapshot.
+/// A reader that stops (a cancelled download) ends the query.
+pub fn in_chunks<E>(
+    db: DatabaseConnection,
+    select: Select<E>,
+) -> impl Stream<Item = Result<Vec<E::Model>, DbErr>> + Send + 'static
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    E::Column: ColumnTrait,
+{
+    let (chunks, received) = mpsc::channel(2);
+    tokio::spawn(async move {
+        let read = async {
+            let mut rows = select.stream(&db).await?;
+            let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
+            while let Some(row) = rows.try_next().await? {
+                chunk.push(row);
+                if chunk.len() == EXPORT_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(EXPORT_CHUNK));
+                    if chunks.send(Ok(full)).await.is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                chunks.send(Ok(chunk)).await.ok();
+            }
+            Ok(())
+        };
+        if let Err(error) = read.await {
+            chunks.send(Err(error)).await.ok();
+        }
+    });
+    stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|chunk| (chunk, received))
+    })
 }

@@ -50,7 +50,7 @@ impl Contents for DonorReceipt {}
 impl Contents for OrganisationSettings {}
 
 /// `children` drawn with the loaded value. Until it arrives `loading` is shown (and on a reload
-/// the old value stays meanwhile); when loading failed, the error; when the value is empty and
+/// the old value stays meanwhile, marked as updating); when loading failed, the error; when the value is empty and
 /// there is an `empty` message, that message.
 #[component]
 pub fn Loaded<T, F, V>(
@@ -65,18 +65,25 @@ where
     V: IntoView + 'static,
 {
     let children = Arc::new(children);
+    // While a reload is under way the old value stays, dimmed and marked busy, and a screen
+    // reader hears that it is updating.
+    let pending = RwSignal::new(false);
+    let updating = move || pending.get() && resource.with(Option::is_some);
     view! {
-        <Transition fallback=move || loading_line(loading)>
-            {move || {
-                let (children, empty) = (children.clone(), empty.clone());
-                Suspend::new(async move {
-                    match usable(resource.await, empty.as_ref()) {
-                        Ok(value) => children(value).into_any(),
-                        Err(instead) => instead,
-                    }
-                })
-            }}
-        </Transition>
+        <div class="loaded" aria-busy=move || updating().to_string()>
+            <p class="visually-hidden" role="status">{move || updating().then_some("Updating…")}</p>
+            <Transition fallback=move || loading_line(loading) set_pending=pending>
+                {move || {
+                    let (children, empty) = (children.clone(), empty.clone());
+                    Suspend::new(async move {
+                        match usable(resource.await, empty.as_ref()) {
+                            Ok(value) => children(value).into_any(),
+                            Err(instead) => instead,
+                        }
+                    })
+                }}
+            </Transition>
+        </div>
     }
 }
 

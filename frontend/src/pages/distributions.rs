@@ -1,17 +1,19 @@
 use app::date::parse_date;
 use app::history::RecordType;
-use app::ledger::{Distribution, Kind, NewDistribution};
+use app::ledger::{Distribution, Kind, LedgerColumn, NewDistribution};
 use app::reports::InventoryQuery;
-use app::{FieldErrors, Quantity};
+use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
+use crate::components::list_tools::CsvLink;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::search::SearchField;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, local_today};
@@ -184,22 +186,38 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
 #[component]
 fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let version = ledger_version();
-    let page = RwSignal::new(1_u64);
-    let filters = RecordFilters::new(page);
+    let filters = RecordFilters::from_address();
+    let page = filters.url.pager();
+    let recipient = filters.url.field(
+        |query| query.recipient.clone().unwrap_or_default(),
+        |query, text| {
+            query.recipient = Some(text.to_owned()).filter(|text| !text.trim().is_empty());
+        },
+    );
     let distributions = LocalResource::new(move || {
         version.track();
-        let query = filters.query(page.get(), PER_PAGE);
+        let query = filters.query(PER_PAGE);
         async move { api::ledger::distributions(&query).await }
     });
     view! {
-        <div class="filters" role="search" aria-label="Filter distributions">
-            <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
-            {filters.date_inputs()}
+        <div class="list-head">
+            <div class="filters" role="search" aria-label="Filter distributions">
+                <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
+                <SearchField id="filter-recipient" label="Recipient" value=recipient />
+                {filters.date_inputs()}
+            </div>
+            <CsvLink href=filters.csv(paths::DISTRIBUTIONS_CSV) />
         </div>
         <Loaded resource=distributions loading="Loading distributions…" empty=|| "No distributions match." let:list>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Distributions">
                 <table class="stack" aria-label="Distributions">
-                    <thead><tr><th>"Date"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Recipient"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <thead><tr>
+                        {filters.heading("Date", LedgerColumn::Date)}
+                        {filters.heading("Kind", LedgerColumn::Kind)}
+                        {filters.heading("Quantity", LedgerColumn::Quantity)}
+                        {filters.heading("Recipient", LedgerColumn::Name)}
+                        <th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());

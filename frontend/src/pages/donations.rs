@@ -1,8 +1,8 @@
 use app::date::parse_date;
 use app::history::RecordType;
-use app::ledger::{Donation, Kind, LedgerQuery, NewDonation};
-use app::routes;
+use app::ledger::{Donation, Kind, LedgerColumn, NewDonation};
 use app::{FieldErrors, Quantity};
+use app::{paths, routes};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -10,9 +10,11 @@ use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
+use crate::components::list_tools::CsvLink;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::search::SearchField;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
 use crate::{display_amount, ledger_version, local_today};
@@ -174,31 +176,36 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
 #[component]
 fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let version = ledger_version();
-    let page = RwSignal::new(1_u64);
-    let filters = RecordFilters::new(page);
-    let donor = RwSignal::new(String::new());
+    let filters = RecordFilters::from_address();
+    let page = filters.url.pager();
+    let donor = filters.url.field(
+        |query| query.donor.clone().unwrap_or_default(),
+        |query, text| query.donor = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+    );
     let donations = LocalResource::new(move || {
         version.track();
-        let query = LedgerQuery {
-            donor: Some(donor.get()),
-            ..filters.query(page.get(), PER_PAGE)
-        };
+        let query = filters.query(PER_PAGE);
         async move { api::ledger::donations(&query).await }
     });
     view! {
-        <div class="filters" role="search" aria-label="Filter donations">
-            <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
-            <div class="field">
-                <label for="filter-donor">"Donor"</label>
-                <input id="filter-donor" type="search" prop:value=move || donor.get()
-                    on:input=move |event| { donor.set(event_target_value(&event)); page.set(1); } />
+        <div class="list-head">
+            <div class="filters" role="search" aria-label="Filter donations">
+                <KindSelect value=filters.kind label="Kind" id="filter-kind" any=true />
+                <SearchField id="filter-donor" label="Donor" value=donor />
+                {filters.date_inputs()}
             </div>
-            {filters.date_inputs()}
+            <CsvLink href=filters.csv(paths::DONATIONS_CSV) />
         </div>
         <Loaded resource=donations loading="Loading donations…" empty=|| "No donations match." let:list>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Donations">
                 <table class="stack" aria-label="Donations">
-                    <thead><tr><th>"Date"</th><th>"Donor"</th><th>"Kind"</th><th class="num">"Quantity"</th><th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <thead><tr>
+                        {filters.heading("Date", LedgerColumn::Date)}
+                        {filters.heading("Donor", LedgerColumn::Name)}
+                        {filters.heading("Kind", LedgerColumn::Kind)}
+                        {filters.heading("Quantity", LedgerColumn::Quantity)}
+                        <th>"Note"</th><th><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|donation| {
                             let (id, record) = (donation.id, donation.clone());

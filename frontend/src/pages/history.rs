@@ -2,8 +2,11 @@
 //! list row's "History") opens one record's history and the browser's address can be shared.
 
 use app::date::parse_date;
-use app::history::{FieldChange, HistoryEvent, HistoryFilter, RecordType, field_label};
+use app::history::{
+    FieldChange, HistoryColumn, HistoryEvent, HistoryFilter, RecordType, field_label,
+};
 use app::paging::PageQuery;
+use app::sorting::Sort;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -12,6 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api::{self, ApiError};
+use crate::components::list_tools::SortHeader;
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::local_time;
@@ -30,6 +34,7 @@ fn filter_from(query: &ParamsMap) -> HistoryFilter {
         record_id: id("record_id"),
         from: date("from"),
         to: date("to"),
+        sort: query.get("sort").and_then(|text| text.parse().ok()),
     }
 }
 
@@ -53,9 +58,10 @@ pub fn History() -> impl IntoView {
             .unwrap_or(1)
     });
     let navigate = use_navigate();
+    // A new history entry for each change, so Back undoes it.
     let go = move |filter: &HistoryFilter, page: u64| {
         let options = NavigateOptions {
-            replace: true,
+            scroll: false,
             ..NavigateOptions::default()
         };
         navigate(&link(filter, page), options);
@@ -75,6 +81,10 @@ pub fn History() -> impl IntoView {
         change(&mut next);
         go(&next, 1);
     };
+    let sort_with = refine.clone();
+    let sort_by = Callback::new(move |sort: Sort<HistoryColumn>| {
+        sort_with(&|filter| filter.sort = Some(sort));
+    });
     let events = LocalResource::new(move || {
         let filter = filter.get();
         let page = PageQuery {
@@ -102,7 +112,7 @@ pub fn History() -> impl IntoView {
                 <div class="table-wrap" tabindex="0" role="group" aria-labelledby="history-caption">
                     <table class="stack history">
                         <caption id="history-caption">{move || caption(&filter.get())}</caption>
-                        <thead><tr><th>"When"</th><th>"Who"</th><th>"Record"</th><th>"Change"</th><th>"Values"</th></tr></thead>
+                        <thead><tr>{when_heading(filter, sort_by)}<th>"Who"</th><th>"Record"</th><th>"Change"</th><th>"Values"</th></tr></thead>
                         <tbody>{list.items.into_iter().map(|event| view! { <EventRow event /> }).collect_view()}</tbody>
                     </table>
                 </div>
@@ -112,14 +122,34 @@ pub fn History() -> impl IntoView {
     }
 }
 
+/// The "When" heading, which turns the order between newest and oldest first.
+fn when_heading(
+    filter: Memo<HistoryFilter>,
+    sort_by: Callback<Sort<HistoryColumn>>,
+) -> impl IntoView {
+    let sort = Signal::derive(move || {
+        if filter.with(HistoryFilter::newest_first) {
+            Sort::descending(HistoryColumn::Time)
+        } else {
+            Sort::ascending(HistoryColumn::Time)
+        }
+    });
+    view! { <SortHeader label="When" key=HistoryColumn::Time sort on_sort=sort_by descending_first=true /> }
+}
+
 /// What the table shows: "Changes to donation 12, newest first".
 fn caption(filter: &HistoryFilter) -> String {
+    let order = if filter.newest_first() {
+        "newest first"
+    } else {
+        "oldest first"
+    };
     match (filter.record_type, filter.record_id) {
         (Some(record_type), Some(id)) => format!(
-            "Changes to {} {id}, newest first",
+            "Changes to {} {id}, {order}",
             record_type.label().to_lowercase()
         ),
-        _ => "Changes, newest first".to_owned(),
+        _ => format!("Changes, {order}"),
     }
 }
 

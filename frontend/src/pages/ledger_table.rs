@@ -1,45 +1,77 @@
 //! Pieces shared by the donation and distribution lists.
 
-use app::ledger::LedgerQuery;
+use app::date::parse_date;
+use app::ledger::{LedgerColumn, LedgerQuery};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmButton;
+use crate::components::list_tools::{SortHeader, UrlQuery};
 use crate::ledger_version;
 
-/// The kind and date-range filters of a list; changing one goes back to the first page.
+/// The filters, sort and page of a donation or distribution list, all kept in the address.
 #[derive(Clone, Copy)]
 pub struct RecordFilters {
+    pub url: UrlQuery<LedgerQuery>,
     pub kind: RwSignal<String>,
     pub from: RwSignal<String>,
     pub to: RwSignal<String>,
 }
 
 impl RecordFilters {
-    pub fn new(page: RwSignal<u64>) -> Self {
-        let filters = Self {
-            kind: RwSignal::new(String::new()),
-            from: RwSignal::new(String::new()),
-            to: RwSignal::new(String::new()),
-        };
-        Effect::new(move |_| {
-            filters.kind.track();
-            filters.from.track();
-            filters.to.track();
-            page.set(1);
-        });
-        filters
+    pub fn from_address() -> Self {
+        let url = UrlQuery::from_address();
+        Self {
+            url,
+            kind: url.field(
+                |query| {
+                    query
+                        .kind
+                        .map(|kind| kind.as_str().to_owned())
+                        .unwrap_or_default()
+                },
+                |query, text| query.kind = text.parse().ok(),
+            ),
+            from: url.field(
+                |query| date_text(query.from),
+                |query, text| query.from = parse_date(text).ok(),
+            ),
+            to: url.field(
+                |query| date_text(query.to),
+                |query, text| query.to = parse_date(text).ok(),
+            ),
+        }
     }
 
-    /// The list's query: `page` of `per_page` records that match the filters.
-    pub fn query(self, page: u64, per_page: u64) -> LedgerQuery {
+    /// The list's query: the page the address asks for, `per_page` records to a page.
+    pub fn query(self, per_page: u64) -> LedgerQuery {
         LedgerQuery {
-            page: Some(page),
             per_page: Some(per_page),
-            kind: self.kind.get().parse().ok(),
-            from: self.from.get().parse().ok(),
-            to: self.to.get().parse().ok(),
-            donor: None,
+            ..self.url.get()
+        }
+    }
+
+    /// The address of every record the filters select, in the list's order, as CSV.
+    pub fn csv(self, path: &'static str) -> Signal<String> {
+        Signal::derive(move || {
+            let query = LedgerQuery {
+                page: None,
+                ..self.url.get()
+            };
+            api::download_url(path, &query)
+        })
+    }
+
+    /// A sortable column heading.
+    pub fn heading(self, label: &'static str, key: LedgerColumn) -> impl IntoView {
+        let url = self.url;
+        let numeric = key == LedgerColumn::Quantity;
+        let descending_first = matches!(key, LedgerColumn::Date | LedgerColumn::Quantity);
+        view! {
+            <SortHeader label key numeric descending_first
+                sort=Signal::derive(move || url.with(LedgerQuery::sort))
+                on_sort=move |sort| url.refine(|query| query.sort = Some(sort)) />
         }
     }
 
@@ -48,15 +80,19 @@ impl RecordFilters {
             <div class="field">
                 <label for="filter-from">"From"</label>
                 <input id="filter-from" type="date" prop:value=move || self.from.get()
-                    on:input=move |event| self.from.set(event_target_value(&event)) />
+                    on:change=move |event| self.from.set(event_target_value(&event)) />
             </div>
             <div class="field">
                 <label for="filter-to">"To"</label>
                 <input id="filter-to" type="date" prop:value=move || self.to.get()
-                    on:input=move |event| self.to.set(event_target_value(&event)) />
+                    on:change=move |event| self.to.set(event_target_value(&event)) />
             </div>
         }
     }
+}
+
+fn date_text(day: Option<NaiveDate>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
 }
 
 /// Deletes a record with `delete` once confirmed, and shows why when the server refuses.

@@ -1,14 +1,17 @@
 use app::accounts::Role;
-use app::routes;
+use app::date::parse_date;
 use app::shop::{Order, OrderQuery};
+use app::{paths, routes};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::components::list_tools::{CsvLink, UrlQuery};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
-use crate::{cart_version, money};
+use crate::components::search::SearchField;
+use crate::{cart_version, local_time, money};
 
 const PER_PAGE: u64 = 10;
 
@@ -37,37 +40,99 @@ pub fn OrderLines(order: Order) -> impl IntoView {
     }
 }
 
+/// The orders' sort choices, as a card list has no column headings to click.
+const SORTS: [(&str, &str); 4] = [
+    ("-date", "Newest first"),
+    ("date", "Oldest first"),
+    ("-total", "Largest total first"),
+    ("total", "Smallest total first"),
+];
+
 #[component]
 pub fn Orders() -> impl IntoView {
     let auth = use_auth();
     let version = cart_version();
-    let page = RwSignal::new(1_u64);
-    let everyone = RwSignal::new(false);
+    let url = UrlQuery::<OrderQuery>::from_address();
+    let page = url.pager();
+    let customer = url.field(
+        |query| query.customer.clone().unwrap_or_default(),
+        |query, text| query.customer = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+    );
+    let from = url.field(
+        |query| query.from.map(|day| day.to_string()).unwrap_or_default(),
+        |query, text| query.from = parse_date(text).ok(),
+    );
+    let to = url.field(
+        |query| query.to.map(|day| day.to_string()).unwrap_or_default(),
+        |query, text| query.to = parse_date(text).ok(),
+    );
     let orders = LocalResource::new(move || {
         version.track();
         let query = OrderQuery {
-            all: everyone.get(),
-            page: Some(page.get()),
             per_page: Some(PER_PAGE),
+            ..url.get()
         };
         async move { api::shop::orders(&query).await }
     });
+    let csv = move || {
+        let query = OrderQuery {
+            page: None,
+            ..url.get()
+        };
+        api::download_url(paths::ORDERS_CSV, &query)
+    };
+    let everyone = move || url.with(|query| query.all);
     view! {
         <h1>"Orders"</h1>
-        <Show when=move || auth.allows(Role::Staff)>
-            <div class="filters">
-                <label class="checkbox">
-                    <input type="checkbox" prop:checked=move || everyone.get()
-                        on:change=move |event| { everyone.set(event_target_checked(&event)); page.set(1); } />
-                    "Show everyone's orders"
-                </label>
+        <div class="list-head">
+            <div class="filters" role="search" aria-label="Filter orders">
+                <Show when=move || auth.allows(Role::Staff)>
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=everyone
+                            on:change=move |event| {
+                                let all = event_target_checked(&event);
+                                url.refine(|query| {
+                                    query.all = all;
+                                    if !all {
+                                        query.customer = None;
+                                    }
+                                });
+                            } />
+                        "Show everyone's orders"
+                    </label>
+                </Show>
+                <Show when=everyone>
+                    <SearchField id="order-customer" label="Customer" value=customer />
+                </Show>
+                <div class="field">
+                    <label for="order-from">"From"</label>
+                    <input id="order-from" type="date" prop:value=move || from.get()
+                        on:change=move |event| from.set(event_target_value(&event)) />
+                </div>
+                <div class="field">
+                    <label for="order-to">"To"</label>
+                    <input id="order-to" type="date" prop:value=move || to.get()
+                        on:change=move |event| to.set(event_target_value(&event)) />
+                </div>
+                <div class="field">
+                    <label for="order-sort">"Sort"</label>
+                    <select id="order-sort"
+                        prop:value=move || url.with(|query| query.sort().to_string())
+                        on:change=move |event| {
+                            let sort = event_target_value(&event).parse().ok();
+                            url.refine(|query| query.sort = sort);
+                        }>
+                        {SORTS.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                    </select>
+                </div>
             </div>
-        </Show>
-        <Loaded resource=orders loading="Loading orders…" empty=|| "No orders yet." let:list>
+            <CsvLink href=Signal::derive(csv) />
+        </div>
+        <Loaded resource=orders loading="Loading orders…" empty=|| "No orders match." let:list>
             <ul class="plain-list order-list">
                 {list.items.into_iter().map(|order| {
                     let heading = format!("Order #{}", order.id);
-                    let placed = order.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
+                    let placed = local_time(order.created_at);
                     let receipt = format!("{}/{}", routes::ORDERS, order.id);
                     // Staff see others' orders too, so each says whose it is.
                     let customer = auth.allows(Role::Staff).then(|| view! {

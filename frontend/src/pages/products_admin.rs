@@ -1,16 +1,17 @@
 use app::history::RecordType;
-use app::shop::{NewProduct, Product, ProductQuery};
-use app::{FieldErrors, Quantity};
+use app::shop::{NewProduct, Product, ProductColumn, ProductQuery};
+use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
+use crate::components::list_tools::{CsvLink, SortHeader, UrlQuery};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
-use crate::components::search::SearchBox;
+use crate::components::search::SearchField;
 use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
 use crate::{cart_version, money};
@@ -202,18 +203,36 @@ fn ProductForm(draft: Draft) -> impl IntoView {
 #[component]
 fn ProductList(draft: Draft) -> impl IntoView {
     let version = cart_version();
-    let page = RwSignal::new(1_u64);
+    let url = UrlQuery::<ProductQuery>::from_address();
+    let page = url.pager();
     let error = RwSignal::new(None::<String>);
-    let search = RwSignal::new(String::new());
+    let search = url.field(
+        |query| query.q.clone().unwrap_or_default(),
+        |query, text| query.q = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+    );
     let products = LocalResource::new(move || {
         version.track();
         let query = ProductQuery {
-            q: Some(search.get()),
-            page: Some(page.get()),
             per_page: Some(PER_PAGE),
+            ..url.get()
         };
         async move { api::shop::products(&query).await }
     });
+    let csv = move || {
+        let query = ProductQuery {
+            page: None,
+            ..url.get()
+        };
+        api::download_url(paths::PRODUCTS_CSV, &query)
+    };
+    let heading = move |label: &'static str, key: ProductColumn| {
+        view! {
+            <SortHeader label key numeric=key == ProductColumn::Price
+                descending_first=key != ProductColumn::Name
+                sort=Signal::derive(move || url.with(ProductQuery::sort))
+                on_sort=move |sort| url.refine(|query| query.sort = Some(sort)) />
+        }
+    };
     let archive = Action::new_local(move |id: &i64| {
         let id = *id;
         async move {
@@ -224,12 +243,22 @@ fn ProductList(draft: Draft) -> impl IntoView {
         }
     });
     view! {
-        <SearchBox id="catalogue-search" label="Search products" region="Search the catalogue" value=search page />
+        <div class="list-head">
+            <div class="filters" role="search" aria-label="Search the catalogue">
+                <SearchField id="catalogue-search" label="Search products" value=search />
+            </div>
+            <CsvLink href=Signal::derive(csv) />
+        </div>
         {move || error.get().map(|message| view! { <ErrorNotice message /> })}
         <Loaded resource=products loading="Loading products…" empty=|| "No products match." let:list>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Catalogue">
                 <table class="stack" aria-label="Catalogue">
-                    <thead><tr><th>"Name"</th><th class="num">"Price"</th><th>"Stock"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <thead><tr>
+                        {heading("Name", ProductColumn::Name)}
+                        {heading("Price", ProductColumn::Price)}
+                        {heading("Stock", ProductColumn::Stock)}
+                        <th><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
                     <tbody>
                         {list.items.into_iter().map(|product| {
                             let id = product.id;

@@ -57,6 +57,7 @@ pub fn Shop() -> impl IntoView {
             q: Some(search.get()),
             page: Some(page.get()),
             per_page: Some(PER_PAGE),
+            ..ProductQuery::default()
         };
         async move { api::shop::products(&query).await }
     });

@@ -45,8 +45,9 @@ async fn list(
     Ok(Json(audit::list(&state.db, &filter, page.paging()).await?))
 }
 
-/// The changes the same filters select, every one of them, as a CSV file, newest first. Sent as
-/// it is read, a chunk of changes at a time.
+/// The changes the same filters select, every one of them, in the same order, as a CSV file.
+///
+/// Sent as it is read, a chunk of changes at a time.
 #[utoipa::path(
     get,
     operation_id = "history_csv",
@@ -78,13 +79,10 @@ async fn csv(
     Ok(csv_chunks_response(
         "history.csv",
         csv_export::history_header(),
-        audit::in_chunks(state.db.clone(), filter, CSV_CHUNK),
+        audit::export(state.db.clone(), &filter),
         csv_export::history_record,
     ))
 }
-
-/// Changes read per query of the CSV: a few hundred kilobytes of CSV at a time.
-const CSV_CHUNK: u64 = 500;
 
 /// The accounts that made changes, by name, to filter the history by.
 #[utoipa::path(

@@ -4,10 +4,12 @@ use app::paths;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::clock::{latest_today, today};
+use crate::csv_export::{self, csv_chunks_response};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::openapi::{self, tag};
@@ -19,6 +21,8 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_donations, create_donation))
+        .routes(routes!(donations_csv))
+        .routes(routes!(distributions_csv))
         .routes(routes!(get_donation, update_donation, delete_donation))
         .routes(routes!(list_distributions, create_distribution))
         .routes(routes!(
@@ -28,7 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
 }
 
-/// Donations, newest first, one page at a time.
+/// Donations, one page at a time.
+///
+/// Newest first unless `sort` says otherwise; `recipient` does not apply.
 #[utoipa::path(
     get,
     path = paths::DONATIONS,
@@ -46,6 +52,77 @@ async fn list_donations(
 ) -> Result<Json<Page<Donation>>, ApiError> {
     query.validate()?;
     Ok(Json(ledger::list_donations(&state.db, &query).await?))
+}
+
+/// The donations the same filters select, every one of them, in the same order, as a CSV file.
+#[utoipa::path(
+    get,
+    path = paths::DONATIONS_CSV,
+    tag = tag::LEDGER,
+    params(LedgerQuery),
+    responses(
+        (
+            status = 200,
+            description = "Columns `id`, `donated_on`, `donor`, `kind`, `quantity`, `note`, \
+                `recorded_at` (when it was entered, UTC). `page` and `per_page` are ignored.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `donations.csv`."
+            ))
+        ),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn donations_csv(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<LedgerQuery>,
+) -> Result<Response, ApiError> {
+    query.validate()?;
+    Ok(csv_chunks_response(
+        "donations.csv",
+        csv_export::donation_header(),
+        ledger::export_donations(state.db.clone(), &query),
+        csv_export::donation_record,
+    ))
+}
+
+/// The distributions the same filters select, all of them, in the same order, as a CSV file.
+#[utoipa::path(
+    get,
+    path = paths::DISTRIBUTIONS_CSV,
+    tag = tag::LEDGER,
+    params(LedgerQuery),
+    responses(
+        (
+            status = 200,
+            description = "Columns `id`, `distributed_on`, `recipient`, `kind`, `quantity`, \
+                `note`, `recorded_at` (when it was entered, UTC). `page` and `per_page` are \
+                ignored.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `distributions.csv`."
+            ))
+        ),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn distributions_csv(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<LedgerQuery>,
+) -> Result<Response, ApiError> {
+    query.validate()?;
+    Ok(csv_chunks_response(
+        "distributions.csv",
+        csv_export::distribution_header(),
+        ledger::export_distributions(state.db.clone(), &query),
+        csv_export::distribution_record,
+    ))
 }
 
 /// Records a donation, adding it to the stock.
@@ -152,7 +229,9 @@ async fn delete_donation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Distributions, newest first, one page at a time; `donor` does not apply.
+/// Distributions, one page at a time.
+///
+/// Newest first unless `sort` says otherwise; `donor` does not apply.
 #[utoipa::path(
     get,
     path = paths::DISTRIBUTIONS,

@@ -7,9 +7,11 @@ use app::shop::{
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::csv_export::{self, csv_chunks_response};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::openapi::{self, tag};
@@ -25,6 +27,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(get_product));
     let staff = OpenApiRouter::new()
         .routes(routes!(create_product))
+        .routes(routes!(products_csv))
         .routes(routes!(update_product, delete_product));
     let members = OpenApiRouter::new()
         .routes(routes!(cart))
@@ -32,13 +35,16 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(set_cart_quantity, remove_from_cart))
         .routes(routes!(checkout))
         .routes(routes!(list_orders))
+        .routes(routes!(orders_csv))
         .routes(routes!(get_order));
     public
         .merge(super::guarded(state, Role::Staff, staff))
         .merge(super::guarded(state, Role::Member, members))
 }
 
-/// The catalogue, newest first, one page at a time; archived products are left out.
+/// The catalogue, one page at a time; archived products are left out.
+///
+/// Newest first unless `sort` says otherwise.
 #[utoipa::path(
     get,
     path = paths::PRODUCTS,
@@ -56,6 +62,44 @@ async fn list_products(
 ) -> Result<Json<Page<Product>>, ApiError> {
     query.validate()?;
     Ok(Json(shop::list_products(&state.db, &query).await?))
+}
+
+/// The products on sale the same query selects, with their stock, as a CSV file.
+///
+/// All of them, in the same order as the list.
+#[utoipa::path(
+    get,
+    path = paths::PRODUCTS_CSV,
+    tag = tag::SHOP,
+    params(ProductQuery),
+    responses(
+        (
+            status = 200,
+            description = "Columns `id`, `name`, `description`, `price`, `stock`, \
+                `low_stock_threshold`, `stock_state` (`ok`, `low` or `out`), `added_at` (UTC). \
+                `page` and `per_page` are ignored.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `products.csv`."
+            ))
+        ),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn products_csv(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ProductQuery>,
+) -> Result<Response, ApiError> {
+    query.validate()?;
+    Ok(csv_chunks_response(
+        "products.csv",
+        csv_export::product_header(),
+        shop::export_products(state.db.clone(), &query),
+        csv_export::product_record,
+    ))
 }
 
 /// Archived products are still found here, marked `archived`, for order history.
@@ -283,7 +327,9 @@ async fn checkout(
     }
 }
 
-/// The user's orders, newest first, one page at a time; with `all=true`, staff see everyone's.
+/// The user's orders, one page at a time; with `all=true`, staff see everyone's.
+///
+/// Newest first unless `sort` says otherwise.
 #[utoipa::path(
     get,
     path = paths::ORDERS,
@@ -303,6 +349,44 @@ async fn list_orders(
 ) -> Result<Json<Page<Order>>, ApiError> {
     query.validate()?;
     Ok(Json(shop::list_orders(&state.db, &user, &query).await?))
+}
+
+/// The orders the same query selects, every one of them, in the same order, as a CSV file.
+#[utoipa::path(
+    get,
+    path = paths::ORDERS_CSV,
+    tag = tag::SHOP,
+    params(OrderQuery),
+    responses(
+        (
+            status = 200,
+            description = "One line per order: columns `id`, `placed_at` (UTC), `customer`, \
+                `email`, `items` (as `2 × Rice; 1 × Tea`), `total`, `status`. `page` and \
+                `per_page` are ignored.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "An attachment, `orders.csv`."
+            ))
+        ),
+        (status = 403, response = openapi::Forbidden),
+        (status = 422, response = openapi::Invalid),
+        (status = 500, response = openapi::Internal),
+    )
+)]
+async fn orders_csv(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<OrderQuery>,
+) -> Result<Response, ApiError> {
+    query.validate()?;
+    Ok(csv_chunks_response(
+        "orders.csv",
+        csv_export::order_header(),
+        shop::export_orders(state.db.clone(), &user, &query)?,
+        csv_export::order_record,
+    ))
 }
 
 /// One of the user's orders; staff may read anyone's.

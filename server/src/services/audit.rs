@@ -7,15 +7,15 @@ mod snapshot;
 use app::accounts::User;
 use app::history::{Action, HistoryEvent, HistoryFilter, HistoryPerson, RecordType, Snapshot};
 use app::paging::{Page, Paging};
-use chrono::{Days, NaiveDate, NaiveTime};
-use futures_util::{Stream, stream};
+use chrono::Days;
+use futures_util::{Stream, TryStreamExt, future};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
-use super::fetch_page;
-use crate::clock::now;
+use super::{fetch_page, in_chunks};
+use crate::clock::{now, start_of};
 use crate::entities::audit_event;
 
 /// Who makes a change: an account, or the server itself (a command, the demo data).
@@ -197,11 +197,6 @@ fn to_event(model: audit_event::Model) -> Result<HistoryEvent, DbErr> {
     })
 }
 
-/// The first moment of `day`, in UTC.
-fn start_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
-}
-
 fn condition(filter: &HistoryFilter) -> Condition {
     let mut condition = Condition::all();
     if let Some(actor) = filter.actor {
@@ -223,52 +218,35 @@ fn condition(filter: &HistoryFilter) -> Condition {
     condition
 }
 
-/// One page of the events `filter` matches, newest first. Ids follow the order events were
-/// written, so they order the history even where two clocks disagree.
+/// The events `filter` matches, newest first unless it asks for the oldest. Ids follow the order
+/// events were written, so they order the history even where two clocks disagree.
+fn events(filter: &HistoryFilter) -> Select<audit_event::Entity> {
+    let select = audit_event::Entity::find().filter(condition(filter));
+    if filter.newest_first() {
+        select.order_by_desc(audit_event::Column::Id)
+    } else {
+        select.order_by_asc(audit_event::Column::Id)
+    }
+}
+
+/// One page of the events `filter` matches.
 pub async fn list(
     db: &DatabaseConnection,
     filter: &HistoryFilter,
     paging: Paging,
 ) -> Result<Page<HistoryEvent>, DbErr> {
-    let select = audit_event::Entity::find()
-        .filter(condition(filter))
-        .order_by_desc(audit_event::Column::Id);
-    let (rows, total) = fetch_page(db, select, paging).await?;
+    let (rows, total) = fetch_page(db, events(filter), paging).await?;
     let items = rows.into_iter().map(to_event).collect::<Result<_, _>>()?;
     Ok(Page::new(items, total, paging))
 }
 
-/// Every event `filter` matches, newest first, `size` at a time: each chunk is one query that
-/// continues below the last id of the one before, so memory stays flat however long the history.
-pub fn in_chunks(
+/// Every event `filter` matches, in its order: for the CSV file.
+pub fn export(
     db: DatabaseConnection,
-    filter: HistoryFilter,
-    size: u64,
-) -> impl Stream<Item = Result<Vec<HistoryEvent>, DbErr>> {
-    // `None` once the last chunk is out; else the id to continue below (none at the start).
-    let start: Option<Option<i64>> = Some(None);
-    stream::try_unfold(start, move |cursor| {
-        let (db, filter) = (db.clone(), filter.clone());
-        async move {
-            let Some(below) = cursor else {
-                return Ok(None);
-            };
-            let mut select = audit_event::Entity::find()
-                .filter(condition(&filter))
-                .order_by_desc(audit_event::Column::Id)
-                .limit(size);
-            if let Some(id) = below {
-                select = select.filter(audit_event::Column::Id.lt(id));
-            }
-            let rows = select.all(&db).await?;
-            if rows.is_empty() {
-                return Ok(None);
-            }
-            let next = (rows.len() as u64 == size).then(|| rows.last().map(|row| row.id));
-            let events = rows.into_iter().map(to_event).collect::<Result<_, _>>()?;
-            Ok(Some((events, next)))
-        }
-    })
+    filter: &HistoryFilter,
+) -> impl Stream<Item = Result<Vec<HistoryEvent>, DbErr>> + Send + 'static {
+    in_chunks(db, events(filter))
+        .and_then(|rows| future::ready(rows.into_iter().map(to_event).collect()))
 }
 
 /// The accounts that made changes, by name, each under the name of their latest change.

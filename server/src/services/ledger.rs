@@ -7,19 +7,22 @@
 //! write lock on SQLite), so the values read next cannot change before the transaction commits.
 
 use app::Quantity;
-use app::ledger::{Distribution, Donation, LedgerQuery, NewDistribution, NewDonation};
+use app::ledger::{
+    Distribution, Donation, LedgerColumn, LedgerQuery, NewDistribution, NewDonation,
+};
 use app::paging::Page;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use futures_util::{Stream, TryStreamExt, future};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, Select, Set,
+    EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, Select, Set,
 };
 
 use super::aggregates::AggregateChange;
 use super::audit::{self, Actor, Event};
 use super::balance::{BalanceChange, BalanceError};
-use super::{fetch_page, parse_kind, record_id};
+use super::{fetch_page, in_chunks, parse_kind, record_id, sorted};
 use crate::clock::now;
 use crate::database;
 use crate::entities::{distribution, donation};
@@ -401,27 +404,7 @@ fn ledger_filter<C: ColumnTrait>(query: &LedgerQuery, kind: C, date: C) -> Condi
     condition
 }
 
-/// One page of `select`, newest first by `date` then by id.
-async fn page_of<E, T>(
-    db: &DatabaseConnection,
-    select: Select<E>,
-    query: &LedgerQuery,
-    date: E::Column,
-    id: E::Column,
-    convert: fn(E::Model) -> Result<T, DbErr>,
-) -> Result<Page<T>, DbErr>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    let paging = query.paging();
-    let (rows, total) =
-        fetch_page(db, select.order_by_desc(date).order_by_desc(id), paging).await?;
-    let items = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
-    Ok(Page::new(items, total, paging))
-}
-
-/// Escapes `%`, `_` and `\` so that a search text matches only itself.
+/// Escapes `%`, `_` and `\\` so that a search text matches only itself.
 pub(crate) fn like_pattern(text: &str) -> LikeExpr {
     let escaped: String = text
         .chars()
@@ -433,50 +416,102 @@ pub(crate) fn like_pattern(text: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
-pub async fn list_donations(
-    db: &DatabaseConnection,
-    query: &LedgerQuery,
-) -> Result<Page<Donation>, DbErr> {
-    let mut condition = ledger_filter(query, donation::Column::Kind, donation::Column::DonatedOn);
+/// The donations `query` selects, in its order, all pages together.
+fn donations(query: &LedgerQuery) -> Select<donation::Entity> {
+    use donation::Column;
+    let mut condition = ledger_filter(query, Column::Kind, Column::DonatedOn);
     if let Some(donor) = query
         .donor
         .as_deref()
         .map(donor_key)
         .filter(|key| !key.is_empty())
     {
-        condition = condition.add(donation::Column::DonorKey.like(like_pattern(&donor)));
+        condition = condition.add(Column::DonorKey.like(like_pattern(&donor)));
     }
+    let sort = query.sort();
     let select = donation::Entity::find().filter(condition);
-    page_of(
-        db,
-        select,
-        query,
-        donation::Column::DonatedOn,
-        donation::Column::Id,
-        to_donation,
-    )
-    .await
+    match sort.key {
+        LedgerColumn::Date => sorted(select, Column::DonatedOn, sort.descending, Column::Id),
+        LedgerColumn::Name => sorted(select, Column::DonorKey, sort.descending, Column::Id),
+        LedgerColumn::Kind => sorted(select, Column::Kind, sort.descending, Column::Id),
+        LedgerColumn::Quantity => sorted(select, Column::Quantity, sort.descending, Column::Id),
+    }
+}
+
+/// The distributions `query` selects, in its order, all pages together. A distribution without
+/// a recipient sorts as an empty name.
+fn distributions(query: &LedgerQuery) -> Select<distribution::Entity> {
+    use distribution::Column;
+    let mut condition = ledger_filter(query, Column::Kind, Column::DistributedOn);
+    let recipient_key = Func::coalesce([
+        Expr::expr(Func::lower(Expr::col(Column::Recipient))),
+        Expr::val(""),
+    ]);
+    if let Some(recipient) = query
+        .recipient
+        .as_deref()
+        .map(donor_key)
+        .filter(|key| !key.is_empty())
+    {
+        condition = condition.add(Expr::expr(recipient_key.clone()).like(like_pattern(&recipient)));
+    }
+    let sort = query.sort();
+    let select = distribution::Entity::find().filter(condition);
+    match sort.key {
+        LedgerColumn::Date => sorted(select, Column::DistributedOn, sort.descending, Column::Id),
+        LedgerColumn::Name => sorted(
+            select,
+            Expr::expr(recipient_key),
+            sort.descending,
+            Column::Id,
+        ),
+        LedgerColumn::Kind => sorted(select, Column::Kind, sort.descending, Column::Id),
+        LedgerColumn::Quantity => sorted(select, Column::Quantity, sort.descending, Column::Id),
+    }
+}
+
+pub async fn list_donations(
+    db: &DatabaseConnection,
+    query: &LedgerQuery,
+) -> Result<Page<Donation>, DbErr> {
+    let paging = query.paging();
+    let (rows, total) = fetch_page(db, donations(query), paging).await?;
+    let items = rows
+        .into_iter()
+        .map(to_donation)
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(items, total, paging))
 }
 
 pub async fn list_distributions(
     db: &DatabaseConnection,
     query: &LedgerQuery,
 ) -> Result<Page<Distribution>, DbErr> {
-    let condition = ledger_filter(
-        query,
-        distribution::Column::Kind,
-        distribution::Column::DistributedOn,
-    );
-    let select = distribution::Entity::find().filter(condition);
-    page_of(
-        db,
-        select,
-        query,
-        distribution::Column::DistributedOn,
-        distribution::Column::Id,
-        to_distribution,
-    )
-    .await
+    let paging = query.paging();
+    let (rows, total) = fetch_page(db, distributions(query), paging).await?;
+    let items = rows
+        .into_iter()
+        .map(to_distribution)
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(items, total, paging))
+}
+
+/// Every donation `query` selects, whatever its page, in its order: for the CSV file.
+pub fn export_donations(
+    db: DatabaseConnection,
+    query: &LedgerQuery,
+) -> impl Stream<Item = Result<Vec<Donation>, DbErr>> + Send + 'static {
+    in_chunks(db, donations(query))
+        .and_then(|rows| future::ready(rows.into_iter().map(to_donation).collect()))
+}
+
+/// Every distribution `query` selects, whatever its page, in its order: for the CSV file.
+pub fn export_distributions(
+    db: DatabaseConnection,
+    query: &LedgerQuery,
+) -> impl Stream<Item = Result<Vec<Distribution>, DbErr>> + Send + 'static {
+    in_chunks(db, distributions(query))
+        .and_then(|rows| future::ready(rows.into_iter().map(to_distribution).collect()))
 }
 
 /// Whether nothing has been recorded yet (the demo data only fills an empty ledger).

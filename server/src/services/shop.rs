@@ -13,23 +13,25 @@ use app::Quantity;
 use app::accounts::{Role, User};
 use app::paging::Page;
 use app::shop::{
-    Cart, CartLine, Customer, LineItem, NewProduct, Order, OrderQuery, OrderStatus, Product,
-    ProductQuery, total,
+    Cart, CartLine, Customer, LineItem, NewProduct, Order, OrderColumn, OrderQuery, OrderStatus,
+    Product, ProductColumn, ProductQuery, total,
 };
 use app::stock::stock_state;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use chrono::Days;
+use futures_util::{Stream, TryStreamExt};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, SqlErr,
 };
 
 use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
 use super::low_stock;
-use crate::clock::now;
+use crate::clock::{now, start_of};
 use crate::database;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
-use crate::services::{fetch_page, record_id};
+use crate::services::{fetch_page, in_chunks, record_id, sorted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopError {
@@ -92,26 +94,48 @@ fn fill_product(model: &mut product::ActiveModel, input: NewProduct) -> Result<(
 }
 
 /// One page of the catalogue (archived products left out), newest first.
-pub async fn list_products(
-    db: &DatabaseConnection,
-    query: &ProductQuery,
-) -> Result<Page<Product>, DbErr> {
-    let mut select = product::Entity::find().filter(product::Column::Archived.eq(false));
+/// The products on sale `query` selects, in its order, all pages together.
+fn products(query: &ProductQuery) -> Select<product::Entity> {
+    use product::Column;
+    let mut select = product::Entity::find().filter(Column::Archived.eq(false));
     if let Some(text) = query
         .q
         .as_deref()
         .map(|text| text.trim().to_lowercase())
         .filter(|text| !text.is_empty())
     {
-        select = select.filter(product::Column::SearchText.like(like_pattern(&text)));
+        select = select.filter(Column::SearchText.like(like_pattern(&text)));
     }
-    let select = select
-        .order_by_desc(product::Column::CreatedAt)
-        .order_by_desc(product::Column::Id);
+    let sort = query.sort();
+    match sort.key {
+        ProductColumn::Added => sorted(select, Column::CreatedAt, sort.descending, Column::Id),
+        ProductColumn::Name => sorted(
+            select,
+            Expr::expr(Func::lower(Expr::col(Column::Name))),
+            sort.descending,
+            Column::Id,
+        ),
+        ProductColumn::Price => sorted(select, Column::PriceCents, sort.descending, Column::Id),
+        ProductColumn::Stock => sorted(select, Column::Stock, sort.descending, Column::Id),
+    }
+}
+
+pub async fn list_products(
+    db: &DatabaseConnection,
+    query: &ProductQuery,
+) -> Result<Page<Product>, DbErr> {
     let paging = query.paging();
-    let (rows, total) = fetch_page(db, select, paging).await?;
+    let (rows, total) = fetch_page(db, products(query), paging).await?;
     let items = rows.into_iter().map(to_product).collect();
     Ok(Page::new(items, total, paging))
+}
+
+/// Every product on sale `query` selects, whatever its page, in its order: for the CSV file.
+pub fn export_products(
+    db: DatabaseConnection,
+    query: &ProductQuery,
+) -> impl Stream<Item = Result<Vec<Product>, DbErr>> + Send + 'static {
+    in_chunks(db, products(query)).map_ok(|rows| rows.into_iter().map(to_product).collect())
 }
 
 /// A product by id, archived ones included, so that order history can still show them.
@@ -691,26 +715,73 @@ async fn order_by_key(
 
 /// One page of orders, newest first: the viewer's own, or with `all` everyone's (staff and admins
 /// only).
-pub async fn list_orders(
-    db: &DatabaseConnection,
-    viewer: &User,
-    query: &OrderQuery,
-) -> Result<Page<Order>, ShopError> {
+/// The orders `query` selects for `viewer`, in its order, all pages together: their own, or
+/// with `all` (staff and admins only) everyone's.
+fn orders(viewer: &User, query: &OrderQuery) -> Result<Select<order::Entity>, ShopError> {
+    use order::Column;
     let mut select = order::Entity::find();
     if query.all {
         if viewer.role < Role::Staff {
             return Err(ShopError::Forbidden);
         }
     } else {
-        select = select
-            .filter(order::Column::UserId.eq(record_id(viewer.id, ShopError::NotFound("user"))?));
+        select =
+            select.filter(Column::UserId.eq(record_id(viewer.id, ShopError::NotFound("user"))?));
     }
-    let select = select
-        .order_by_desc(order::Column::CreatedAt)
-        .order_by_desc(order::Column::Id);
+    if let Some(text) = query
+        .customer
+        .as_deref()
+        .map(|text| text.trim().to_lowercase())
+        .filter(|text| !text.is_empty())
+    {
+        let pattern = like_pattern(&text);
+        let lower = |column: user::Column| Expr::expr(Func::lower(Expr::col(column)));
+        let customers = Query::select()
+            .column(user::Column::Id)
+            .from(user::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(lower(user::Column::Name).like(pattern.clone()))
+                    .add(lower(user::Column::Email).like(pattern)),
+            )
+            .to_owned();
+        select = select.filter(Column::UserId.in_subquery(customers));
+    }
+    if let Some(from) = query.from {
+        select = select.filter(Column::CreatedAt.gte(start_of(from)));
+    }
+    // The whole of the last day: before the start of the next one, if the calendar has one.
+    if let Some(next) = query.to.and_then(|to| to.checked_add_days(Days::new(1))) {
+        select = select.filter(Column::CreatedAt.lt(start_of(next)));
+    }
+    let sort = query.sort();
+    Ok(match sort.key {
+        OrderColumn::Date => sorted(select, Column::CreatedAt, sort.descending, Column::Id),
+        OrderColumn::Total => sorted(select, Column::TotalCents, sort.descending, Column::Id),
+    })
+}
+
+pub async fn list_orders(
+    db: &DatabaseConnection,
+    viewer: &User,
+    query: &OrderQuery,
+) -> Result<Page<Order>, ShopError> {
     let paging = query.paging();
-    let (orders, total) = fetch_page(db, select, paging).await?;
+    let (orders, total) = fetch_page(db, orders(viewer, query)?, paging).await?;
     Ok(Page::new(with_items(db, orders).await?, total, paging))
+}
+
+/// Every order `query` selects for `viewer`, whatever its page, in its order: for the CSV file.
+pub fn export_orders(
+    db: DatabaseConnection,
+    viewer: &User,
+    query: &OrderQuery,
+) -> Result<impl Stream<Item = Result<Vec<Order>, DbErr>> + Send + 'static, ShopError> {
+    let chunks = in_chunks(db.clone(), orders(viewer, query)?);
+    Ok(chunks.and_then(move |orders| {
+        let db = db.clone();
+        async move { with_items(&db, orders).await }
+    }))
 }
 
 /// One order: the viewer's own, or any order for staff and admins. Someone else's order is

@@ -20,6 +20,7 @@ mod import;
 mod instances;
 mod jobs;
 mod ledger;
+mod lists;
 mod low_stock;
 mod observability;
 mod openapi;
