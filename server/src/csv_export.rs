@@ -182,100 +182,6 @@ pub fn inert(cell: &str) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use app::Quantity;
-    use app::reports::KindTotal;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn an_inventory_row_is_its_kind_and_three_amounts() {
-        let row = InventoryRow {
-            kind: Kind::Food,
-            donated: Quantity::from_hundredths(1250),
-            distributed: Quantity::from_hundredths(250),
-            balance: Quantity::from_hundredths(1000),
-            threshold: None,
-            state: app::stock::StockState::Ok,
-        };
-        assert_eq!(inventory_header().len(), inventory_record(&row).len());
-        assert_eq!(inventory_record(&row), ["food", "12.50", "2.50", "10.00"]);
-    }
-
-    #[test]
-    fn a_donor_row_has_a_column_for_every_kind_in_header_order() {
-        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
-        let row = DonorRow {
-            donor_name: "Ada".to_owned(),
-            donations: 3,
-            first_donated_on: day(2),
-            last_donated_on: day(30),
-            totals: vec![
-                KindTotal {
-                    kind: Kind::Other,
-                    quantity: Quantity::from_hundredths(100),
-                },
-                KindTotal {
-                    kind: Kind::Money,
-                    quantity: Quantity::from_hundredths(2000),
-                },
-            ],
-        };
-        assert_eq!(
-            donor_header(),
-            [
-                "donor_name",
-                "donations",
-                "first_donated_on",
-                "last_donated_on",
-                "money",
-                "food",
-                "clothing",
-                "hygiene",
-                "household",
-                "other"
-            ]
-        );
-        assert_eq!(
-            donor_record(&row),
-            [
-                "Ada",
-                "3",
-                "2026-01-02",
-                "2026-01-30",
-                "20.00",
-                "0.00",
-                "0.00",
-                "0.00",
-                "0.00",
-                "1.00"
-            ]
-        );
-    }
-
-    #[test]
-    fn cells_that_a_spreadsheet_would_run_are_made_text() {
-        for cell in [
-            "=HYPERLINK(\"http://evil.example\",\"x\")",
-            "+1+2",
-            "-2+3",
-            "@SUM(A1)",
-            "\t=1",
-            "\r=1",
-        ] {
-            assert_eq!(inert(cell), format!("'{cell}"));
-        }
-    }
-
-    #[test]
-    fn ordinary_cells_are_unchanged() {
-        for cell in ["Ada Lovelace", "12.5", "2026-01-31", "", "a=b", "O'Brien"] {
-            assert_eq!(inert(cell), cell);
-        }
-    }
-}
-
 /// The columns of a donations file; the record's time is when it was entered, in UTC.
 pub fn donation_header() -> Vec<String> {
     [
@@ -390,4 +296,98 @@ pub fn order_record(order: &Order) -> Vec<String> {
         order.total.to_string(),
         order.status.as_str().to_owned(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::Quantity;
+    use app::reports::KindTotal;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn an_inventory_row_is_its_kind_and_three_amounts() {
+        let row = InventoryRow {
+            kind: Kind::Food,
+            donated: Quantity::from_hundredths(1250),
+            distributed: Quantity::from_hundredths(250),
+            balance: Quantity::from_hundredths(1000),
+            threshold: None,
+            state: app::stock::StockState::Ok,
+        };
+        assert_eq!(inventory_header().len(), inventory_record(&row).len());
+        assert_eq!(inventory_record(&row), ["food", "12.50", "2.50", "10.00"]);
+    }
+
+    #[test]
+    fn a_donor_row_has_a_column_for_every_kind_in_header_order() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let row = DonorRow {
+            donor_name: "Ada".to_owned(),
+            donations: 3,
+            first_donated_on: day(2),
+            last_donated_on: day(30),
+            totals: vec![
+                KindTotal {
+                    kind: Kind::Other,
+                    quantity: Quantity::from_hundredths(100),
+                },
+                KindTotal {
+                    kind: Kind::Money,
+                    quantity: Quantity::from_hundredths(2000),
+                },
+            ],
+        };
+        assert_eq!(
+            donor_header(),
+            [
+                "donor_name",
+                "donations",
+                "first_donated_on",
+                "last_donated_on",
+                "money",
+                "food",
+                "clothing",
+                "hygiene",
+                "household",
+                "other"
+            ]
+        );
+        assert_eq!(
+            donor_record(&row),
+            [
+                "Ada",
+                "3",
+                "2026-01-02",
+                "2026-01-30",
+                "20.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "1.00"
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_made_text() {
+        for cell in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(inert(cell), format!("'{cell}"));
+        }
+    }
+
+    #[test]
+    fn ordinary_cells_are_unchanged() {
+        for cell in ["Ada Lovelace", "12.5", "2026-01-31", "", "a=b", "O'Brien"] {
+            assert_eq!(inert(cell), cell);
+        }
+    }
 }
