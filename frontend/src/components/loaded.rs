@@ -71,7 +71,7 @@ where
     let updating = move || pending.get() && resource.with(Option::is_some);
     view! {
         <div class="loaded" aria-busy=move || updating().to_string()>
-            <p class="visually-hidden" role="status">{move || updating().then_some("Updating…")}</p>
+            <p class="visually-hidden" aria-live="polite">{move || updating().then_some("Updating…")}</p>
             <Transition fallback=move || loading_line(loading) set_pending=pending>
                 {move || {
                     let (children, empty) = (children.clone(), empty.clone());
