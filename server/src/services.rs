@@ -79,7 +79,7 @@ where
     E::Model: Send + Sync,
     E::Column: ColumnTrait,
 {
-    let (chunks, received) = mpsc::channel(2);
+    let (chunks, mut received) = mpsc::channel(2);
     tokio::spawn(async move {
         let read = async {
             let mut rows = select.stream(&db).await?;
@@ -102,7 +102,7 @@ where
             chunks.send(Err(error)).await.ok();
         }
     });
-    stream::unfold(received, |mut received| async move {
-        received.recv().await.map(|chunk| (chunk, received))
-    })
+    // A closed channel answers every later poll with the end again, as a response compressor
+    // may poll once more after the end.
+    stream::poll_fn(move |context| received.poll_recv(context))
 }

@@ -295,3 +295,35 @@ async fn the_history_lists_oldest_first_when_asked() {
     let rows = csv_rows(&app, "/api/history.csv?record_type=donation&sort=time").await;
     assert_eq!(rows[1][4], newest[1].to_string());
 }
+
+#[tokio::test]
+async fn every_csv_file_arrives_whole_when_compressed() {
+    let app = spawn_app().await;
+    donate(&app, "Ada", "food", "3", "2025-07-01").await;
+    for path in [
+        "/api/donations.csv",
+        "/api/donations.csv?from=2999-01-01",
+        "/api/distributions.csv",
+        "/api/products.csv",
+        "/api/orders.csv",
+        "/api/history.csv",
+    ] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
+        let body = response.bytes().await.expect(path);
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut text)
+            .expect(path);
+        assert!(
+            text.starts_with("id,") || text.starts_with("occurred_at,"),
+            "{path}: {text}"
+        );
+    }
+}
