@@ -59,6 +59,9 @@ test('a CSV file is previewed with its problems, then imported whole', async ({ 
 
   await page.getByRole('button', { name: 'Import 3 donations' }).click();
   await expect(said(preview, 'status').filter({ hasText: 'Imported' })).toContainText('Imported 3 donations.');
+  // The imported file is let go of, so it cannot be imported twice by mistake.
+  await expect(page.getByLabel('CSV file')).toHaveValue('');
+  await expect(page.getByRole('button', { name: 'Preview' })).toBeDisabled();
   await preview.getByRole('link', { name: 'See the donations' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Donations');
   // Dated in the past, they may be pages down the list, so find them by donor.

@@ -57,12 +57,18 @@ pub fn ImportDonations() -> impl IntoView {
             None
         },
     );
+    let file_input = NodeRef::<leptos::html::Input>::new();
     let import = Submit::new(
         |text: String| async move { api::ledger::import_donations(&text).await },
         move |answer: ImportResult| {
             version.bump();
             preview.set(None);
             imported.set(Some(answer.imported));
+            // The file is in the ledger now: choosing it again would import it twice.
+            chosen.set(None);
+            if let Some(input) = file_input.get_untracked() {
+                input.set_value("");
+            }
             None
         },
     );
@@ -119,7 +125,7 @@ pub fn ImportDonations() -> impl IntoView {
             <form on:submit=on_preview novalidate>
                 <div class="field">
                     <label for="import-csv">"CSV file"</label>
-                    <input id="import-csv" name="file" type="file" accept=".csv,text/csv" on:change=on_change />
+                    <input id="import-csv" name="file" type="file" accept=".csv,text/csv" node_ref=file_input on:change=on_change />
                 </div>
                 <div class="actions">
                     <button type="submit" disabled=move || chosen.with(Option::is_none) || check.pending().get()>
