@@ -16,6 +16,7 @@
 use app::Quantity;
 use app::ledger::Kind;
 use app::stock::{KindThreshold, StockAlert, stock_state};
+use chrono::TimeDelta;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -263,4 +264,17 @@ pub async fn take_pending(db: &DatabaseConnection) -> Result<Vec<StockAlert>, Db
         }
     }
     Ok(taken)
+}
+
+/// How long a sent alert is kept, for looking into a notification that went astray.
+pub const KEEP_SENT: TimeDelta = TimeDelta::days(30);
+
+/// Deletes the alerts sent longer ago than [`KEEP_SENT`], so the queue does not grow for ever.
+/// Returns how many went.
+pub async fn forget_sent(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let deleted = stock_alert::Entity::delete_many()
+        .filter(stock_alert::Column::SentAt.lt(now() - KEEP_SENT))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }

@@ -377,3 +377,30 @@ async fn the_demo_data_shows_a_low_kind_and_a_low_product_from_the_start() {
         products.items
     );
 }
+
+#[tokio::test]
+async fn alerts_sent_long_ago_are_forgotten_and_the_rest_kept() {
+    // The database alone: a server's own sender would take the queued alert meanwhile.
+    let dir = tempfile::tempdir().unwrap();
+    let db = sea_orm::Database::connect(fresh_database(dir.path()).await)
+        .await
+        .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let alert = |sent_at: Option<chrono::DateTime<chrono::Utc>>| stock_alert::ActiveModel {
+        body: sea_orm::Set("{}".to_owned()),
+        created_at: sea_orm::Set(chrono::Utc::now()),
+        sent_at: sea_orm::Set(sent_at),
+        ..Default::default()
+    };
+    let long_ago = chrono::Utc::now() - low_stock::KEEP_SENT - chrono::TimeDelta::hours(1);
+    stock_alert::Entity::insert_many([
+        alert(Some(long_ago)),
+        alert(Some(chrono::Utc::now())),
+        alert(None),
+    ])
+    .exec(&db)
+    .await
+    .unwrap();
+    assert_eq!(low_stock::forget_sent(&db).await.unwrap(), 1);
+    assert_eq!(stock_alert::Entity::find().count(&db).await.unwrap(), 2);
+}
