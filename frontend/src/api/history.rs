@@ -5,7 +5,7 @@ use app::paging::{Page, PageQuery};
 use app::paths;
 use serde::Serialize;
 
-use super::{ApiError, get, url, with_query};
+use super::{ApiError, download_url, get, with_query};
 
 /// A filter and a page, as one query string.
 #[derive(Serialize)]
@@ -25,7 +25,7 @@ pub async fn events(
 
 /// The link that downloads what `filter` selects as CSV.
 pub fn csv_url(filter: &HistoryFilter) -> String {
-    url(&with_query(paths::HISTORY_CSV, filter))
+    download_url(paths::HISTORY_CSV, filter)
 }
 
 pub async fn people() -> Result<Vec<HistoryPerson>, ApiError> {

@@ -9,7 +9,7 @@ use app::reports::{
 use app::stock::{KindThreshold, SetThreshold};
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, get, request, url, with_query};
+use super::{ApiError, answer, download_url, get, request, url, with_query};
 
 pub async fn inventory(query: &InventoryQuery) -> Result<Vec<InventoryRow>, ApiError> {
     get(&with_query(paths::INVENTORY_REPORT, query)).await
@@ -17,7 +17,7 @@ pub async fn inventory(query: &InventoryQuery) -> Result<Vec<InventoryRow>, ApiE
 
 /// The link that downloads the inventory report as CSV.
 pub fn inventory_csv_url(query: &InventoryQuery) -> String {
-    url(&with_query(paths::INVENTORY_REPORT_CSV, query))
+    download_url(paths::INVENTORY_REPORT_CSV, query)
 }
 
 pub async fn donors(query: &DonorsQuery) -> Result<Page<DonorRow>, ApiError> {
