@@ -16,13 +16,16 @@ pub mod settings;
 pub mod shop;
 
 use app::paging::Paging;
+use chrono::{Days, NaiveDate};
 use futures_util::{Stream, TryStreamExt, stream};
 use sea_orm::IntoSimpleExpr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryOrder, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order,
+    PaginatorTrait, QueryOrder, Select,
 };
 use tokio::sync::mpsc;
+
+use crate::clock::start_of;
 
 /// Rows an export reads ahead of the client downloading it, in chunks of this many.
 const EXPORT_CHUNK: usize = 500;
@@ -53,6 +56,23 @@ where
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(paging.page - 1).await?;
     Ok((rows, total))
+}
+
+/// The timestamps in `column` that fall on the UTC days `from` to `to`, each end included when
+/// given: the whole of the last day, up to the start of the next one (if the calendar has one).
+pub fn within_days<C: ColumnTrait>(
+    column: C,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(from) = from {
+        condition = condition.add(column.gte(start_of(from)));
+    }
+    if let Some(next) = to.and_then(|to| to.checked_add_days(Days::new(1))) {
+        condition = condition.add(column.lt(start_of(next)));
+    }
+    condition
 }
 
 /// `select` sorted by `key`, in descending order if `descending`; rows that tie go by `id` in the

@@ -7,15 +7,14 @@ mod snapshot;
 use app::accounts::User;
 use app::history::{Action, HistoryEvent, HistoryFilter, HistoryPerson, RecordType, Snapshot};
 use app::paging::{Page, Paging};
-use chrono::Days;
 use futures_util::{Stream, TryStreamExt, future};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
-use super::{fetch_page, in_chunks};
-use crate::clock::{now, start_of};
+use super::{fetch_page, in_chunks, within_days};
+use crate::clock::now;
 use crate::entities::audit_event;
 
 /// Who makes a change: an account, or the server itself (a command, the demo data).
@@ -208,14 +207,11 @@ fn condition(filter: &HistoryFilter) -> Condition {
     if let Some(record_id) = filter.record_id {
         condition = condition.add(audit_event::Column::RecordId.eq(record_id));
     }
-    if let Some(from) = filter.from {
-        condition = condition.add(audit_event::Column::OccurredAt.gte(start_of(from)));
-    }
-    // The whole of the last day: before the start of the next one, if the calendar has one.
-    if let Some(next) = filter.to.and_then(|to| to.checked_add_days(Days::new(1))) {
-        condition = condition.add(audit_event::Column::OccurredAt.lt(start_of(next)));
-    }
-    condition
+    condition.add(within_days(
+        audit_event::Column::OccurredAt,
+        filter.from,
+        filter.to,
+    ))
 }
 
 /// The events `filter` matches, newest first unless it asks for the oldest. Ids follow the order

@@ -17,7 +17,6 @@ use app::shop::{
     Product, ProductColumn, ProductQuery, total,
 };
 use app::stock::stock_state;
-use chrono::Days;
 use futures_util::{Stream, TryStreamExt};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
@@ -28,10 +27,10 @@ use sea_orm::{
 use super::audit::{self, Actor, Event};
 use super::ledger::like_pattern;
 use super::low_stock;
-use crate::clock::{now, start_of};
+use crate::clock::now;
 use crate::database;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
-use crate::services::{fetch_page, in_chunks, record_id, sorted};
+use crate::services::{fetch_page, in_chunks, record_id, sorted, within_days};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopError {
@@ -747,13 +746,7 @@ fn orders(viewer: &User, query: &OrderQuery) -> Result<Select<order::Entity>, Sh
             .to_owned();
         select = select.filter(Column::UserId.in_subquery(customers));
     }
-    if let Some(from) = query.from {
-        select = select.filter(Column::CreatedAt.gte(start_of(from)));
-    }
-    // The whole of the last day: before the start of the next one, if the calendar has one.
-    if let Some(next) = query.to.and_then(|to| to.checked_add_days(Days::new(1))) {
-        select = select.filter(Column::CreatedAt.lt(start_of(next)));
-    }
+    let select = select.filter(within_days(Column::CreatedAt, query.from, query.to));
     let sort = query.sort();
     Ok(match sort.key {
         OrderColumn::Date => sorted(select, Column::CreatedAt, sort.descending, Column::Id),
