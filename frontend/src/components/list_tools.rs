@@ -5,6 +5,7 @@
 use app::ledger::LedgerQuery;
 use app::shop::{OrderQuery, ProductQuery};
 use app::sorting::{Sort, SortKey};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -170,5 +171,29 @@ where
 pub fn CsvLink(#[prop(into)] href: Signal<String>) -> impl IntoView {
     view! {
         <a class="button secondary small" href=move || href.get() download>"Download CSV"</a>
+    }
+}
+
+/// A day of a list query as a date field shows it: ISO, or empty for none.
+pub fn date_text(day: Option<NaiveDate>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
+}
+
+/// The "From" and "To" date fields of a list's filters, with ids `<id>-from` and `<id>-to`. A
+/// field changes its signal once a whole date is entered or cleared.
+#[component]
+pub fn DateRange(id: &'static str, from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
+    let (from_id, to_id) = (format!("{id}-from"), format!("{id}-to"));
+    view! {
+        <div class="field">
+            <label for=from_id.clone()>"From"</label>
+            <input id=from_id type="date" prop:value=move || from.get()
+                on:change=move |event| from.set(event_target_value(&event)) />
+        </div>
+        <div class="field">
+            <label for=to_id.clone()>"To"</label>
+            <input id=to_id type="date" prop:value=move || to.get()
+                on:change=move |event| to.set(event_target_value(&event)) />
+        </div>
     }
 }

@@ -2,12 +2,11 @@
 
 use app::date::parse_date;
 use app::ledger::{LedgerColumn, LedgerQuery};
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmButton;
-use crate::components::list_tools::{SortHeader, UrlQuery};
+use crate::components::list_tools::{DateRange, SortHeader, UrlQuery, date_text};
 use crate::ledger_version;
 
 /// The filters, sort and page of a donation or distribution list, all kept in the address.
@@ -76,23 +75,8 @@ impl RecordFilters {
     }
 
     pub fn date_inputs(self) -> impl IntoView {
-        view! {
-            <div class="field">
-                <label for="filter-from">"From"</label>
-                <input id="filter-from" type="date" prop:value=move || self.from.get()
-                    on:change=move |event| self.from.set(event_target_value(&event)) />
-            </div>
-            <div class="field">
-                <label for="filter-to">"To"</label>
-                <input id="filter-to" type="date" prop:value=move || self.to.get()
-                    on:change=move |event| self.to.set(event_target_value(&event)) />
-            </div>
-        }
+        view! { <DateRange id="filter" from=self.from to=self.to /> }
     }
-}
-
-fn date_text(day: Option<NaiveDate>) -> String {
-    day.map(|day| day.to_string()).unwrap_or_default()
 }
 
 /// Deletes a record with `delete` once confirmed, and shows why when the server refuses.

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::components::list_tools::{CsvLink, UrlQuery};
+use crate::components::list_tools::{CsvLink, DateRange, UrlQuery, date_text};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
@@ -59,11 +59,11 @@ pub fn Orders() -> impl IntoView {
         |query, text| query.customer = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
     );
     let from = url.field(
-        |query| query.from.map(|day| day.to_string()).unwrap_or_default(),
+        |query| date_text(query.from),
         |query, text| query.from = parse_date(text).ok(),
     );
     let to = url.field(
-        |query| query.to.map(|day| day.to_string()).unwrap_or_default(),
+        |query| date_text(query.to),
         |query, text| query.to = parse_date(text).ok(),
     );
     let orders = LocalResource::new(move || {
@@ -104,16 +104,7 @@ pub fn Orders() -> impl IntoView {
                 <Show when=everyone>
                     <SearchField id="order-customer" label="Customer" value=customer />
                 </Show>
-                <div class="field">
-                    <label for="order-from">"From"</label>
-                    <input id="order-from" type="date" prop:value=move || from.get()
-                        on:change=move |event| from.set(event_target_value(&event)) />
-                </div>
-                <div class="field">
-                    <label for="order-to">"To"</label>
-                    <input id="order-to" type="date" prop:value=move || to.get()
-                        on:change=move |event| to.set(event_target_value(&event)) />
-                </div>
+                <DateRange id="order" from to />
                 <div class="field">
                     <label for="order-sort">"Sort"</label>
                     <select id="order-sort"
