@@ -97,7 +97,6 @@ pub fn in_chunks<E>(
 where
     E: EntityTrait,
     E::Model: Send + Sync,
-    E::Column: ColumnTrait,
 {
     let (chunks, mut received) = mpsc::channel(2);
     tokio::spawn(async move {

@@ -404,7 +404,7 @@ fn ledger_filter<C: ColumnTrait>(query: &LedgerQuery, kind: C, date: C) -> Condi
     condition
 }
 
-/// Escapes `%`, `_` and `\\` so that a search text matches only itself.
+/// Escapes `%`, `_` and `\` so that a search text matches only itself.
 pub(crate) fn like_pattern(text: &str) -> LikeExpr {
     let escaped: String = text
         .chars()
