@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
 import { signInAsAdmin, said, openFromMenu } from './helpers';
 
@@ -47,6 +48,44 @@ test('the COVID-19 page charts the loaded figures and narrows them to a date ran
 
   await page.getByLabel('From', { exact: true }).fill('2020-04-05');
   await expect(said(page, 'alert')).toContainText('must not be before');
+});
+
+test('every value of a chart is reachable by keyboard, pointer and as a table', async ({ page }) => {
+  await page.goto('/covid');
+  const chart = page.getByRole('img', { name: /^US cases, deaths and recoveries/ });
+  const slider = page.getByRole('slider', { name: /^Date, US cases, deaths and recoveries/ });
+  // The newest day is read out first.
+  await expect(slider).toHaveAttribute('aria-valuetext', '2020-04-06: Cases 367,000; Deaths 10,900; Recovered 19,800');
+  await expect(page.getByText('2020-04-06: Cases 367,000; Deaths 10,900; Recovered 19,800')).toBeVisible();
+
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect(slider).toHaveAttribute('aria-valuetext', '2020-04-01: Cases 215,000; Deaths 5,100; Recovered 8,500');
+  await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-02: Cases 244,000;/);
+
+  // A pointer over the drawing moves the cursor to the nearest day.
+  const box = (await chart.boundingBox())!;
+  await chart.hover({ position: { x: box.width * 0.99, y: box.height / 2 } });
+  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-06:/);
+  await chart.hover({ position: { x: box.width * 0.09, y: box.height / 2 } });
+  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-01:/);
+
+  const show = page.getByRole('button', { name: 'Show data' }).first();
+  await expect(show).toHaveAttribute('aria-expanded', 'false');
+  await show.click();
+  const table = page.getByRole('table', { name: /^US cases, deaths and recoveries.*: data$/ });
+  await expect(table.getByRole('row')).toHaveCount(7);
+  await expect(table.getByRole('row').nth(1)).toHaveText(/2020-04-01\s*215,000\s*5,100\s*8,500/);
+  await expect(table.getByRole('columnheader')).toHaveText(['Date', 'Cases', 'Deaths', 'Recovered']);
+  // The visitors' page check sees no charts (no figures loaded there), so they are checked here.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((violation) => violation.id), `axe, ${colorScheme}`).toEqual([]);
+  }
+  await page.getByRole('button', { name: 'Hide data' }).click();
+  await expect(table).toHaveCount(0);
 });
 
 test('the report viewer opens on the newest version, switches without a reload, and downloads', async ({ page }) => {

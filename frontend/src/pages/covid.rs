@@ -126,9 +126,10 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="covid-chart-heading">
             <h2 id="covid-chart-heading">"Over time"</h2>
-            <LineChart title=format!("US cases, deaths and recoveries, {span}") labels=labels.clone() series=all />
+            <LineChart title=format!("US cases, deaths and recoveries, {span}") x_title="Date" y_title="People"
+                labels=labels.clone() series=all />
             <h3>"Deaths"</h3>
-            <LineChart title=format!("US deaths, {span}") labels series=deaths />
+            <LineChart title=format!("US deaths, {span}") x_title="Date" y_title="People" labels series=deaths />
         </section>
     })
 }

@@ -100,7 +100,7 @@ fn ReportView(report: DataReport) -> impl IntoView {
             .map(|year| Some(year.population as f64))
             .collect();
         view! {
-            <LineChart title="US population by year" labels
+            <LineChart title="US population by year" x_title="Year" y_title="People" labels
                 series=vec![Series { name: "Population", class: "series-population", values }] />
         }
     });
