@@ -9,8 +9,9 @@ use crate::ledger::{Kind, MAX_NAME_CHARS};
 use crate::paging::{self, Paging};
 use crate::quantity::Quantity;
 use crate::settings::OrganisationSettings;
+use crate::sorting::{Sort, SortKey};
 use crate::stock::StockState;
-use crate::text::{check_length, one_of};
+use crate::text::check_length;
 
 /// Query of the inventory report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,67 +39,22 @@ pub struct InventoryRow {
     pub state: StockState,
 }
 
-/// The order of the donor report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case", try_from = "String")]
-pub enum DonorSort {
-    /// By name, ignoring case and surrounding spaces.
-    #[default]
+/// The columns the donor report sorts by. `total` is the donor's quantities summed over every
+/// kind, dollars and units of goods counted alike: a ranking by how much was given overall, not
+/// by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DonorColumn {
     Name,
-    /// By the donor's quantities summed over every kind, dollars and units of goods counted
-    /// alike: a ranking by how much was given overall, not by value. Ties go by name.
     Total,
-    /// By the date of the donor's latest donation. Ties go by name.
     LastDonation,
 }
 
-impl DonorSort {
-    pub const ALL: [DonorSort; 3] = [DonorSort::Name, DonorSort::Total, DonorSort::LastDonation];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DonorSort::Name => "name",
-            DonorSort::Total => "total",
-            DonorSort::LastDonation => "last_donation",
-        }
-    }
-}
-
-/// Ascending or descending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase", try_from = "String")]
-pub enum SortOrder {
-    Asc,
-    Desc,
-}
-
-impl SortOrder {
-    pub const ALL: [SortOrder; 2] = [SortOrder::Asc, SortOrder::Desc];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SortOrder::Asc => "asc",
-            SortOrder::Desc => "desc",
-        }
-    }
-}
-
-impl TryFrom<String> for DonorSort {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        one_of(&DonorSort::ALL, DonorSort::as_str, &text)
-    }
-}
-
-impl TryFrom<String> for SortOrder {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        one_of(&SortOrder::ALL, SortOrder::as_str, &text)
-    }
+impl SortKey for DonorColumn {
+    const KEYS: &'static [(Self, &'static str)] = &[
+        (DonorColumn::Name, "name"),
+        (DonorColumn::Total, "total"),
+        (DonorColumn::LastDonation, "last_donation"),
+    ];
 }
 
 /// Query of the donor report: one page of donors, in one order, optionally those whose name
@@ -111,15 +67,16 @@ pub struct DonorsQuery {
     pub page: Option<u64>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
-    /// `name` (the default), `total` (the donor's quantities summed over every kind, dollars and
-    /// units of goods counted alike) or `last_donation`. Ties go by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(inline))]
-    pub sort: Option<DonorSort>,
-    /// Ascending by default for `name`, descending for the others.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(inline))]
-    pub order: Option<SortOrder>,
+    /// The order: by `name` (the default, A to Z, ignoring case and surrounding spaces), `total`
+    /// (the donor's quantities summed over every kind, dollars and units of goods counted alike)
+    /// or `last_donation`; a leading `-` reverses it, e.g. `-total` for the most first. Ties go
+    /// by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Option<String>, pattern = r"^-?(name|total|last_donation)$")
+    )]
+    pub sort: Option<Sort<DonorColumn>>,
     /// Part of the donor's name, in any case.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
@@ -143,17 +100,8 @@ impl DonorsQuery {
         Paging::new(self.page, self.per_page)
     }
 
-    pub fn sort(&self) -> DonorSort {
-        self.sort.unwrap_or_default()
-    }
-
-    /// The order asked for, or the one that suits the sort: names A to Z, the most and the
-    /// latest first.
-    pub fn order(&self) -> SortOrder {
-        self.order.unwrap_or(match self.sort() {
-            DonorSort::Name => SortOrder::Asc,
-            DonorSort::Total | DonorSort::LastDonation => SortOrder::Desc,
-        })
+    pub fn sort(&self) -> Sort<DonorColumn> {
+        self.sort.unwrap_or(Sort::ascending(DonorColumn::Name))
     }
 }
 
@@ -300,37 +248,18 @@ mod tests {
     }
 
     #[test]
-    fn the_default_order_suits_the_sort() {
-        let query = |sort| DonorsQuery {
-            sort,
-            ..DonorsQuery::default()
-        };
-        assert_eq!(query(None).order(), SortOrder::Asc);
-        assert_eq!(query(Some(DonorSort::Total)).order(), SortOrder::Desc);
+    fn the_donors_sort_by_name_unless_asked_otherwise() {
         assert_eq!(
-            query(Some(DonorSort::LastDonation)).order(),
-            SortOrder::Desc
-        );
-        let ascending = DonorsQuery {
-            order: Some(SortOrder::Asc),
-            ..query(Some(DonorSort::Total))
-        };
-        assert_eq!(ascending.order(), SortOrder::Asc);
-    }
-
-    #[test]
-    fn an_unknown_sort_or_order_names_the_choices() {
-        assert_eq!(
-            DonorSort::try_from("amount".to_owned()).unwrap_err(),
-            "must be one of name, total, last_donation"
+            DonorsQuery::default().sort(),
+            Sort::ascending(DonorColumn::Name)
         );
         assert_eq!(
-            SortOrder::try_from("up".to_owned()).unwrap_err(),
-            "must be one of asc, desc"
+            "-last_donation".parse(),
+            Ok(Sort::descending(DonorColumn::LastDonation))
         );
         assert_eq!(
-            DonorSort::try_from("last_donation".to_owned()),
-            Ok(DonorSort::LastDonation)
+            "amount".parse::<Sort<DonorColumn>>().unwrap_err(),
+            "must be one of name, total, last_donation, each optionally after `-` for the reverse order"
         );
     }
 

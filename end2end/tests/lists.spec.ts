@@ -83,3 +83,31 @@ test('staff find everyone\'s orders by date and sort them by total', async ({ pa
   await expect(page).not.toHaveURL(/sort=/);
   await expect(page.getByLabel('Sort')).toHaveValue('-date');
 });
+
+test('the donor report searches, sorts by what was given and keeps both in the address', async ({ page }) => {
+  const donor = `Giver ${Date.now()}`;
+  for (const [suffix, quantity] of [['A', 5], ['B', 40], ['C', 12]] as const) {
+    const created = await page.request.post('/api/donations', {
+      data: { donor_name: `${donor} ${suffix}`, kind: 'food', quantity },
+    });
+    expect(created.status()).toBe(201);
+  }
+  await page.goto('/reports');
+  const donors = page.getByRole('table', { name: 'Donors' });
+  await page.getByRole('search', { name: 'Find donors' }).getByLabel('Donor').pressSequentially(donor, { delay: 20 });
+  await expect(page).toHaveURL(/q=Giver/);
+  const rows = donors.locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText(`${donor} A`);
+
+  const given = donors.getByRole('columnheader', { name: 'Given' });
+  await given.getByRole('button').click();
+  await expect(page).toHaveURL(/sort=-total/);
+  await expect(given).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.first()).toContainText(`${donor} B`);
+  await expect(rows.last()).toContainText(`${donor} A`);
+
+  await page.reload();
+  await expect(rows.first()).toContainText(`${donor} B`);
+  await expect(donors.getByRole('columnheader', { name: 'Donor' })).toHaveAttribute('aria-sort', 'none');
+});

@@ -421,7 +421,7 @@ impl Bench<'_> {
             ),
             (
                 format!("GET /api/reports/donors, a page by total, of {donors} donors"),
-                "/api/reports/donors?sort=total&per_page=50".to_owned(),
+                "/api/reports/donors?sort=-total&per_page=50".to_owned(),
             ),
             (
                 format!("GET /api/reports/donors, a late page by name, of {donors} donors"),

@@ -3,6 +3,7 @@
 //! the link that downloads exactly the filtered list as CSV.
 
 use app::ledger::LedgerQuery;
+use app::reports::DonorsQuery;
 use app::shop::{OrderQuery, ProductQuery};
 use app::sorting::{Sort, SortKey};
 use chrono::NaiveDate;
@@ -36,7 +37,7 @@ macro_rules! listing {
     )*};
 }
 
-listing!(LedgerQuery, ProductQuery, OrderQuery);
+listing!(LedgerQuery, ProductQuery, OrderQuery, DonorsQuery);
 
 /// Goes to an address of this site.
 type Navigate = Box<dyn Fn(&str)>;

@@ -1,5 +1,5 @@
 use app::ledger::Kind;
-use app::reports::{DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery};
+use app::reports::{DonorColumn, DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery};
 use app::stock::{KindThreshold, SetThreshold};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
@@ -7,9 +7,11 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
+use crate::components::list_tools::{SortHeader, UrlQuery};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
+use crate::components::search::SearchField;
 use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
 use crate::pages::donor_receipt::last_full_year;
@@ -200,18 +202,27 @@ const DONORS_PER_PAGE: u64 = 20;
 #[component]
 fn DonorReport() -> impl IntoView {
     let version = ledger_version();
-    let page = RwSignal::new(1_u64);
-    let search = RwSignal::new(String::new());
+    let url = UrlQuery::<DonorsQuery>::from_address();
+    let page = url.pager();
+    let search = url.field(
+        |query| query.q.clone().unwrap_or_default(),
+        |query, text| query.q = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+    );
     let rows = LocalResource::new(move || {
         version.track();
         let query = DonorsQuery {
-            page: Some(page.get()),
             per_page: Some(DONORS_PER_PAGE),
-            q: Some(search.get()).filter(|text| !text.trim().is_empty()),
-            ..DonorsQuery::default()
+            ..url.get()
         };
         async move { api::reports::donors(&query).await }
     });
+    let heading = move |label: &'static str, key: DonorColumn| {
+        view! {
+            <SortHeader label key descending_first=key != DonorColumn::Name
+                sort=Signal::derive(move || url.with(DonorsQuery::sort))
+                on_sort=move |sort| url.refine(|query| query.sort = Some(sort)) />
+        }
+    };
     view! {
         <section class="card" aria-labelledby="donors-heading">
             <div class="page-head">
@@ -219,16 +230,19 @@ fn DonorReport() -> impl IntoView {
                 <a class="button secondary small" href=api::reports::donors_csv_url() download>"Download donors CSV"</a>
             </div>
             <div class="filters" role="search" aria-label="Find donors">
-                <div class="field">
-                    <label for="donor-search">"Donor"</label>
-                    <input id="donor-search" type="search" prop:value=move || search.get()
-                        on:input=move |event| { search.set(event_target_value(&event)); page.set(1); } />
-                </div>
+                <SearchField id="donor-search" label="Donor" value=search />
             </div>
             <Loaded resource=rows loading="Loading donors…" empty=|| "No donors match." let:list>
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Donors">
                     <table class="stack" aria-label="Donors">
-                        <thead><tr><th>"Donor"</th><th class="num">"Donations"</th><th>"First"</th><th>"Last"</th><th>"Given"</th><th>"Receipt"</th></tr></thead>
+                        <thead><tr>
+                            {heading("Donor", DonorColumn::Name)}
+                            <th class="num">"Donations"</th>
+                            <th>"First"</th>
+                            {heading("Last", DonorColumn::LastDonation)}
+                            {heading("Given", DonorColumn::Total)}
+                            <th>"Receipt"</th>
+                        </tr></thead>
                         <tbody>
                             {list.items.into_iter().map(|row| view! {
                                 <tr>

@@ -7,7 +7,7 @@ use app::Quantity;
 use app::ledger::Kind;
 use app::paging::Page;
 use app::reports::{
-    DonorReceipt, DonorRow, DonorSort, DonorsQuery, InventoryRow, KindTotal, ReceiptLine, SortOrder,
+    DonorColumn, DonorReceipt, DonorRow, DonorsQuery, InventoryRow, KindTotal, ReceiptLine,
 };
 use app::stock::stock_state;
 use chrono::NaiveDate;
@@ -80,21 +80,23 @@ pub async fn donors(db: &DatabaseConnection, query: &DonorsQuery) -> Result<Page
     {
         select = select.filter(donor_total::Column::DonorKey.like(like_pattern(&text)));
     }
-    let order = match query.order() {
-        SortOrder::Asc => Order::Asc,
-        SortOrder::Desc => Order::Desc,
+    let sort = query.sort();
+    let order = if sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
     };
-    select = match query.sort() {
-        DonorSort::Name => select,
-        DonorSort::Total => select.order_by(donor_total::Column::Quantity, order.clone()),
-        DonorSort::LastDonation => {
+    select = match sort.key {
+        DonorColumn::Name => select,
+        DonorColumn::Total => select.order_by(donor_total::Column::Quantity, order.clone()),
+        DonorColumn::LastDonation => {
             select.order_by(donor_total::Column::LastDonatedOn, order.clone())
         }
     };
-    // By name last: as the first order, or between donors that tie on it.
-    let name_order = match query.sort() {
-        DonorSort::Name => order,
-        DonorSort::Total | DonorSort::LastDonation => Order::Asc,
+    // By name last: as the first order, or between donors that tie on it, A to Z.
+    let name_order = match sort.key {
+        DonorColumn::Name => order,
+        DonorColumn::Total | DonorColumn::LastDonation => Order::Asc,
     };
     select = select.order_by(donor_total::Column::DonorKey, name_order);
     let paging = query.paging();
