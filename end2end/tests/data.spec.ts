@@ -36,14 +36,14 @@ test('the COVID-19 page charts the loaded figures and narrows them to a date ran
   await page.goto('/covid');
   await expect(page.getByRole('heading', { level: 1, name: 'COVID-19' })).toBeVisible();
   const latest = page.getByRole('region', { name: 'Latest figures' });
-  await expect(latest).toContainText('2020-04-06');
+  await expect(latest).toContainText('Apr 6, 2020');
   await expect(latest).toContainText('367,000');
   await expect(latest).toContainText('19,800');
   await expect(page.locator('svg').first()).toBeVisible();
 
   await page.getByLabel('From', { exact: true }).fill('2020-04-02');
   await page.getByLabel('To', { exact: true }).fill('2020-04-03');
-  await expect(latest).toContainText('2020-04-03');
+  await expect(latest).toContainText('Apr 3, 2020');
   await expect(latest).toContainText('276,000');
 
   await page.getByLabel('From', { exact: true }).fill('2020-04-05');
@@ -55,28 +55,28 @@ test('every value of a chart is reachable by keyboard, pointer and as a table', 
   const chart = page.getByRole('img', { name: /^US cases, deaths and recoveries/ });
   const slider = page.getByRole('slider', { name: /^Date, US cases, deaths and recoveries/ });
   // The newest day is read out first.
-  await expect(slider).toHaveAttribute('aria-valuetext', '2020-04-06: Cases 367,000; Deaths 10,900; Recovered 19,800');
-  await expect(page.getByText('2020-04-06: Cases 367,000; Deaths 10,900; Recovered 19,800')).toBeVisible();
+  await expect(slider).toHaveAttribute('aria-valuetext', 'Apr 6, 2020: Cases 367,000; Deaths 10,900; Recovered 19,800');
+  await expect(page.getByText('Apr 6, 2020: Cases 367,000; Deaths 10,900; Recovered 19,800')).toBeVisible();
 
   await slider.focus();
   await page.keyboard.press('Home');
-  await expect(slider).toHaveAttribute('aria-valuetext', '2020-04-01: Cases 215,000; Deaths 5,100; Recovered 8,500');
+  await expect(slider).toHaveAttribute('aria-valuetext', 'Apr 1, 2020: Cases 215,000; Deaths 5,100; Recovered 8,500');
   await page.keyboard.press('ArrowRight');
-  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-02: Cases 244,000;/);
+  await expect(slider).toHaveAttribute('aria-valuetext', /^Apr 2, 2020: Cases 244,000;/);
 
   // A pointer over the drawing moves the cursor to the nearest day.
   const box = (await chart.boundingBox())!;
   await chart.hover({ position: { x: box.width * 0.99, y: box.height / 2 } });
-  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-06:/);
+  await expect(slider).toHaveAttribute('aria-valuetext', /^Apr 6, 2020:/);
   await chart.hover({ position: { x: box.width * 0.09, y: box.height / 2 } });
-  await expect(slider).toHaveAttribute('aria-valuetext', /^2020-04-01:/);
+  await expect(slider).toHaveAttribute('aria-valuetext', /^Apr 1, 2020:/);
 
   const show = page.getByRole('button', { name: 'Show data' }).first();
   await expect(show).toHaveAttribute('aria-expanded', 'false');
   await show.click();
   const table = page.getByRole('table', { name: /^US cases, deaths and recoveries.*: data$/ });
   await expect(table.getByRole('row')).toHaveCount(7);
-  await expect(table.getByRole('row').nth(1)).toHaveText(/2020-04-01\s*215,000\s*5,100\s*8,500/);
+  await expect(table.getByRole('row').nth(1)).toHaveText(/Apr 1, 2020\s*215,000\s*5,100\s*8,500/);
   await expect(table.getByRole('columnheader')).toHaveText(['Date', 'Cases', 'Deaths', 'Recovered']);
   // The visitors' page check sees no charts (no figures loaded there), so they are checked here.
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -19,4 +19,9 @@ test('date fields start on the local day and amounts are written as the locale w
   await form.getByRole('button', { name: 'Record donation' }).click();
   const row = page.getByRole('table').getByRole('row', { name: /Ortsverein Nord/ }).first();
   await expect(row).toContainText(/1\.234,50\s\$/);
+  // The day is written as German writes it, and it is the local day, not the one in UTC.
+  const writtenDay = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${localDay}T00:00:00Z`),
+  );
+  await expect(row).toContainText(writtenDay);
 });

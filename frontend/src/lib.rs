@@ -167,6 +167,18 @@ pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     formats::apply_to(&formats::TIME, &date).unwrap_or_else(|| at.to_rfc3339())
 }
 
+/// A calendar day as the user's locale writes it, e.g. `Apr 6, 2020` or `06.04.2020`. A day
+/// has no time, so no zone moves it: it is written as the UTC midnight of that day, in UTC.
+pub fn day(date: chrono::NaiveDate) -> String {
+    let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
+    // Milliseconds since 1970 stay exact in a float for the next 280,000 years.
+    #[allow(clippy::cast_precision_loss)]
+    let moment = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        midnight.timestamp_millis() as f64,
+    ));
+    formats::apply_to(&formats::DAY, &moment).unwrap_or_else(|| date.to_string())
+}
+
 /// The browser's formatters (`Intl`), made once: they follow the user's language and time zone.
 mod formats {
     use js_sys::{Array, Function, Intl, Object, Reflect};
@@ -175,6 +187,11 @@ mod formats {
     thread_local! {
         pub static MONEY: Function = number_format(&[("style", "currency"), ("currency", "USD")]);
         pub static NUMBER: Function = number_format(&[("maximumFractionDigits", "2")]);
+        pub static DAY: Function = Intl::DateTimeFormat::new(
+            &Array::new(),
+            &options(&[("dateStyle", "medium"), ("timeZone", "UTC")]),
+        )
+        .format();
         pub static TIME: Function = Intl::DateTimeFormat::new(
             &Array::new(),
             &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),

@@ -1,6 +1,6 @@
 //! US COVID-19 figures: the latest day, a date range, and the figures over time.
 
-use crate::number;
+use crate::{day, number};
 use app::covid::{DailyFigures, DailyQuery};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -84,8 +84,8 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
         return None;
     };
     // No "to" in the charts' names: a search by the label "To" would find them too.
-    let span = format!("{} – {}", first.date, latest.date);
-    let labels: Vec<String> = days.iter().map(|day| day.date.to_string()).collect();
+    let span = format!("{} – {}", day(first.date), day(latest.date));
+    let labels: Vec<String> = days.iter().map(|figures| day(figures.date)).collect();
     let values = |value: fn(&DailyFigures) -> Option<i64>| {
         days.iter()
             .map(|day| value(day).map(|value| value as f64))
@@ -118,7 +118,7 @@ fn Figures(days: Vec<DailyFigures>) -> impl IntoView {
         <section class="card" aria-labelledby="covid-latest-heading">
             <h2 id="covid-latest-heading">"Latest figures"</h2>
             <dl class="figures">
-                <div><dt>"Date"</dt><dd>{latest.date.to_string()}</dd></div>
+                <div><dt>"Date"</dt><dd>{day(latest.date)}</dd></div>
                 <div><dt>"Cases"</dt><dd>{number(latest.cases)}</dd></div>
                 <div><dt>"Deaths"</dt><dd>{number(latest.deaths)}</dd></div>
                 <div><dt>"Recovered"</dt><dd>{latest.recovered.map_or_else(|| "—".to_owned(), number)}</dd></div>

@@ -16,7 +16,7 @@ use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
-use crate::{display_amount, ledger_version, local_today};
+use crate::{day, display_amount, ledger_version, local_today};
 
 const PER_PAGE: u64 = 10;
 
@@ -224,7 +224,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                             let what = format!("the distribution of {} on {}", distribution.kind.label().to_lowercase(), distribution.distributed_on);
                             view! {
                             <tr>
-                                <td class="date" data-label="Date">{distribution.distributed_on.to_string()}</td>
+                                <td class="date" data-label="Date">{day(distribution.distributed_on)}</td>
                                 <td data-label="Kind">{distribution.kind.label()}</td>
                                 <td class="num" data-label="Quantity">{display_amount(distribution.kind, distribution.quantity)}</td>
                                 <td data-label="Recipient">{distribution.recipient.unwrap_or_default()}</td>

@@ -17,7 +17,7 @@ use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::submit::Submit;
 use crate::pages::ledger_table::{DeleteButton, RecordFilters};
-use crate::{display_amount, ledger_version, local_today};
+use crate::{day, display_amount, ledger_version, local_today};
 
 const PER_PAGE: u64 = 10;
 
@@ -212,7 +212,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
                             let what = format!("the donation from {} on {}", donation.donor_name, donation.donated_on);
                             view! {
                             <tr>
-                                <td class="date" data-label="Date">{donation.donated_on.to_string()}</td>
+                                <td class="date" data-label="Date">{day(donation.donated_on)}</td>
                                 <td data-label="Donor">{donation.donor_name}</td>
                                 <td data-label="Kind">{donation.kind.label()}</td>
                                 <td class="num" data-label="Quantity">{display_amount(donation.kind, donation.quantity)}</td>

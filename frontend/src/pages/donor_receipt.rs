@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::loaded::Loaded;
-use crate::{display_amount, local_today, money};
+use crate::{day, display_amount, local_today, money};
 
 /// The last full calendar year before `today`: the usual range of a receipt for tax.
 pub fn last_full_year(today: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -146,7 +146,7 @@ fn ReceiptSheet(receipt: DonorReceipt) -> impl IntoView {
         <Organisation organisation />
         <p>
             "Thank you, " <strong>{donor_name}</strong> ", for your donations from "
-            {from.to_string()} " to " {to.to_string()} "."
+            {day(from)} " to " {day(to)} "."
         </p>
         <section aria-labelledby="receipt-donations-heading">
             <h2 id="receipt-donations-heading">"Donations"</h2>
@@ -161,7 +161,7 @@ fn ReceiptSheet(receipt: DonorReceipt) -> impl IntoView {
                             <tbody>
                                 {donations.into_iter().map(|line| view! {
                                     <tr>
-                                        <td>{line.donated_on.to_string()}</td>
+                                        <td>{day(line.donated_on)}</td>
                                         <td>{line.kind.label()}</td>
                                         <td class="num">{display_amount(line.kind, line.quantity)}</td>
                                         <td>{line.note.unwrap_or_default()}</td>

@@ -13,7 +13,7 @@ use web_sys::HtmlInputElement;
 use crate::api;
 use crate::components::notice::SubmitResult;
 use crate::components::submit::Submit;
-use crate::{display_amount, ledger_version};
+use crate::{day, display_amount, ledger_version};
 
 const MEGABYTES: usize = MAX_FILE_BYTES / (1024 * 1024);
 
@@ -230,7 +230,7 @@ fn PreviewDetails(preview: ImportPreview) -> impl IntoView {
                         {preview.sample.into_iter().map(|row| view! {
                             <tr>
                                 <td class="num" data-label="Line">{row.line}</td>
-                                <td class="date" data-label="Date">{row.donated_on.to_string()}</td>
+                                <td class="date" data-label="Date">{day(row.donated_on)}</td>
                                 <td data-label="Donor">{row.donor_name}</td>
                                 <td data-label="Kind">{row.kind.label()}</td>
                                 <td class="num" data-label="Quantity">{display_amount(row.kind, row.quantity)}</td>

@@ -15,7 +15,7 @@ use crate::components::search::SearchField;
 use crate::components::stock_badge::StockBadge;
 use crate::components::submit::Submit;
 use crate::pages::donor_receipt::last_full_year;
-use crate::{display_amount, ledger_version, local_today};
+use crate::{day, display_amount, ledger_version, local_today};
 
 #[component]
 pub fn Reports() -> impl IntoView {
@@ -248,8 +248,8 @@ fn DonorReport() -> impl IntoView {
                                 <tr>
                                     <td><strong>{row.donor_name.clone()}</strong></td>
                                     <td class="num" data-label="Donations">{row.donations}</td>
-                                    <td data-label="First">{row.first_donated_on.to_string()}</td>
-                                    <td data-label="Last">{row.last_donated_on.to_string()}</td>
+                                    <td data-label="First">{day(row.first_donated_on)}</td>
+                                    <td data-label="Last">{day(row.last_donated_on)}</td>
                                     <td data-label="Given">{totals(&row)}</td>
                                     <td data-label="Receipt">
                                         <A href=receipt_link(&row) attr:aria-label=format!("Receipt for {}", row.donor_name)>"Receipt"</A>
