@@ -84,7 +84,7 @@ test('staff find everyone\'s orders by date and sort them by total', async ({ pa
   await expect(page.getByLabel('Sort')).toHaveValue('-date');
 });
 
-test('the donor report searches, sorts by what was given and keeps both in the address', async ({ page }) => {
+test('the donor report searches, sorts by what was given and keeps both in the address', async ({ page }, testInfo) => {
   const donor = `Giver ${Date.now()}`;
   for (const [suffix, quantity] of [['A', 5], ['B', 40], ['C', 12]] as const) {
     const created = await page.request.post('/api/donations', {
@@ -110,4 +110,8 @@ test('the donor report searches, sorts by what was given and keeps both in the a
   await page.reload();
   await expect(rows.first()).toContainText(`${donor} B`);
   await expect(donors.getByRole('columnheader', { name: 'Donor' })).toHaveAttribute('aria-sort', 'none');
+  for (const [label, size] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: testInfo.outputPath(`sorted-donors-${label}.png`), fullPage: true });
+  }
 });
