@@ -54,6 +54,14 @@ test('every value of a chart is reachable by keyboard, pointer and as a table', 
   await page.goto('/covid');
   const chart = page.getByRole('img', { name: /^US cases, deaths and recoveries/ });
   const slider = page.getByRole('slider', { name: /^Date, US cases, deaths and recoveries/ });
+  // Drawn at its container's width: as wide as tall at most on a desktop, and its text keeps
+  // its size on a phone rather than shrinking with the drawing.
+  await expect.poll(async () => { const box = (await chart.boundingBox())!; return box.height / box.width; }).toBeLessThan(0.6);
+  const tick = chart.locator('text').nth(1);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(async () => (await tick.boundingBox())!.height).toBeGreaterThan(10);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
   // The newest day is read out first.
   await expect(slider).toHaveAttribute('aria-valuetext', 'Apr 6, 2020: Cases 367,000; Deaths 10,900; Recovered 19,800');
   await expect(page.getByText('Apr 6, 2020: Cases 367,000; Deaths 10,900; Recovered 19,800')).toBeVisible();

@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use app::number::Axis;
 
 use crate::number;
 
-// The drawing's own units; the SVG scales to the width of its container.
+// The drawing's own units. It is drawn as wide as its container, between these, so that its
+// text keeps its size on a phone; past the widest it scales up.
 const WIDTH: f64 = 640.0;
+const NARROWEST: f64 = 300.0;
 const HEIGHT: f64 = 290.0;
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
@@ -58,19 +61,46 @@ fn value_text(value: Option<&Option<f64>>) -> String {
         .map_or_else(|| "—".to_owned(), number)
 }
 
-/// Where the drawing puts point `index` of `count` across, and a value up the value axis.
+/// A `ResizeObserver` that calls back while this lives.
+struct SizeObserver {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl SizeObserver {
+    fn new(element: &web_sys::Element, changed: impl FnMut() + 'static) -> Option<Self> {
+        let callback = Closure::<dyn FnMut()>::new(changed);
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(Self {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for SizeObserver {
+    fn drop(&mut self) {
+        // Before the callback goes: a call to a dropped closure would throw.
+        self.observer.disconnect();
+    }
+}
+
+/// Where a drawing `width` units wide puts point `index` of `count` across, and a value up the
+/// value axis.
 #[derive(Clone, Copy)]
 struct Plot {
     count: usize,
     scale: Axis,
+    width: f64,
 }
 
 impl Plot {
     fn x(self, index: usize) -> f64 {
         if self.count < 2 {
-            LEFT + (WIDTH - LEFT - RIGHT) / 2.0
+            LEFT + (self.width - LEFT - RIGHT) / 2.0
         } else {
-            LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (self.count - 1) as f64
+            LEFT + (self.width - LEFT - RIGHT) * index as f64 / (self.count - 1) as f64
         }
     }
 
@@ -82,7 +112,7 @@ impl Plot {
     /// right).
     fn nearest(self, share: f64) -> usize {
         let last = self.count.saturating_sub(1);
-        let across = (share * WIDTH - LEFT) / (WIDTH - LEFT - RIGHT);
+        let across = (share * self.width - LEFT) / (self.width - LEFT - RIGHT);
         // In range and rounded, so the cast neither wraps nor truncates.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let index = (across.clamp(0.0, 1.0) * last as f64).round() as usize;
@@ -105,23 +135,47 @@ pub fn LineChart(
             .iter()
             .flat_map(|line| line.values.iter().flatten().copied())
     };
-    let plot = Plot {
+    let wide = Plot {
         count: labels.len(),
         scale: Axis::fit(
             values().fold(f64::INFINITY, f64::min),
             values().fold(f64::NEG_INFINITY, f64::max),
         ),
+        width: WIDTH,
     };
     let points = Arc::new(Points { labels, series });
-    let last = plot.count.saturating_sub(1);
+    let last = wide.count.saturating_sub(1);
     // The newest point first: it is what people look for.
     let cursor = RwSignal::new(last);
     let shown = RwSignal::new(false);
 
-    let drawing = drawing(&points, plot, y_title, x_title);
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    let width = RwSignal::new(WIDTH);
+    let measure = move || {
+        if let Some(figure) = figure.get_untracked() {
+            width.set(f64::from(figure.client_width()).clamp(NARROWEST, WIDTH));
+        }
+    };
+    // Measured whenever the figure's size changes, the first time once it is laid out.
+    let observer = StoredValue::new_local(None::<SizeObserver>);
+    Effect::new(move |_| {
+        if let Some(element) = figure.get() {
+            observer.set_value(SizeObserver::new(&element, measure));
+        }
+    });
+    let plot = move || Plot {
+        width: width.get(),
+        ..wide
+    };
+
+    let drawing = {
+        let points = Arc::clone(&points);
+        move || drawing(&points, plot(), y_title, x_title)
+    };
     let marker = {
         let points = Arc::clone(&points);
         move || {
+            let plot = plot();
             let index = cursor.get();
             let dots = points
                 .series
@@ -148,8 +202,8 @@ pub fn LineChart(
         };
         let bounds = svg.get_bounding_client_rect();
         if bounds.width() > 0.0 {
-            cursor
-                .set(plot.nearest((f64::from(event.client_x()) - bounds.left()) / bounds.width()));
+            let share = (f64::from(event.client_x()) - bounds.left()) / bounds.width();
+            cursor.set(plot().nearest(share));
         }
     };
     let reading = {
@@ -182,8 +236,8 @@ pub fn LineChart(
     };
 
     view! {
-        <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone()
+        <figure class="chart" node_ref=figure>
+            <svg viewBox=move || format!("0 0 {} {HEIGHT}", width.get()) role="img" aria-label=title.clone()
                 on:pointerdown=follow_pointer on:pointermove=follow_pointer>
                 {svg_title(title.clone())}
                 {drawing}
@@ -225,12 +279,12 @@ fn drawing(points: &Points, plot: Plot, y_title: &str, x_title: &str) -> impl In
         .ticks()
         .map(|tick| {
             view! {
-                <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=plot.y(tick) y2=plot.y(tick) />
+                <line class="grid" x1=LEFT x2=plot.width - RIGHT y1=plot.y(tick) y2=plot.y(tick) />
                 <text x=LEFT - 6.0 y=plot.y(tick) + 4.0 text-anchor="end">{compact(tick)}</text>
             }
         })
         .collect_view();
-    let x_ticks = x_tick_indices(labels)
+    let x_ticks = x_tick_indices(labels, plot.width)
         .into_iter()
         .map(|index| {
             let anchor = if plot.count > 1 && index == 0 {
@@ -281,9 +335,9 @@ fn drawing(points: &Points, plot: Plot, y_title: &str, x_title: &str) -> impl In
         {y_ticks}
         <text class="axis-title" x="4" y="12">{y_title.to_owned()}</text>
         <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=baseline />
-        <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=baseline y2=baseline />
+        <line class="axis" x1=LEFT x2=plot.width - RIGHT y1=baseline y2=baseline />
         {x_ticks}
-        <text class="axis-title" x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">{x_title.to_owned()}</text>
+        <text class="axis-title" x=(LEFT + plot.width - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">{x_title.to_owned()}</text>
         {lines}
     }
 }
@@ -330,10 +384,10 @@ fn svg_title(text: String) -> impl IntoView {
 
 /// Which labels to print under the axis: as many as fit side by side, spread evenly, first and
 /// last included.
-fn x_tick_indices(labels: &[String]) -> Vec<usize> {
+fn x_tick_indices(labels: &[String], width: f64) -> Vec<usize> {
     let longest = labels.iter().map(String::len).max().unwrap_or(0);
     // About 7 units a character at the axis' font size, and a gap between labels.
-    let fit = (((WIDTH - LEFT - RIGHT) / (longest as f64 * 7.0 + 16.0)) as usize).max(2);
+    let fit = (((width - LEFT - RIGHT) / (longest as f64 * 7.0 + 16.0)) as usize).max(2);
     let count = labels.len();
     if count <= fit {
         (0..count).collect()
