@@ -62,7 +62,15 @@ impl<Q: Listing> UrlQuery<Q> {
     /// The query of the page being shown.
     pub fn from_address() -> Self {
         let location = use_location();
-        let query = Memo::new(move |_| {
+        let list_page = location.pathname.get_untracked();
+        let query = Memo::new(move |shown: Option<&Q>| {
+            // Once the address leaves this page (a link, or sign-in after the session ended),
+            // the list keeps what it showed. Were the query to change, the navigation would wake
+            // the list's effects, which could then run after the router closed the page and
+            // read its disposed signals.
+            if location.pathname.with(|path| *path != list_page) {
+                return shown.cloned().unwrap_or_default();
+            }
             location.search.with(|search| {
                 serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default()
             })
