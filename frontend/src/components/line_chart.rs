@@ -41,7 +41,7 @@ struct Points {
 }
 
 impl Points {
-    /// What the cursor at `index` reads out: `2020-04-06: Cases 367,000; Deaths 10,900`.
+    /// What the cursor at `index` reads out: `Apr 6, 2020: Cases 367,000; Deaths 10,900`.
     fn reading(&self, index: usize) -> String {
         let values = self
             .series

@@ -188,6 +188,11 @@ pub fn date_text(day: Option<NaiveDate>) -> String {
     day.map(|day| day.to_string()).unwrap_or_default()
 }
 
+/// A search field's text as a list query holds it: none when it is blank.
+pub fn search_text(text: &str) -> Option<String> {
+    Some(text.to_owned()).filter(|text| !text.trim().is_empty())
+}
+
 /// The "From" and "To" date fields of a list's filters, with ids `<id>-from` and `<id>-to`. A
 /// field changes its signal once a whole date is entered or cleared.
 #[component]

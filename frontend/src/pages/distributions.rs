@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
-use crate::components::list_tools::CsvLink;
+use crate::components::list_tools::{CsvLink, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
@@ -191,7 +191,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
     let recipient = filters.url.field(
         |query| query.recipient.clone().unwrap_or_default(),
         |query, text| {
-            query.recipient = Some(text.to_owned()).filter(|text| !text.trim().is_empty());
+            query.recipient = search_text(text);
         },
     );
     let distributions = LocalResource::new(move || {

@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
-use crate::components::list_tools::CsvLink;
+use crate::components::list_tools::{CsvLink, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
@@ -180,7 +180,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
     let page = filters.url.pager();
     let donor = filters.url.field(
         |query| query.donor.clone().unwrap_or_default(),
-        |query, text| query.donor = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+        |query, text| query.donor = search_text(text),
     );
     let donations = LocalResource::new(move || {
         version.track();

@@ -14,6 +14,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
+use crate::components::list_tools::date_text;
 use crate::components::loaded::Loaded;
 use crate::{day, display_amount, local_today, money};
 
@@ -91,14 +92,13 @@ pub fn DonorReceiptPage() -> impl IntoView {
 /// The days of the receipt; showing other days changes the address.
 #[component]
 fn RangeForm(query: Memo<DonorReceiptQuery>) -> impl IntoView {
-    let text = |date: Option<NaiveDate>| date.map(|date| date.to_string()).unwrap_or_default();
-    let from = RwSignal::new(query.with_untracked(|query| text(query.from)));
-    let to = RwSignal::new(query.with_untracked(|query| text(query.to)));
+    let from = RwSignal::new(query.with_untracked(|query| date_text(query.from)));
+    let to = RwSignal::new(query.with_untracked(|query| date_text(query.to)));
     // The address may change under the form (the browser's back button): follow it.
     Effect::new(move |_| {
         query.with(|query| {
-            from.set(text(query.from));
-            to.set(text(query.to));
+            from.set(date_text(query.from));
+            to.set(date_text(query.to));
         });
     });
     let donor = move || query.with(|query| query.donor.clone().unwrap_or_default());

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api::{self, ApiError};
-use crate::components::list_tools::SortHeader;
+use crate::components::list_tools::{SortHeader, date_text};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::local_time;
@@ -222,7 +222,7 @@ fn date_field(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="date" prop:value=move || value().map(|day| day.to_string()).unwrap_or_default()
+            <input id=id type="date" prop:value=move || date_text(value())
                 on:change=move |event| pick(parse_date(&event_target_value(&event)).ok()) />
         </div>
     }

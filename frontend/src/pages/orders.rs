@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::components::list_tools::{CsvLink, DateRange, UrlQuery, date_text};
+use crate::components::list_tools::{CsvLink, DateRange, UrlQuery, date_text, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
@@ -56,7 +56,7 @@ pub fn Orders() -> impl IntoView {
     let page = url.pager();
     let customer = url.field(
         |query| query.customer.clone().unwrap_or_default(),
-        |query, text| query.customer = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+        |query, text| query.customer = search_text(text),
     );
     let from = url.field(
         |query| date_text(query.from),

@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
-use crate::components::list_tools::{CsvLink, SortHeader, UrlQuery};
+use crate::components::list_tools::{CsvLink, SortHeader, UrlQuery, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::pager::Pager;
@@ -208,7 +208,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let search = url.field(
         |query| query.q.clone().unwrap_or_default(),
-        |query, text| query.q = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+        |query, text| query.q = search_text(text),
     );
     let products = LocalResource::new(move || {
         version.track();

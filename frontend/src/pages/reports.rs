@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
-use crate::components::list_tools::{SortHeader, UrlQuery};
+use crate::components::list_tools::{SortHeader, UrlQuery, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
 use crate::components::pager::Pager;
@@ -206,7 +206,7 @@ fn DonorReport() -> impl IntoView {
     let page = url.pager();
     let search = url.field(
         |query| query.q.clone().unwrap_or_default(),
-        |query, text| query.q = Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+        |query, text| query.q = search_text(text),
     );
     let rows = LocalResource::new(move || {
         version.track();
