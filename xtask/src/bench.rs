@@ -84,7 +84,7 @@ pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
     };
     // The files' content does not change how fast they are served, so a built app is reused.
     if !etl_only && !root.join("dist/index.html").exists() {
-        build_spa(root, quick)?;
+        build_spa(root)?;
     }
     step(&format!(
         "Building the server, the anchor and the load generator ({profile})"

@@ -17,6 +17,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -35,6 +36,7 @@ commands:
 ";
 
 fn main() -> Result<()> {
+    std::sync::LazyLock::force(&STARTED);
     let command = std::env::args().nth(1).unwrap_or_default();
     let root = workspace_root();
     std::env::set_current_dir(&root).context("entering the workspace")?;
@@ -67,9 +69,16 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Prints a step header, so a long log shows where it is.
+/// When the command started; every step header shows the minutes since, so a slow step stands out
+/// in a long log.
+static STARTED: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
+
+/// Prints a step header, so a long log shows where it is and how long the steps before took.
 fn step(title: &str) {
-    println!("\n==> {title}");
+    println!(
+        "\n==> {title} (at {:.1} min)",
+        STARTED.elapsed().as_secs_f64() / 60.0
+    );
 }
 
 /// Runs a command to completion; a non-zero exit is an error naming the command.
@@ -88,20 +97,92 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
-/// Builds the browser app into `dist/` with the size-optimised profile. `quiet` leaves out
-/// cargo's line per compiled crate, which would bury the test results in a test run's log.
-fn build_spa(root: &Path, quiet: bool) -> Result<()> {
-    tools::ensure_spa_toolchain(root)?;
+/// Builds the browser app into `dist/` with the size-optimised profile.
+fn build_spa(root: &Path) -> Result<()> {
+    let mut trunk = trunk_build(root)?;
     step("Building the browser app into dist/");
-    exec(
-        tools::with_node_tools(root, Command::new("trunk").args(["build", "--release"]))
-            .env("CARGO_TERM_QUIET", quiet.to_string()),
-    )?;
+    exec(&mut trunk)?;
+    finish_dist(root)
+}
+
+/// Trunk's release build of the browser app.
+fn trunk_build(root: &Path) -> Result<Command> {
+    tools::ensure_spa_toolchain(root)?;
+    let mut trunk = Command::new("trunk");
+    tools::with_node_tools(root, trunk.args(["build", "--release"]))
+        .env("CARGO_TARGET_DIR", app_target_dir()?);
+    Ok(trunk)
+}
+
+/// Where the browser app's crates build: a folder of their own under the target folder. They share
+/// nothing with the host crates' builds (another target), and a cargo of their own there never
+/// waits for the host builds' lock, so the test run builds the app beside its test suites.
+fn app_target_dir() -> Result<PathBuf> {
+    Ok(target_dir()?.join("app"))
+}
+
+/// What `dist/` needs beyond Trunk's output.
+fn finish_dist(root: &Path) -> Result<()> {
     let dist = root.join("dist");
     externalize_boot_script(&dist)?;
     write_runtime_config(&dist)?;
     vendor_swagger_ui(root, &dist)?;
     precompress(&dist)
+}
+
+/// The browser app's lint and release build, running in the background beside the host's test
+/// suites, which leave a core idle much of the time. Their output goes to a log file.
+struct AppBuild {
+    thread: std::thread::JoinHandle<Result<()>>,
+    log: PathBuf,
+}
+
+impl AppBuild {
+    fn start(root: &Path, target: &Path) -> Result<Self> {
+        let mut trunk = trunk_build(root)?;
+        let mut lint = cargo();
+        lint.args([
+            "clippy",
+            "-p",
+            "frontend",
+            "-p",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", app_target_dir()?);
+        let log = target.join("app-build.log");
+        let file = std::fs::File::create(&log).context("creating the app build's log")?;
+        for command in [&mut lint, &mut trunk] {
+            command.stdout(file.try_clone()?).stderr(file.try_clone()?);
+        }
+        step(&format!(
+            "Linting the browser app (wasm32) and building it into dist/, in the background (log: {})",
+            log.display()
+        ));
+        let thread = std::thread::spawn(move || {
+            exec(&mut lint)?;
+            exec(&mut trunk)
+        });
+        Ok(Self { thread, log })
+    }
+
+    /// Waits for the lint and the build; a failure shows their log.
+    fn finish(self, root: &Path) -> Result<()> {
+        step("Waiting for the browser app's lint and build");
+        let done = self
+            .thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the browser app's build stopped with a panic"))?;
+        if let Err(error) = done {
+            print!("{}", std::fs::read_to_string(&self.log).unwrap_or_default());
+            return Err(error);
+        }
+        finish_dist(root)
+    }
 }
 
 /// The settings the app reads at start. An empty API base means its own origin; a static host
@@ -189,13 +270,13 @@ fn externalize_boot_script(dist: &Path) -> Result<()> {
 }
 
 fn run(root: &Path) -> Result<()> {
-    build_spa(root, false)?;
+    build_spa(root)?;
     step("Starting the server at http://127.0.0.1:3000");
     exec(cargo().args(["run", "-p", "server", "--", "--demo-data"]))
 }
 
 fn build(root: &Path) -> Result<()> {
-    build_spa(root, false)?;
+    build_spa(root)?;
     step("Building the server in release mode");
     exec(cargo().args(["build", "--release", "-p", "server"]))?;
     println!("\nThe server is target/release/server; the browser app is in dist/.");
@@ -232,7 +313,6 @@ fn dist(root: &Path) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    let started = std::time::Instant::now();
     step("Checking formatting");
     exec(cargo().args(["fmt", "--all", "--check"]))?;
     step("Checking that server modules import only their own layer and the ones below");
@@ -240,41 +320,16 @@ fn test(root: &Path) -> Result<()> {
 
     iac::check(root)?;
 
-    tools::ensure_wasm_target()?;
-    step("Linting the host crates");
-    exec(cargo().args([
-        "clippy",
-        "--workspace",
-        "--exclude",
-        "frontend",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    step("Linting the browser app (wasm32)");
-    exec(cargo().args([
-        "clippy",
-        "-p",
-        "frontend",
-        "-p",
-        "app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-
-    // Every cargo step below selects the same packages, so they share one build of each crate.
-    let host = ["--workspace", "--exclude", "frontend"];
     let target = target_dir()?;
     // The server binary the integration tests use, so the fuzzing and browser steps check it too.
     let server = target.join("debug").join("server");
+    step("Building and linting the host crates and their tests");
+    exec(host_tests().arg("--no-run"))?;
+    let app = AppBuild::start(root, &target)?;
     {
         let s3 = s3::TempS3::start(&target)?;
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
-        exec(cargo().arg("test").args(host).envs(s3.env()))?;
+        exec(host_tests().envs(s3.env()))?;
     }
     let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
@@ -284,20 +339,12 @@ fn test(root: &Path) -> Result<()> {
     fuzzed?;
     {
         let cluster = postgres::TempCluster::start()?;
-        step("Integration tests (PostgreSQL)");
-        exec(
-            cargo()
-                .arg("test")
-                .args(host)
-                .args(["--test", "api"])
-                .env("TEST_POSTGRES_URL", &cluster.url),
-        )?;
+        step("Unit and integration tests (PostgreSQL)");
+        exec(host_tests().env("TEST_POSTGRES_URL", &cluster.url))?;
         let database = cluster.create_database("fuzz")?;
         fuzz::run(root, &target, &server, "postgres", &database)?;
     }
-
-    build_spa(root, true)?;
-    exec(cargo().arg("build").args(host).arg("--all-targets"))?;
+    app.finish(root)?;
     bench::run(root, true, false)?;
 
     tools::ensure_browser_test_tools(root)?;
@@ -309,11 +356,25 @@ fn test(root: &Path) -> Result<()> {
             .env("STATIC_DIR", root.join("dist")),
     )?;
     lighthouse::run(root, &server)?;
-    step(&format!(
-        "Every check passed in {:.1} minutes",
-        started.elapsed().as_secs_f64() / 60.0
-    ));
+    step("Every check passed");
     Ok(())
+}
+
+/// `cargo test` of the host crates, linted as they compile: clippy's compiler driver lints each
+/// workspace crate while building it, so every dependency is compiled once, where `cargo clippy`
+/// and then `cargo test` would check it and then build it again. Every call passes the same
+/// settings, so the later ones reuse the first one's build.
+fn host_tests() -> Command {
+    let mut command = cargo();
+    command
+        .args(["test", "--workspace", "--exclude", "frontend"])
+        .env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver")
+        // `cargo clippy -- -D warnings` hands the driver its arguments this way.
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        );
+    command
 }
 
 /// A process this command started, stopped when dropped.

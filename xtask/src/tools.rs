@@ -26,7 +26,7 @@ fn version_of(tool: &str) -> Option<String> {
     })
 }
 
-pub fn ensure_wasm_target() -> Result<()> {
+fn ensure_wasm_target() -> Result<()> {
     let output = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
