@@ -1,6 +1,8 @@
 //! Checks of the CloudFormation template: cfn-lint for what CloudFormation would refuse, and
 //! checkov for insecure settings. A checkov finding the template accepts is skipped in its
 //! resource's `Metadata` with the reason; any other finding, or a skip without a reason, fails.
+//! Last, the CDN's two functions run under Node.js on the app's pages and on other paths, and must
+//! answer each as the server does.
 
 use std::path::Path;
 use std::process::Command;
@@ -64,7 +66,157 @@ pub fn check(root: &Path) -> Result<()> {
         );
     }
     println!("checkov: {}", summary(&report));
+    check_cdn_paths(&std::fs::read_to_string(&template)?)
+}
+
+/// Runs the functions of the template's default behaviour on every page of the app's route table
+/// (with and without a trailing `/`), on paths that are none, and on files: a page and an unknown
+/// path must both be rewritten to the app, and answered 200 and 404 as the server answers them; a
+/// file must pass untouched. The response function's page list must be the route table's.
+fn check_cdn_paths(template: &str) -> Result<()> {
+    step("Running the CDN's functions on the app's pages and on other paths (Node.js)");
+    let pages: Vec<String> = app::routes::PAGES
+        .iter()
+        .map(|page| {
+            page.path
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "42"
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    let mut paths = pages.clone();
+    paths.extend(
+        pages
+            .iter()
+            .filter(|path| *path != "/")
+            .map(|path| format!("{path}/")),
+    );
+    paths.extend(
+        [
+            "/nothing-here",
+            "/shop/42/more",
+            "/donations/import/extra",
+            "/shop//",
+            "/main-0123456789abcdef.css",
+            "/favicon.ico",
+            "/config.json",
+        ]
+        .map(str::to_owned),
+    );
+    let output = Command::new("node")
+        .args(["--input-type=module", "--eval", HARNESS])
+        .arg(function_code(template, "SpaRouterFunction")?)
+        .arg(function_code(template, "SpaStatusFunction")?)
+        .arg(serde_json::to_string(&paths)?)
+        .output()
+        .context("starting node (install Node.js 20 or newer)")?;
+    if !output.status.success() {
+        bail!(
+            "the CDN's functions failed under node: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let answers: Value = serde_json::from_slice(&output.stdout).context("reading node's answer")?;
+    let mut listed: Vec<&str> = answers["pages"]
+        .as_array()
+        .context("the status function has no PAGES list")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut table: Vec<&str> = app::routes::PAGES.iter().map(|page| page.path).collect();
+    listed.sort_unstable();
+    table.sort_unstable();
+    if listed != table {
+        bail!(
+            "the PAGES list of SpaStatusFunction in {TEMPLATE} differs from app/src/routes.rs:\n  \
+             template: {listed:?}\n  app:      {table:?}"
+        );
+    }
+    let answered = answers["answers"].as_array().cloned().unwrap_or_default();
+    if answered.len() != paths.len() {
+        bail!(
+            "node answered for {} of {} paths: {answers}",
+            answered.len(),
+            paths.len()
+        );
+    }
+    let mut wrong = Vec::new();
+    for (path, answer) in paths.iter().zip(&answered) {
+        let is_file = path
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.contains('.'));
+        let (uri, status) = match (is_file, app::routes::page(path)) {
+            (true, _) => (path.as_str(), 200),
+            (false, Some(_)) => ("/index.html", 200),
+            (false, None) => ("/index.html", 404),
+        };
+        if answer["uri"] != uri || answer["status"] != status {
+            wrong.push(format!(
+                "  {path}: {answer}, where the server's rule gives {uri} and {status}"
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        bail!(
+            "the CDN's functions answer paths unlike the server:\n{}",
+            wrong.join("\n")
+        );
+    }
+    println!("{} paths answered as the server answers them", paths.len());
     Ok(())
+}
+
+/// Runs the viewer-request function (argument 1) and the viewer-response function (argument 2) on
+/// each path of the JSON list in argument 3, as CloudFront would for a 200 from the bucket, and
+/// prints the rewritten path and the final status of each, with the second function's PAGES.
+const HARNESS: &str = r#"
+const load = (code) =>
+  new Function(`${code}\nreturn { handler, pages: typeof PAGES === 'undefined' ? null : PAGES };`)();
+const [request, response] = process.argv.slice(1, 3).map(load);
+const paths = JSON.parse(process.argv[3]);
+const answers = paths.map((uri) => ({
+  uri: request.handler({ request: { uri } }).uri,
+  status: response.handler({ request: { uri }, response: { statusCode: 200, statusDescription: 'OK' } })
+    .statusCode,
+}));
+console.log(JSON.stringify({ pages: response.pages, answers }));
+"#;
+
+/// The JavaScript of the `FunctionCode: |` block of the resource `name` in `template`.
+fn function_code(template: &str, name: &str) -> Result<String> {
+    let resource = format!("\n  {name}:\n");
+    let start = template
+        .find(&resource)
+        .with_context(|| format!("{TEMPLATE} has no resource {name}"))?;
+    let mut lines = template[start + resource.len()..]
+        .lines()
+        .skip_while(|line| line.trim() != "FunctionCode: |");
+    let header = lines
+        .next()
+        .with_context(|| format!("{name} in {TEMPLATE} has no FunctionCode block"))?;
+    let outer = header.len() - header.trim_start().len();
+    let body: Vec<&str> = lines
+        .take_while(|line| line.trim().is_empty() || line.len() - line.trim_start().len() > outer)
+        .collect();
+    let indent = body
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or_default();
+    Ok(body
+        .iter()
+        .map(|line| line.get(indent..).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// The failed checks, the parsing errors and the skips that give no reason, one line each.
@@ -120,7 +272,19 @@ fn summary(report: &Value) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::findings;
+    use super::{findings, function_code};
+
+    #[test]
+    fn a_functions_code_is_its_block_unindented() {
+        let template = "Resources:\n  Other:\n    Properties:\n      FunctionCode: |\n        wrong\n  \
+            Wanted:\n    Properties:\n      FunctionCode: |\n        function handler(event) {\n\n          \
+            return event;\n        }\n      Name: after\n";
+        assert_eq!(
+            function_code(template, "Wanted").unwrap(),
+            "function handler(event) {\n\n  return event;\n}"
+        );
+        assert!(function_code(template, "Missing").is_err());
+    }
 
     #[test]
     fn a_clean_report_has_no_findings() {
