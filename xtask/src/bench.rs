@@ -8,6 +8,8 @@
 
 mod etl;
 
+pub use etl::ensure_pandas;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! PyPI) generates from its OpenAPI description, signed in as an admin, and every answer must be
 //! what the description promises. The rules live in `xtask/schemathesis.toml`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -15,6 +15,11 @@ const PASSWORD: &str = "fuzzing-only-password";
 /// reaches the internet.
 const UNREACHABLE: &str = "http://127.0.0.1:9/unreachable";
 
+/// Installs schemathesis (once) and returns its path.
+pub fn ensure_fuzzer(target_dir: &Path) -> Result<PathBuf> {
+    tools::ensure_pypi_tool(target_dir, "schemathesis", "schemathesis", "the API fuzzer")
+}
+
 /// Fuzzes the API of `server` (the binary) serving `database_url`, an empty database; the
 /// server's log goes to `target/fuzz-<label>.log` and schemathesis' full report to
 /// `target/fuzz-<label>-report.txt`.
@@ -25,8 +30,7 @@ pub fn run(
     label: &str,
     database_url: &str,
 ) -> Result<()> {
-    let schemathesis =
-        tools::ensure_pypi_tool(target_dir, "schemathesis", "schemathesis", "the API fuzzer")?;
+    let schemathesis = ensure_fuzzer(target_dir)?;
     exec(
         Command::new(server)
             .args([

@@ -4,7 +4,7 @@
 //! Last, the CDN's two functions run under Node.js on the app's pages and on other paths, and must
 //! answer each as the server does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -17,12 +17,10 @@ const TEMPLATE: &str = "deploy/community-hub.yaml";
 /// template's answers to them, rather than fail an unrelated change.
 const CHECKOV: &str = "checkov==3.3.30";
 
-/// Runs cfn-lint and checkov on the template, installing them on first use.
-pub fn check(root: &Path) -> Result<()> {
-    let template = root.join(TEMPLATE);
-    let target = target_dir()?;
+/// Installs cfn-lint and checkov (once) and returns their paths.
+pub fn ensure_tools(target: &Path) -> Result<(PathBuf, PathBuf)> {
     let cfn_lint =
-        tools::ensure_pypi_tool(&target, "cfn-lint", "cfn-lint", "the CloudFormation linter")?;
+        tools::ensure_pypi_tool(target, "cfn-lint", "cfn-lint", "the CloudFormation linter")?;
     // Its own virtualenv: checkov pins older boto3, networkx and packaging than the other Python
     // tools use, and installing it beside them would downgrade theirs.
     let checkov = tools::ensure_pypi_tool(
@@ -31,6 +29,13 @@ pub fn check(root: &Path) -> Result<()> {
         "checkov",
         "the infrastructure-as-code scanner",
     )?;
+    Ok((cfn_lint, checkov))
+}
+
+/// Runs cfn-lint and checkov on the template, installing them on first use.
+pub fn check(root: &Path) -> Result<()> {
+    let template = root.join(TEMPLATE);
+    let (cfn_lint, checkov) = ensure_tools(&target_dir()?)?;
 
     step("Validating the CloudFormation template");
     exec(Command::new(cfn_lint).arg(&template))?;

@@ -31,6 +31,9 @@ commands:
   dist    the release build packed with the README and deployment files into one archive
   lighthouse
           Lighthouse on the main pages, served by the release build over the demo data
+  python-tools
+          install the Python tools the test run uses (cfn-lint, checkov, moto, schemathesis,
+          pandas) into virtualenvs under the target folder
   bench   measure the server beside its anchors and print the table (--quick: a short debug run;
           --etl: only covid-etl beside pandas)
 ";
@@ -50,6 +53,7 @@ fn main() -> Result<()> {
             tools::ensure_browser_test_tools(&root)?;
             lighthouse::run(&root, &target_dir()?.join("release").join("server"))
         }
+        "python-tools" => python_tools(),
         "bench" => bench::run(
             &root,
             std::env::args().any(|arg| arg == "--quick"),
@@ -130,59 +134,69 @@ fn finish_dist(root: &Path) -> Result<()> {
     precompress(&dist)
 }
 
-/// The browser app's lint and release build, running in the background beside the host's test
-/// suites, which leave a core idle much of the time. Their output goes to a log file.
-struct AppBuild {
+/// Commands run one after another on a thread of their own, beside the steps that follow, with
+/// their output going to a log file, shown when one of them fails.
+struct Background {
     thread: std::thread::JoinHandle<Result<()>>,
     log: PathBuf,
 }
 
-impl AppBuild {
-    fn start(root: &Path, target: &Path) -> Result<Self> {
-        let mut trunk = trunk_build(root)?;
-        let mut lint = cargo();
-        lint.args([
-            "clippy",
-            "-p",
-            "frontend",
-            "-p",
-            "app",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .env("CARGO_TARGET_DIR", app_target_dir()?);
-        let log = target.join("app-build.log");
-        let file = std::fs::File::create(&log).context("creating the app build's log")?;
-        for command in [&mut lint, &mut trunk] {
+impl Background {
+    fn start(what: &str, log: PathBuf, mut commands: Vec<Command>) -> Result<Self> {
+        let file =
+            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        for command in &mut commands {
             command.stdout(file.try_clone()?).stderr(file.try_clone()?);
         }
         step(&format!(
-            "Linting the browser app (wasm32) and building it into dist/, in the background (log: {})",
+            "{what}, in the background (log: {})",
             log.display()
         ));
-        let thread = std::thread::spawn(move || {
-            exec(&mut lint)?;
-            exec(&mut trunk)
-        });
+        let thread = std::thread::spawn(move || commands.iter_mut().try_for_each(exec));
         Ok(Self { thread, log })
     }
 
-    /// Waits for the lint and the build; a failure shows their log.
-    fn finish(self, root: &Path) -> Result<()> {
-        step("Waiting for the browser app's lint and build");
+    fn finish(self, what: &str) -> Result<()> {
+        step(&format!("Waiting for {what}"));
         let done = self
             .thread
             .join()
-            .map_err(|_| anyhow::anyhow!("the browser app's build stopped with a panic"))?;
-        if let Err(error) = done {
+            .map_err(|_| anyhow::anyhow!("{what} stopped with a panic"))?;
+        if done.is_err() {
             print!("{}", std::fs::read_to_string(&self.log).unwrap_or_default());
-            return Err(error);
         }
-        finish_dist(root)
+        done
     }
+}
+
+/// The browser app's lint (clippy for wasm32) and its release build, as background commands.
+fn app_lint_and_build(root: &Path) -> Result<Vec<Command>> {
+    let trunk = trunk_build(root)?;
+    let mut lint = cargo();
+    lint.args([
+        "clippy",
+        "-p",
+        "frontend",
+        "-p",
+        "app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .env("CARGO_TARGET_DIR", app_target_dir()?);
+    Ok(vec![lint, trunk])
+}
+
+/// Installs every Python tool the test run uses, each into its virtualenv under the target folder.
+fn python_tools() -> Result<()> {
+    let target = target_dir()?;
+    iac::ensure_tools(&target)?;
+    s3::ensure_server(&target)?;
+    fuzz::ensure_fuzzer(&target)?;
+    bench::ensure_pandas(&target)?;
+    Ok(())
 }
 
 /// The settings the app reads at start. An empty API base means its own origin; a static host
@@ -318,14 +332,27 @@ fn test(root: &Path) -> Result<()> {
     step("Checking that server modules import only their own layer and the ones below");
     layers::check(&root.join("server/src"))?;
 
-    iac::check(root)?;
-
     let target = target_dir()?;
+    // Downloading and installing them is mostly waiting, which the compiler's work fills.
+    let mut install = Command::new(std::env::current_exe()?);
+    install.arg("python-tools");
+    let python = Background::start(
+        "Installing the Python tools",
+        target.join("python-tools.log"),
+        vec![install],
+    )?;
     // The server binary the integration tests use, so the fuzzing and browser steps check it too.
     let server = target.join("debug").join("server");
     step("Building and linting the host crates and their tests");
     exec(host_tests().arg("--no-run"))?;
-    let app = AppBuild::start(root, &target)?;
+    // The suites and the fuzzer leave a core idle much of the time, which the app's build takes.
+    let app = Background::start(
+        "Linting the browser app (wasm32) and building it into dist/",
+        target.join("app-build.log"),
+        app_lint_and_build(root)?,
+    )?;
+    python.finish("the Python tools")?;
+    iac::check(root)?;
     {
         let s3 = s3::TempS3::start(&target)?;
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
@@ -344,7 +371,8 @@ fn test(root: &Path) -> Result<()> {
         let database = cluster.create_database("fuzz")?;
         fuzz::run(root, &target, &server, "postgres", &database)?;
     }
-    app.finish(root)?;
+    app.finish("the browser app's lint and build")?;
+    finish_dist(root)?;
     bench::run(root, true, false)?;
 
     tools::ensure_browser_test_tools(root)?;

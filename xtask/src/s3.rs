@@ -2,7 +2,7 @@
 //! against S3. Installed into a virtualenv under the target folder, started on a free port, and
 //! stopped when dropped.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -11,6 +11,16 @@ use crate::{Running, free_port, http, step, tools};
 
 pub const BUCKET: &str = "hub-test";
 
+/// Installs moto's server (once) and returns its path.
+pub fn ensure_server(target_dir: &Path) -> Result<PathBuf> {
+    tools::ensure_pypi_tool(
+        target_dir,
+        "moto[server]",
+        "moto_server",
+        "an S3-compatible test server",
+    )
+}
+
 pub struct TempS3 {
     _process: Running,
     pub endpoint: String,
@@ -18,12 +28,7 @@ pub struct TempS3 {
 
 impl TempS3 {
     pub fn start(target_dir: &Path) -> Result<Self> {
-        let moto_server = tools::ensure_pypi_tool(
-            target_dir,
-            "moto[server]",
-            "moto_server",
-            "an S3-compatible test server",
-        )?;
+        let moto_server = ensure_server(target_dir)?;
         step("Starting a temporary S3-compatible server");
         let port = free_port()?;
         let process = Running(

@@ -63,6 +63,16 @@ struct Measured {
     megabytes: f64,
 }
 
+/// Installs pandas (once) and returns the path of the Python that imports it.
+pub fn ensure_pandas(target_dir: &Path) -> Result<PathBuf> {
+    tools::ensure_pypi_module(
+        target_dir,
+        "pandas",
+        "pandas",
+        "pandas, the covid-etl anchor",
+    )
+}
+
 /// The three rows (wall time, CPU time and memory) for `copies` copies of each file, `runs` runs a side (the
 /// median of each figure counts).
 pub fn rows(server: &Path, scratch: &Path, copies: i64, runs: usize) -> Result<[Row; 3]> {
@@ -76,12 +86,7 @@ pub fn rows(server: &Path, scratch: &Path, copies: i64, runs: usize) -> Result<[
     let joined = copies * JHU_DAYS;
     let port = serve(folder.clone())?;
     let url = |name: &str| format!("http://127.0.0.1:{port}/{name}");
-    let python = tools::ensure_pypi_module(
-        &crate::target_dir()?,
-        "pandas",
-        "pandas",
-        "pandas, the covid-etl anchor",
-    )?;
+    let python = ensure_pandas(&crate::target_dir()?)?;
     let anchors = Path::new(env!("CARGO_MANIFEST_DIR")).join("anchors");
     let measure = anchors.join("measure.py");
 
