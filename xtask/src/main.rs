@@ -134,25 +134,26 @@ fn finish_dist(root: &Path) -> Result<()> {
     precompress(&dist)
 }
 
-/// Commands run one after another on a thread of their own, beside the steps that follow, with
-/// their output going to a log file, shown when one of them fails.
+/// A job on a thread of its own, beside the steps that follow, with the output of the commands
+/// it runs going to a log file, shown when the job fails.
 struct Background {
     thread: std::thread::JoinHandle<Result<()>>,
     log: PathBuf,
 }
 
 impl Background {
-    fn start(what: &str, log: PathBuf, mut commands: Vec<Command>) -> Result<Self> {
+    fn start(
+        what: &str,
+        log: PathBuf,
+        job: impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static,
+    ) -> Result<Self> {
         let file =
             std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        for command in &mut commands {
-            command.stdout(file.try_clone()?).stderr(file.try_clone()?);
-        }
         step(&format!(
             "{what}, in the background (log: {})",
             log.display()
         ));
-        let thread = std::thread::spawn(move || commands.iter_mut().try_for_each(exec));
+        let thread = std::thread::spawn(move || job(&file));
         Ok(Self { thread, log })
     }
 
@@ -169,9 +170,17 @@ impl Background {
     }
 }
 
-/// The browser app's lint (clippy for wasm32) and its release build, as background commands.
-fn app_lint_and_build(root: &Path) -> Result<Vec<Command>> {
-    let trunk = trunk_build(root)?;
+/// Runs `command` with its output going to `log`.
+fn exec_logged(command: &mut Command, log: &std::fs::File) -> Result<()> {
+    exec(command.stdout(log.try_clone()?).stderr(log.try_clone()?))
+}
+
+/// The browser app's lint (clippy for wasm32), its release build into `dist/` and what `dist/`
+/// needs beyond Trunk's output, as a job for [`Background`].
+fn app_lint_and_build(
+    root: &Path,
+) -> Result<impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static> {
+    let mut trunk = trunk_build(root)?;
     let mut lint = cargo();
     lint.args([
         "clippy",
@@ -186,7 +195,12 @@ fn app_lint_and_build(root: &Path) -> Result<Vec<Command>> {
         "warnings",
     ])
     .env("CARGO_TARGET_DIR", app_target_dir()?);
-    Ok(vec![lint, trunk])
+    let root = root.to_owned();
+    Ok(move |log: &std::fs::File| {
+        exec_logged(&mut lint, log)?;
+        exec_logged(&mut trunk, log)?;
+        finish_dist(&root)
+    })
 }
 
 /// Installs every Python tool the test run uses, each into its virtualenv under the target folder.
@@ -339,7 +353,7 @@ fn test(root: &Path) -> Result<()> {
     let python = Background::start(
         "Installing the Python tools",
         target.join("python-tools.log"),
-        vec![install],
+        move |log| exec_logged(&mut install, log),
     )?;
     // The server binary the integration tests use, so the fuzzing and browser steps check it too.
     let server = target.join("debug").join("server");
@@ -372,7 +386,6 @@ fn test(root: &Path) -> Result<()> {
         fuzz::run(root, &target, &server, "postgres", &database)?;
     }
     app.finish("the browser app's lint and build")?;
-    finish_dist(root)?;
     bench::run(root, true, false)?;
 
     tools::ensure_browser_test_tools(root)?;
