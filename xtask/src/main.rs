@@ -31,6 +31,7 @@ commands:
   dist    the release build packed with the README and deployment files into one archive
   lighthouse
           Lighthouse on the main pages, served by the release build over the demo data
+          (--server PATH: by that server binary, with the app already in dist/)
   python-tools
           install the Python tools the test run uses (cfn-lint, checkov, moto, schemathesis,
           pandas) into virtualenvs under the target folder
@@ -49,9 +50,19 @@ fn main() -> Result<()> {
         "build" => build(&root),
         "dist" => dist(&root),
         "lighthouse" => {
-            build(&root)?;
+            let given = std::env::args()
+                .skip_while(|arg| arg != "--server")
+                .nth(1)
+                .map(PathBuf::from);
+            let server = match given {
+                Some(server) => server,
+                None => {
+                    build(&root)?;
+                    target_dir()?.join("release").join("server")
+                }
+            };
             tools::ensure_browser_test_tools(&root)?;
-            lighthouse::run(&root, &target_dir()?.join("release").join("server"))
+            lighthouse::run(&root, &server)
         }
         "python-tools" => python_tools(),
         "bench" => bench::run(
@@ -157,13 +168,14 @@ impl Background {
         Ok(Self { thread, log })
     }
 
-    fn finish(self, what: &str) -> Result<()> {
+    /// Waits for the job; its log is shown when it failed, or always with `show_log`.
+    fn finish(self, what: &str, show_log: bool) -> Result<()> {
         step(&format!("Waiting for {what}"));
         let done = self
             .thread
             .join()
             .map_err(|_| anyhow::anyhow!("{what} stopped with a panic"))?;
-        if done.is_err() {
+        if show_log || done.is_err() {
             print!("{}", std::fs::read_to_string(&self.log).unwrap_or_default());
         }
         done
@@ -365,7 +377,7 @@ fn test(root: &Path) -> Result<()> {
         target.join("app-build.log"),
         app_lint_and_build(root)?,
     )?;
-    python.finish("the Python tools")?;
+    python.finish("the Python tools", false)?;
     iac::check(root)?;
     {
         let s3 = s3::TempS3::start(&target)?;
@@ -385,10 +397,20 @@ fn test(root: &Path) -> Result<()> {
         let database = cluster.create_database("fuzz")?;
         fuzz::run(root, &target, &server, "postgres", &database)?;
     }
-    app.finish("the browser app's lint and build")?;
+    app.finish("the browser app's lint and build", false)?;
     bench::run(root, true, false)?;
 
     tools::ensure_browser_test_tools(root)?;
+    // Its accessibility and best-practice audits do not depend on the machine's load, and the
+    // browser tests leave a core idle much of the time; the performance scores it prints are
+    // noisy anyway.
+    let mut audit = Command::new(std::env::current_exe()?);
+    audit.args(["lighthouse", "--server"]).arg(&server);
+    let lighthouse = Background::start(
+        "Lighthouse on the main pages (mobile)",
+        target.join("lighthouse.log"),
+        move |log| exec_logged(&mut audit, log),
+    )?;
     step("Browser tests (Playwright, Chromium)");
     exec(
         tools::with_node_tools(root, Command::new("npx").args(["playwright", "test"]))
@@ -396,7 +418,7 @@ fn test(root: &Path) -> Result<()> {
             .env("SERVER_BIN", &server)
             .env("STATIC_DIR", root.join("dist")),
     )?;
-    lighthouse::run(root, &server)?;
+    lighthouse.finish("Lighthouse", true)?;
     step("Every check passed");
     Ok(())
 }
