@@ -12,6 +12,7 @@ mod postgres;
 mod s3;
 mod tools;
 
+use std::ffi::OsStr;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::net::TcpListener;
@@ -35,6 +36,8 @@ commands:
   python-tools
           install the Python tools the test run uses (cfn-lint, checkov, moto, schemathesis,
           pandas) into virtualenvs under the target folder
+  fuzz --server PATH --label NAME --database URL
+          fuzz the API of that server binary over that empty database
   bench   measure the server beside its anchors and print the table (--quick: a short debug run;
           --etl: only covid-etl beside pandas)
 ";
@@ -50,11 +53,7 @@ fn main() -> Result<()> {
         "build" => build(&root),
         "dist" => dist(&root),
         "lighthouse" => {
-            let given = std::env::args()
-                .skip_while(|arg| arg != "--server")
-                .nth(1)
-                .map(PathBuf::from);
-            let server = match given {
+            let server = match option("--server").map(PathBuf::from) {
                 Some(server) => server,
                 None => {
                     build(&root)?;
@@ -65,6 +64,16 @@ fn main() -> Result<()> {
             lighthouse::run(&root, &server)
         }
         "python-tools" => python_tools(),
+        "fuzz" => {
+            let required = |name| option(name).with_context(|| format!("fuzz needs {name}"));
+            fuzz::run(
+                &root,
+                &target_dir()?,
+                Path::new(&required("--server")?),
+                &required("--label")?,
+                &required("--database")?,
+            )
+        }
         "bench" => bench::run(
             &root,
             std::env::args().any(|arg| arg == "--quick"),
@@ -75,6 +84,11 @@ fn main() -> Result<()> {
             bail!("unknown command {command:?}")
         }
     }
+}
+
+/// The value given after `name` on the command line.
+fn option(name: &str) -> Option<String> {
+    std::env::args().skip_while(|arg| arg != name).nth(1)
 }
 
 fn workspace_root() -> PathBuf {
@@ -166,6 +180,17 @@ impl Background {
         ));
         let thread = std::thread::spawn(move || job(&file));
         Ok(Self { thread, log })
+    }
+
+    /// Runs `cargo xtask` with `args` as the job.
+    fn xtask(
+        what: &str,
+        log: PathBuf,
+        args: impl IntoIterator<Item = impl AsRef<OsStr>>,
+    ) -> Result<Self> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.args(args);
+        Self::start(what, log, move |log| exec_logged(&mut command, log))
     }
 
     /// Waits for the job; its log is shown when it failed, or always with `show_log`.
@@ -360,12 +385,10 @@ fn test(root: &Path) -> Result<()> {
 
     let target = target_dir()?;
     // Downloading and installing them is mostly waiting, which the compiler's work fills.
-    let mut install = Command::new(std::env::current_exe()?);
-    install.arg("python-tools");
-    let python = Background::start(
+    let python = Background::xtask(
         "Installing the Python tools",
         target.join("python-tools.log"),
-        move |log| exec_logged(&mut install, log),
+        ["python-tools"],
     )?;
     // The server binary the integration tests use, so the fuzzing and browser steps check it too.
     let server = target.join("debug").join("server");
@@ -384,18 +407,34 @@ fn test(root: &Path) -> Result<()> {
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
         exec(host_tests().envs(s3.env()))?;
     }
-    let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    let sqlite = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
-    let fuzzed = fuzz::run(root, &target, &server, "sqlite", &sqlite);
-    std::fs::remove_dir_all(&scratch).ok();
-    fuzzed?;
     {
         let cluster = postgres::TempCluster::start()?;
         step("Unit and integration tests (PostgreSQL)");
         exec(host_tests().env("TEST_POSTGRES_URL", &cluster.url))?;
+        // The fuzzer spends its time in one Python thread, so the two databases' runs go side by
+        // side, one in a process of its own.
+        let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch)?;
+        let sqlite = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
+        let sqlite_fuzzing = Background::xtask(
+            "Fuzzing the API over SQLite",
+            target.join("fuzz-sqlite-run.log"),
+            [
+                OsStr::new("fuzz"),
+                OsStr::new("--server"),
+                server.as_os_str(),
+                OsStr::new("--label"),
+                OsStr::new("sqlite"),
+                OsStr::new("--database"),
+                OsStr::new(&sqlite),
+            ],
+        )?;
         let database = cluster.create_database("fuzz")?;
-        fuzz::run(root, &target, &server, "postgres", &database)?;
+        let fuzzed = fuzz::run(root, &target, &server, "postgres", &database);
+        let sqlite_fuzzed = sqlite_fuzzing.finish("the fuzzing over SQLite", true);
+        std::fs::remove_dir_all(&scratch).ok();
+        fuzzed?;
+        sqlite_fuzzed?;
     }
     app.finish("the browser app's lint and build", false)?;
     bench::run(root, true, false)?;
@@ -404,12 +443,14 @@ fn test(root: &Path) -> Result<()> {
     // Its accessibility and best-practice audits do not depend on the machine's load, and the
     // browser tests leave a core idle much of the time; the performance scores it prints are
     // noisy anyway.
-    let mut audit = Command::new(std::env::current_exe()?);
-    audit.args(["lighthouse", "--server"]).arg(&server);
-    let lighthouse = Background::start(
+    let lighthouse = Background::xtask(
         "Lighthouse on the main pages (mobile)",
         target.join("lighthouse.log"),
-        move |log| exec_logged(&mut audit, log),
+        [
+            OsStr::new("lighthouse"),
+            OsStr::new("--server"),
+            server.as_os_str(),
+        ],
     )?;
     step("Browser tests (Playwright, Chromium)");
     exec(
