@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::{Running, build_spa, cargo, exec, free_port, http, step, target_dir};
+use crate::{
+    Running, build_spa, cargo, exec, free_port, http, lint_while_building, step, target_dir,
+};
 
 /// How hard and how long each load runs.
 struct Load {
@@ -97,7 +99,10 @@ pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
         build.args(["--example", "bare_axum", "--example", "load"]);
         build.args(["--example", "ledger_data"]);
     }
-    if !quick {
+    if quick {
+        // The test run's own build, which this one then reuses.
+        lint_while_building(&mut build);
+    } else {
         build.arg("--release");
     }
     exec(&mut build)?;

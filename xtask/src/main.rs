@@ -464,21 +464,25 @@ fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo test` of the host crates, linted as they compile: clippy's compiler driver lints each
-/// workspace crate while building it, so every dependency is compiled once, where `cargo clippy`
-/// and then `cargo test` would check it and then build it again. Every call passes the same
-/// settings, so the later ones reuse the first one's build.
+/// `cargo test` of the host crates, linted as they compile (see [`lint_while_building`]). Every
+/// call passes the same settings, so the later ones reuse the first one's build.
 fn host_tests() -> Command {
     let mut command = cargo();
+    lint_while_building(command.args(["test", "--workspace", "--exclude", "frontend"]));
     command
-        .args(["test", "--workspace", "--exclude", "frontend"])
+}
+
+/// Makes a cargo build lint too: clippy's compiler driver lints each workspace crate while
+/// building it, so every dependency is compiled once, where `cargo clippy` and then a build would
+/// check it and then build it again. Builds with these settings share their output.
+fn lint_while_building(command: &mut Command) -> &mut Command {
+    command
         .env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver")
         // `cargo clippy -- -D warnings` hands the driver its arguments this way.
         .env(
             "CLIPPY_ARGS",
             "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
-        );
-    command
+        )
 }
 
 /// A process this command started, stopped when dropped.
