@@ -2,12 +2,13 @@
 //! below its threshold.
 //!
 //! Every write that changes a stock calls [`kind_changed`] or [`product_changed`] in its own
-//! transaction, after the stock itself changed. Each is one conditional `UPDATE` that sets the
-//! item's `alerted` flag only when it was clear and the stock is now low or out: the row it
-//! changes is the proof that this write is the one that crossed. Two writes that cross together
-//! are serialised by the stock row they both changed first (a row lock on PostgreSQL, the write
-//! lock on SQLite), so the second finds the flag already set and queues nothing. The flag is
-//! cleared again once the stock is back at or above the threshold, so the next dip is notified.
+//! transaction, after the stock itself changed. The item's `alerted` flag is set only when it was
+//! clear and the stock is now low or out: for a kind, by one conditional `UPDATE`, whose changed
+//! row is the proof that this write is the one that crossed; for a product, from the row the
+//! write itself returned, flag included. Two writes that cross together are serialised by the
+//! stock row they both changed first (a row lock on PostgreSQL, the write lock on SQLite), so the
+//! second finds the flag already set and queues nothing. The flag is cleared again once the stock
+//! is back at or above the threshold, so the next dip is notified.
 //!
 //! The notification itself is only queued here, as a row in `stock_alerts` that commits with the
 //! change; a worker beside the scheduled jobs sends it (see `jobs::low_stock`). A refused write
@@ -15,12 +16,12 @@
 
 use app::Quantity;
 use app::ledger::Kind;
-use app::stock::{KindThreshold, StockAlert, stock_state};
+use app::stock::{KindThreshold, StockAlert, StockState, stock_state};
 use chrono::TimeDelta;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, Event};
@@ -170,49 +171,35 @@ pub async fn kind_changed(txn: &impl ConnectionTrait, kind: Kind) -> Result<(), 
     Ok(())
 }
 
-/// Notes a crossing or a recovery of product `id`'s threshold, in the transaction `txn` that has
-/// just changed its stock (and so holds its row lock until it commits).
-pub async fn product_changed(txn: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
-    // The SQL form of `stock_state(stock, threshold) != Ok`, for a product with a threshold.
-    let below = Condition::any()
-        .add(Expr::col(product::Column::Stock).lte(0))
-        .add(Expr::col(product::Column::Stock).lt(Expr::col(product::Column::LowStockThreshold)));
-    let crossed = product::Entity::update_many()
-        .col_expr(product::Column::LowStockAlerted, Expr::value(true))
-        .filter(product::Column::Id.eq(id))
-        .filter(product::Column::LowStockAlerted.eq(false))
-        .filter(product::Column::LowStockThreshold.is_not_null())
-        .filter(below.clone())
-        .exec(txn)
-        .await?
-        .rows_affected
-        == 1;
-    if crossed {
-        let Some(product) = product::Entity::find_by_id(id).one(txn).await? else {
-            return Ok(());
-        };
-        let threshold = product.low_stock_threshold.unwrap_or_default();
-        let alert = StockAlert::new(
-            format!("product:{id}"),
-            product.name,
-            product.stock.to_string(),
-            threshold.to_string(),
-            stock_state(product.stock, Some(threshold)),
-        );
-        return queue(txn, &alert).await;
+/// Notes a crossing or a recovery of `product`'s threshold. `product` is its row as the
+/// transaction `txn` has just written it, returned by that write, so `txn` holds its row lock
+/// until it commits and the flag it carries is current: only a change of state costs a
+/// statement.
+pub async fn product_changed(
+    txn: &impl ConnectionTrait,
+    product: &product::Model,
+) -> Result<(), DbErr> {
+    let state = stock_state(product.stock, product.low_stock_threshold);
+    let low = product.low_stock_threshold.is_some() && state != StockState::Ok;
+    if low == product.low_stock_alerted {
+        return Ok(());
     }
     product::Entity::update_many()
-        .col_expr(product::Column::LowStockAlerted, Expr::value(false))
-        .filter(product::Column::Id.eq(id))
-        .filter(product::Column::LowStockAlerted.eq(true))
-        .filter(
-            Condition::any()
-                .add(product::Column::LowStockThreshold.is_null())
-                .add(below.not()),
-        )
+        .col_expr(product::Column::LowStockAlerted, Expr::value(low))
+        .filter(product::Column::Id.eq(product.id))
         .exec(txn)
         .await?;
-    Ok(())
+    if !low {
+        return Ok(());
+    }
+    let alert = StockAlert::new(
+        format!("product:{}", product.id),
+        product.name.clone(),
+        product.stock.to_string(),
+        product.low_stock_threshold.unwrap_or_default().to_string(),
+        state,
+    );
+    queue(txn, &alert).await
 }
 
 async fn queue(txn: &impl ConnectionTrait, alert: &StockAlert) -> Result<(), DbErr> {

@@ -168,7 +168,7 @@ pub async fn create_product(
     let txn = database::write(db).await?;
     let stored = model.insert(&txn).await?;
     audit::record(&txn, actor, Event::created(&stored)).await?;
-    low_stock::product_changed(&txn, stored.id).await?;
+    low_stock::product_changed(&txn, &stored).await?;
     txn.commit().await?;
     Ok(to_product(stored))
 }
@@ -227,7 +227,7 @@ pub async fn update_product(
     fill_product(&mut model, input)?;
     let stored = model.update(&txn).await?;
     audit::record(&txn, actor, Event::updated(&old, &stored)).await?;
-    low_stock::product_changed(&txn, id).await?;
+    low_stock::product_changed(&txn, &stored).await?;
     txn.commit().await?;
     Ok(to_product(stored))
 }
@@ -515,6 +515,8 @@ pub async fn checkout(
             .ok_or(ShopError::EmptyCart);
     }
     lines.sort_by_key(|line| line.product_id);
+    // Each line's product as its sale left it, returned by the sale's own `UPDATE`.
+    let mut products = HashMap::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
         let taken = product::Entity::update_many()
@@ -530,21 +532,24 @@ pub async fn checkout(
             .filter(product::Column::Id.eq(line.product_id))
             .filter(product::Column::Archived.eq(false))
             .filter(product::Column::Stock.gte(line.quantity))
-            .exec(&txn)
+            .exec_with_returning(&txn)
             .await?;
-        if taken.rows_affected == 0 {
-            short.push(line.product_id);
+        match taken.into_iter().next() {
+            Some(product) => {
+                products.insert(product.id, product);
+            }
+            None => short.push(line.product_id),
         }
     }
-    let products = products_by_id(&txn, lines.iter().map(|line| line.product_id)).await?;
     if !short.is_empty() {
+        let current = products_by_id(&txn, short.iter().copied()).await?;
         txn.rollback().await?;
         return Err(ShopError::InsufficientStock(shortage_message(
-            &short, &products,
+            &short, &current,
         )));
     }
     for line in &lines {
-        low_stock::product_changed(&txn, line.product_id).await?;
+        low_stock::product_changed(&txn, &products[&line.product_id]).await?;
     }
 
     let items: Vec<LineItem> = lines
