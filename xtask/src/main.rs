@@ -212,29 +212,16 @@ fn exec_logged(command: &mut Command, log: &std::fs::File) -> Result<()> {
     exec(command.stdout(log.try_clone()?).stderr(log.try_clone()?))
 }
 
-/// The browser app's lint (clippy for wasm32), its release build into `dist/` and what `dist/`
-/// needs beyond Trunk's output, as a job for [`Background`].
+/// The browser app's release build into `dist/`, linted as it compiles (see
+/// [`lint_while_building`]), and what `dist/` needs beyond Trunk's output, as a job for
+/// [`Background`].
 fn app_lint_and_build(
     root: &Path,
 ) -> Result<impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static> {
     let mut trunk = trunk_build(root)?;
-    let mut lint = cargo();
-    lint.args([
-        "clippy",
-        "-p",
-        "frontend",
-        "-p",
-        "app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ])
-    .env("CARGO_TARGET_DIR", app_target_dir()?);
+    lint_while_building(&mut trunk);
     let root = root.to_owned();
     Ok(move |log: &std::fs::File| {
-        exec_logged(&mut lint, log)?;
         exec_logged(&mut trunk, log)?;
         finish_dist(&root)
     })
@@ -469,6 +456,11 @@ fn test(root: &Path) -> Result<()> {
 fn host_tests() -> Command {
     let mut command = cargo();
     lint_while_building(command.args(["test", "--workspace", "--exclude", "frontend"]));
+    // The integration tests spend much of their time waiting on disk writes and on the servers
+    // they start; one test per core left a core idle for a third of the run.
+    if std::env::var_os("RUST_TEST_THREADS").is_none() {
+        command.env("RUST_TEST_THREADS", "4");
+    }
     command
 }
 

@@ -73,6 +73,19 @@ pub async fn create_user(
     role: Role,
 ) -> Result<User, AccountError> {
     let password_hash = passwords.hash(password.to_owned()).await?;
+    create_user_with_hash(db, by, email, name, password_hash, role).await
+}
+
+/// As [`create_user`], with the password's Argon2id hash (PHC string) already made: the test
+/// fixtures hash their one password once, not for every account they create.
+pub async fn create_user_with_hash(
+    db: &DatabaseConnection,
+    by: Option<&Actor>,
+    email: &str,
+    name: &str,
+    password_hash: String,
+    role: Role,
+) -> Result<User, AccountError> {
     let now = now();
     let model = user::ActiveModel {
         email: Set(normalize_email(email)),

@@ -148,13 +148,22 @@ pub fn new_client() -> Client {
 
 /// Creates an account with [`PASSWORD`] straight in the database.
 pub async fn create_account(db: &sea_orm::DatabaseConnection, email: &str, role: Role) {
-    accounts::create_user(
+    // Hashing is slow by design; every account shares one hash of the one password.
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH
+        .get_or_init(|| async {
+            Passwords::default()
+                .hash(PASSWORD.to_owned())
+                .await
+                .expect("password hashed")
+        })
+        .await;
+    accounts::create_user_with_hash(
         db,
-        &Passwords::default(),
         Some(&Actor::system("test setup")),
         email,
         "Test User",
-        PASSWORD,
+        hash.clone(),
         role,
     )
     .await
