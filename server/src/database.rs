@@ -18,6 +18,8 @@ use sqlx::postgres::PgConnectOptions;
 use crate::config::DatabaseConfig;
 use crate::migration;
 
+pub mod group_commit;
+
 /// How often the URL file is looked at. Rotation keeps the previous credentials valid for much
 /// longer than this, so new connections switch over well before the old ones stop working.
 const URL_FILE_CHECK: Duration = Duration::from_secs(5);

@@ -11,6 +11,7 @@ use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
 use crate::clock::today;
+use crate::database::group_commit::GroupCommit;
 use crate::services::audit::Actor;
 use crate::services::passwords::Passwords;
 use crate::services::{accounts, ledger, low_stock, settings, shop};
@@ -151,7 +152,7 @@ async fn shop_as_member(db: &DatabaseConnection, ids: &HashMap<&str, i64>) -> an
         return Ok(());
     };
     fill_cart(db, member.id, ids, ORDERED).await?;
-    shop::checkout(db, member, None).await?;
+    shop::checkout(db, &GroupCommit::new(db), member, None).await?;
     fill_cart(db, member.id, ids, IN_CART).await
 }
 

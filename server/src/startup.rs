@@ -15,6 +15,7 @@ use tower_http::compression::CompressionLayer;
 
 use crate::config::{Config, ShutdownConfig};
 use crate::database::connect_and_migrate;
+use crate::database::group_commit::GroupCommit;
 use crate::error::ApiError;
 use crate::jobs::Jobs;
 use crate::security::cross_site;
@@ -61,6 +62,7 @@ impl Application {
         tokio::spawn(forget_idle_clients(Arc::downgrade(&security)));
         let state = AppState::new(Shared {
             db: db.clone(),
+            writer: GroupCommit::new(&db),
             security,
             archive,
             draining: draining.clone(),

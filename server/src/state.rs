@@ -8,6 +8,7 @@ use ipnet::IpNet;
 use sea_orm::DatabaseConnection;
 
 use crate::config::SecurityConfig;
+use crate::database::group_commit::GroupCommit;
 use crate::jobs::Jobs;
 use crate::security::rate_limit::RateLimiter;
 use crate::services::accounts::SessionLifetime;
@@ -37,6 +38,8 @@ impl std::ops::Deref for AppState {
 /// The parts of [`AppState`].
 pub struct Shared {
     pub db: DatabaseConnection,
+    /// The writes that share their commits with others running at the same time.
+    pub writer: GroupCommit,
     pub security: Arc<Security>,
     /// The order archive, nudged after each checkout.
     pub archive: Archive,

@@ -272,7 +272,14 @@ async fn set_cart_quantity(
 ) -> Result<Json<Cart>, ApiError> {
     input.validate()?;
     Ok(Json(
-        shop::set_cart_quantity(&state.db, user.id, product_id, input.quantity).await?,
+        shop::set_cart_quantity(
+            &state.db,
+            &state.writer,
+            user.id,
+            product_id,
+            input.quantity,
+        )
+        .await?,
     ))
 }
 
@@ -318,7 +325,7 @@ async fn checkout(
     CurrentUser(user): CurrentUser,
     IdempotencyKey(key): IdempotencyKey,
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
-    let outcome = shop::checkout(&state.db, &user, key).await?;
+    let outcome = shop::checkout(&state.db, &state.writer, &user, key).await?;
     if outcome.created {
         state.archive.nudge();
         Ok((StatusCode::CREATED, Json(outcome.order)))

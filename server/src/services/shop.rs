@@ -5,7 +5,8 @@
 //! then takes its units with a conditional `UPDATE ... SET stock = stock - q WHERE stock >= q`, in
 //! product id order so concurrent checkouts lock rows in the same order and cannot deadlock. The
 //! order, its lines and the archive outbox entry are written in the same transaction, so a
-//! refused checkout changes nothing.
+//! refused checkout changes nothing. On SQLite, checkouts arriving together run one after another
+//! in one transaction, each in a savepoint, and share its commit ([`GroupCommit`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,8 +21,9 @@ use app::stock::stock_state;
 use futures_util::{Stream, TryStreamExt};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set,
+    SqlErr,
 };
 
 use super::audit::{self, Actor, Event};
@@ -29,6 +31,7 @@ use super::ledger::like_pattern;
 use super::low_stock;
 use crate::clock::now;
 use crate::database;
+use crate::database::group_commit::GroupCommit;
 use crate::entities::{archive_outbox, cart_item, order, order_item, product, user};
 use crate::services::{fetch_page, in_chunks, record_id, sorted, within_days};
 
@@ -402,9 +405,11 @@ pub async fn add_to_cart(
 }
 
 /// Sets how many of a product are in the user's cart (0 removes it). The quantity must be in
-/// stock now; checkout checks again, since stock can change in between.
+/// stock now; checkout checks again, since stock can change in between. The write shares its
+/// commit with others running at the same time ([`GroupCommit`]).
 pub async fn set_cart_quantity(
     db: &DatabaseConnection,
+    writer: &GroupCommit,
     user_id: i64,
     product_id: i64,
     quantity: i64,
@@ -431,13 +436,18 @@ pub async fn set_cart_quantity(
         updated_at: Set(now),
         ..Default::default()
     };
-    cart_item::Entity::insert(line)
-        .on_conflict(
-            OnConflict::columns([cart_item::Column::UserId, cart_item::Column::ProductId])
-                .update_columns([cart_item::Column::Quantity, cart_item::Column::UpdatedAt])
-                .to_owned(),
-        )
-        .exec(db)
+    let upsert = cart_item::Entity::insert(line).on_conflict(
+        OnConflict::columns([cart_item::Column::UserId, cart_item::Column::ProductId])
+            .update_columns([cart_item::Column::Quantity, cart_item::Column::UpdatedAt])
+            .to_owned(),
+    );
+    writer
+        .run(Box::new(move |txn| {
+            Box::pin(async move {
+                let written = upsert.exec(&txn).await.map(|_| ());
+                (txn, written)
+            })
+        }))
         .await?;
     cart(db, user_id).await
 }
@@ -477,7 +487,7 @@ pub fn archive_path(order: &Order) -> String {
 
 /// The checkout this user already made with `key`, if any.
 async fn placed_with_key(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: i32,
     key: Option<&str>,
 ) -> Result<Option<Checkout>, DbErr> {
@@ -491,9 +501,11 @@ async fn placed_with_key(
 }
 
 /// Turns the user's cart into an order, or refuses with nothing changed. With an idempotency key
-/// that this user already checked out with, returns that order instead.
+/// that this user already checked out with, returns that order instead. Concurrent checkouts
+/// share their commit (see [`GroupCommit`]).
 pub async fn checkout(
     db: &DatabaseConnection,
+    writer: &GroupCommit,
     customer: &User,
     idempotency_key: Option<String>,
 ) -> Result<Checkout, ShopError> {
@@ -501,18 +513,67 @@ pub async fn checkout(
     if let Some(earlier) = placed_with_key(db, user, idempotency_key.as_deref()).await? {
         return Ok(earlier);
     }
-    let txn = database::write(db).await?;
+    let customer = Customer {
+        name: customer.name.clone(),
+        email: customer.email.clone(),
+    };
+    let key = idempotency_key.clone();
+    let placed = writer
+        .run(Box::new(move |txn| {
+            Box::pin(async move {
+                let placed = place_order(&txn, user, customer, key).await;
+                (txn, placed)
+            })
+        }))
+        .await;
+    match placed {
+        Ok(placed) => Ok(placed),
+        Err(Refusal::Shop(error)) => Err(error),
+        // Another transaction committed an order with this key first: that order is the answer.
+        Err(Refusal::KeyTaken(error)) => placed_with_key(db, user, idempotency_key.as_deref())
+            .await?
+            .ok_or(ShopError::Db(error)),
+    }
+}
+
+/// Why [`place_order`] wrote nothing.
+enum Refusal {
+    Shop(ShopError),
+    /// The idempotency key is taken by an order this transaction cannot see.
+    KeyTaken(DbErr),
+}
+
+impl From<ShopError> for Refusal {
+    fn from(error: ShopError) -> Self {
+        Refusal::Shop(error)
+    }
+}
+
+impl From<DbErr> for Refusal {
+    fn from(error: DbErr) -> Self {
+        Refusal::Shop(error.into())
+    }
+}
+
+/// The checkout itself, inside its transaction.
+async fn place_order(
+    txn: &DatabaseTransaction,
+    user: i32,
+    customer: Customer,
+    idempotency_key: Option<String>,
+) -> Result<Checkout, Refusal> {
     let mut lines = cart_item::Entity::delete_many()
         .filter(cart_item::Column::UserId.eq(user))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     if lines.is_empty() {
-        txn.rollback().await?;
-        // A retry that arrived while its first attempt ran waited here for that attempt's lock;
-        // the first attempt took the cart and has committed its order, which is the answer.
-        return placed_with_key(db, user, idempotency_key.as_deref())
+        // A retry that arrived while its first attempt ran finds the cart taken: on SQLite the
+        // first attempt ran earlier in this same transaction, on PostgreSQL this statement
+        // waited for its lock on the cart. Either way the order placed with the key is visible
+        // now, and it is the answer.
+        return placed_with_key(txn, user, idempotency_key.as_deref())
             .await?
-            .ok_or(ShopError::EmptyCart);
+            .ok_or(ShopError::EmptyCart.into());
     }
     lines.sort_by_key(|line| line.product_id);
     // Each line's product as its sale left it, returned by the sale's own `UPDATE`.
@@ -532,7 +593,7 @@ pub async fn checkout(
             .filter(product::Column::Id.eq(line.product_id))
             .filter(product::Column::Archived.eq(false))
             .filter(product::Column::Stock.gte(line.quantity))
-            .exec_with_returning(&txn)
+            .exec_with_returning(txn)
             .await?;
         match taken.into_iter().next() {
             Some(product) => {
@@ -542,14 +603,11 @@ pub async fn checkout(
         }
     }
     if !short.is_empty() {
-        let current = products_by_id(&txn, short.iter().copied()).await?;
-        txn.rollback().await?;
-        return Err(ShopError::InsufficientStock(shortage_message(
-            &short, &current,
-        )));
+        let current = products_by_id(txn, short.iter().copied()).await?;
+        return Err(ShopError::InsufficientStock(shortage_message(&short, &current)).into());
     }
     for line in &lines {
-        low_stock::product_changed(&txn, &products[&line.product_id]).await?;
+        low_stock::product_changed(txn, &products[&line.product_id]).await?;
     }
 
     let items: Vec<LineItem> = lines
@@ -565,25 +623,20 @@ pub async fn checkout(
         })
         .collect();
     let total = total(&items);
-    let created_at = now();
     let inserted = order::ActiveModel {
         user_id: Set(user),
         total_cents: Set(total.hundredths()),
         status: Set(OrderStatus::Placed.as_str().to_owned()),
-        idempotency_key: Set(idempotency_key.clone()),
-        created_at: Set(created_at),
+        idempotency_key: Set(idempotency_key),
+        created_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await;
     let stored = match inserted {
         Ok(stored) => stored,
-        // A concurrent retry with the same key committed first: its order is the answer.
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            return Ok(placed_with_key(db, user, idempotency_key.as_deref())
-                .await?
-                .ok_or(error)?);
+            return Err(Refusal::KeyTaken(error));
         }
         Err(error) => return Err(error.into()),
     };
@@ -598,13 +651,9 @@ pub async fn checkout(
             ..Default::default()
         }
     }))
-    .exec(&txn)
+    .exec(txn)
     .await?;
     let order_id = stored.id;
-    let customer = Customer {
-        name: customer.name.clone(),
-        email: customer.email.clone(),
-    };
     let order = to_order(stored, items, customer)?;
     let body = serde_json::to_string_pretty(&order)
         .map_err(|error| DbErr::Custom(format!("writing the order as JSON: {error}")))?;
@@ -616,9 +665,8 @@ pub async fn checkout(
         created_at: Set(order.created_at),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(Checkout {
         order,
         created: true,
