@@ -151,20 +151,22 @@ async fn shop_as_member(db: &DatabaseConnection, ids: &HashMap<&str, i64>) -> an
     let Some(member) = users.iter().find(|user| user.email == "member@example.org") else {
         return Ok(());
     };
-    fill_cart(db, member.id, ids, ORDERED).await?;
-    shop::checkout(db, &GroupCommit::new(db), member, None).await?;
-    fill_cart(db, member.id, ids, IN_CART).await
+    let writer = GroupCommit::new(db);
+    fill_cart(db, &writer, member.id, ids, ORDERED).await?;
+    shop::checkout(db, &writer, member, None).await?;
+    fill_cart(db, &writer, member.id, ids, IN_CART).await
 }
 
 async fn fill_cart(
     db: &DatabaseConnection,
+    writer: &GroupCommit,
     user_id: i64,
     ids: &HashMap<&str, i64>,
     lines: &[(&str, i64)],
 ) -> anyhow::Result<()> {
     for &(name, quantity) in lines {
         let id = ids.get(name).copied().context("a demo product")?;
-        shop::add_to_cart(db, user_id, id, quantity).await?;
+        shop::add_to_cart(db, writer, user_id, id, quantity).await?;
     }
     Ok(())
 }

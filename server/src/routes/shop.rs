@@ -242,7 +242,14 @@ async fn add_to_cart(
 ) -> Result<Json<Cart>, ApiError> {
     input.validate()?;
     Ok(Json(
-        shop::add_to_cart(&state.db, user.id, input.product_id, input.quantity).await?,
+        shop::add_to_cart(
+            &state.db,
+            &state.writer,
+            user.id,
+            input.product_id,
+            input.quantity,
+        )
+        .await?,
     ))
 }
 

@@ -349,9 +349,11 @@ async fn live_product(
 }
 
 /// Adds `quantity` units of a product to what the user's cart holds. The sum must be in stock
-/// now; checkout checks again, since stock can change in between.
+/// now; checkout checks again, since stock can change in between. The write shares its commit
+/// with others running at the same time ([`GroupCommit`]).
 pub async fn add_to_cart(
     db: &DatabaseConnection,
+    writer: &GroupCommit,
     user_id: i64,
     product_id: i64,
     quantity: i64,
@@ -360,8 +362,25 @@ pub async fn add_to_cart(
     let product_id = record_id(product_id, ShopError::NotFound("product"))?;
     let quantity = i32::try_from(quantity)
         .map_err(|_| DbErr::Custom("a validated quantity fits in 32 bits".into()))?;
-    let txn = database::write(db).await?;
-    let product = live_product(&txn, product_id).await?;
+    writer
+        .run(Box::new(move |txn| {
+            Box::pin(async move {
+                let added = add_line(&txn, user, product_id, quantity).await;
+                (txn, added)
+            })
+        }))
+        .await?;
+    cart(db, user_id).await
+}
+
+/// [`add_to_cart`] inside its transaction.
+async fn add_line(
+    txn: &DatabaseTransaction,
+    user: i32,
+    product_id: i32,
+    quantity: i32,
+) -> Result<(), ShopError> {
+    let product = live_product(txn, product_id).await?;
     let now = now();
     let line = cart_item::ActiveModel {
         user_id: Set(user),
@@ -384,24 +403,22 @@ pub async fn add_to_cart(
                 .update_column(cart_item::Column::UpdatedAt)
                 .to_owned(),
         )
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let held = cart_item::Entity::find()
         .filter(cart_item::Column::UserId.eq(user))
         .filter(cart_item::Column::ProductId.eq(product_id))
-        .one(&txn)
+        .one(txn)
         .await?
         .map_or(quantity, |line| line.quantity);
     if held > product.stock {
-        txn.rollback().await?;
         let before = held - quantity;
         return Err(ShopError::InsufficientStock(format!(
             "only {} of {} in stock, and your cart already holds {before}",
             product.stock, product.name
         )));
     }
-    txn.commit().await?;
-    cart(db, user_id).await
+    Ok(())
 }
 
 /// Sets how many of a product are in the user's cart (0 removes it). The quantity must be in
