@@ -6,7 +6,9 @@
 //! and commits them together: one sync for the batch. A transaction that fails rolls back to its
 //! savepoint, and only it; the others keep their writes. Each is answered once the batch's commit
 //! is done, so an answer still means the writes are on disk, and if that commit fails every
-//! transaction in the batch is told so and none of them is written.
+//! transaction in the batch is told so and none of them is written. A caller that stops waiting
+//! (a client that hangs up) does not take its transaction back: it runs and commits like one whose
+//! answer was lost on the way, which is what idempotency keys are for.
 //!
 //! PostgreSQL already lets concurrent transactions write and share their log flushes, so there
 //! each transaction simply runs on its own.
