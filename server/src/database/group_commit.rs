@@ -5,8 +5,9 @@
 //! writer task takes the transactions waiting, runs each inside a `SAVEPOINT` of one transaction,
 //! and commits them together: one sync for the batch. A transaction that fails rolls back to its
 //! savepoint, and only it; the others keep their writes. Each is answered once the batch's commit
-//! is done, so an answer still means the writes are on disk, and if that commit fails every
-//! transaction in the batch is told so and none of them is written. A caller that stops waiting
+//! is done, so an answer still means the writes are on disk (and a refusal was decided on what was
+//! then committed), and if that commit fails every transaction in the batch is told so and none of
+//! them is written. A caller that stops waiting
 //! (a client that hangs up) does not take its transaction back: it runs and commits like one whose
 //! answer was lost on the way, which is what idempotency keys are for.
 //!
@@ -109,7 +110,8 @@ trait Job: Send {
 trait Done: Send {
     /// Whether its writes are to be kept.
     fn succeeded(&self) -> bool;
-    /// Answers the caller: with the work's outcome, unless `commit` says its writes were lost.
+    /// Answers the caller: with the work's outcome, unless it succeeded and `commit` says its
+    /// writes were lost.
     fn answer(self: Box<Self>, commit: Result<(), &DbErr>);
 }
 
@@ -156,11 +158,11 @@ where
     }
 
     fn answer(self: Box<Self>, commit: Result<(), &DbErr>) {
-        let answer = match commit {
-            Ok(()) => self.outcome,
-            Err(error) => {
+        let answer = match (self.outcome, commit) {
+            (Ok(_), Err(error)) => {
                 Err(DbErr::Custom(format!("committing the batch failed: {error}")).into())
             }
+            (outcome, _) => outcome,
         };
         self.answer.send(answer).ok();
     }
@@ -170,7 +172,14 @@ where
 async fn write_batches(db: DatabaseConnection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
     let mut batch = Vec::with_capacity(MOST_PER_BATCH);
     while jobs.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
-        commit_together(&db, batch.drain(..)).await;
+        // A panic outside the jobs' own work would end the task and with it every later write;
+        // the batch's callers are then told the writer did not answer.
+        let batched = std::panic::AssertUnwindSafe(commit_together(&db, batch.drain(..)))
+            .catch_unwind()
+            .await;
+        if batched.is_err() {
+            tracing::error!("a batch of writes panicked");
+        }
     }
 }
 
@@ -190,12 +199,11 @@ async fn commit_together(db: &DatabaseConnection, mut batch: impl Iterator<Item 
             return;
         }
     };
-    let mut succeeded: Vec<Box<dyn Done>> = Vec::new();
+    let mut ran: Vec<Box<dyn Done>> = Vec::new();
     let mut failure = None;
     for job in batch.by_ref() {
         match run_one(&txn, job).await {
-            Ok(Some(done)) => succeeded.push(done),
-            Ok(None) => {}
+            Ok(done) => ran.push(done),
             Err(error) => {
                 failure = Some(error);
                 break;
@@ -204,7 +212,9 @@ async fn commit_together(db: &DatabaseConnection, mut batch: impl Iterator<Item 
     }
     let commit = match failure {
         Some(error) => {
-            txn.rollback().await.ok();
+            if let Err(rollback) = txn.rollback().await {
+                tracing::error!(error = %rollback, "rolling back a failed batch of writes failed");
+            }
             Err(error)
         }
         None => txn.commit().await,
@@ -215,17 +225,14 @@ async fn commit_together(db: &DatabaseConnection, mut batch: impl Iterator<Item 
             job.refuse(DbErr::Custom(format!("the batch failed: {error}")));
         }
     }
-    for done in succeeded {
+    for done in ran {
         done.answer(commit.as_ref().map(|_| ()));
     }
 }
 
-/// Runs one job in a savepoint of `txn`. A job that failed is rolled back to its savepoint and
-/// answered at once; one that succeeded is returned, to be answered after the commit.
-async fn run_one(
-    txn: &DatabaseTransaction,
-    job: Box<dyn Job>,
-) -> Result<Option<Box<dyn Done>>, DbErr> {
+/// Runs one job in a savepoint of `txn`: released when the job succeeded, rolled back to when it
+/// failed. The job is returned, to be answered after the commit.
+async fn run_one(txn: &DatabaseTransaction, job: Box<dyn Job>) -> Result<Box<dyn Done>, DbErr> {
     let savepoint = match txn.begin().await {
         Ok(savepoint) => savepoint,
         Err(error) => {
@@ -237,18 +244,17 @@ async fn run_one(
         .catch_unwind()
         .await
         .map_err(|_| DbErr::Custom("a transaction of the batch panicked".into()))?;
-    if done.succeeded() {
-        match savepoint.commit().await {
-            Ok(()) => Ok(Some(done)),
-            Err(error) => {
-                done.answer(Err(&error));
-                Err(error)
-            }
-        }
+    let ended = if done.succeeded() {
+        savepoint.commit().await
     } else {
-        let rolled_back = savepoint.rollback().await;
-        done.answer(Ok(()));
-        rolled_back.map(|()| None)
+        savepoint.rollback().await
+    };
+    match ended {
+        Ok(()) => Ok(done),
+        Err(error) => {
+            done.answer(Err(&error));
+            Err(error)
+        }
     }
 }
 
