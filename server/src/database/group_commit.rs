@@ -27,12 +27,9 @@ const MOST_PER_BATCH: usize = 64;
 /// Transactions that may wait for the writer before callers wait to hand theirs over.
 const QUEUE: usize = 1024;
 
-/// What a transaction does, given it: it hands the transaction back with its outcome, and its
-/// writes are kept when the outcome is `Ok`.
-pub type Work<T, E> = Box<
-    dyn FnOnce(DatabaseTransaction) -> BoxFuture<'static, (DatabaseTransaction, Result<T, E>)>
-        + Send,
->;
+/// What a transaction does, given it; its writes are kept when the outcome is `Ok`.
+pub type Work<T, E> =
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, E>> + Send>;
 
 /// Runs write transactions, on SQLite in batches sharing one commit. Cloning shares the writer.
 #[derive(Clone)]
@@ -67,7 +64,8 @@ impl GroupCommit {
     {
         match &self.0 {
             Route::OnItsOwn(db) => {
-                let (txn, outcome) = work(write(db).await?).await;
+                let txn = write(db).await?;
+                let outcome = work(&txn).await;
                 match outcome {
                     Ok(value) => {
                         txn.commit().await?;
@@ -97,11 +95,8 @@ fn writer_gone() -> DbErr {
 
 /// A transaction waiting for the writer.
 trait Job: Send {
-    /// Runs the work in `savepoint`, handing it back with what to answer.
-    fn run(
-        self: Box<Self>,
-        savepoint: DatabaseTransaction,
-    ) -> BoxFuture<'static, (DatabaseTransaction, Box<dyn Done>)>;
+    /// Runs the work in `savepoint`, returning what to answer.
+    fn run(self: Box<Self>, savepoint: &DatabaseTransaction) -> BoxFuture<'_, Box<dyn Done>>;
     /// Answers with `error` without running the work.
     fn refuse(self: Box<Self>, error: DbErr);
 }
@@ -125,15 +120,11 @@ where
     T: Send + 'static,
     E: From<DbErr> + Send + 'static,
 {
-    fn run(
-        self: Box<Self>,
-        savepoint: DatabaseTransaction,
-    ) -> BoxFuture<'static, (DatabaseTransaction, Box<dyn Done>)> {
+    fn run(self: Box<Self>, savepoint: &DatabaseTransaction) -> BoxFuture<'_, Box<dyn Done>> {
         let Pending { work, answer } = *self;
         Box::pin(async move {
-            let (savepoint, outcome) = work(savepoint).await;
-            let done: Box<dyn Done> = Box::new(Ran { outcome, answer });
-            (savepoint, done)
+            let outcome = work(savepoint).await;
+            Box::new(Ran { outcome, answer }) as Box<dyn Done>
         })
     }
 
@@ -240,7 +231,7 @@ async fn run_one(txn: &DatabaseTransaction, job: Box<dyn Job>) -> Result<Box<dyn
             return Err(error);
         }
     };
-    let (savepoint, done) = std::panic::AssertUnwindSafe(job.run(savepoint))
+    let done = std::panic::AssertUnwindSafe(job.run(&savepoint))
         .catch_unwind()
         .await
         .map_err(|_| DbErr::Custom("a transaction of the batch panicked".into()))?;
@@ -295,12 +286,11 @@ mod tests {
                     .execute_unprepared(&format!("INSERT INTO numbers VALUES ({n})"))
                     .await;
                 assert!(n != 99, "a transaction that panics");
-                let outcome = match inserted {
+                match inserted {
                     Ok(_) if keep => Ok(()),
                     Ok(_) => Err(DbErr::Custom(format!("{n} changed its mind"))),
                     Err(error) => Err(error),
-                };
-                (txn, outcome)
+                }
             })
         })
     }
@@ -317,11 +307,11 @@ mod tests {
             let writer = writer.clone();
             async move {
                 writer
-                    .run::<(), DbErr>(Box::new(move |txn| {
+                    .run::<(), DbErr>(Box::new(move |_| {
                         Box::pin(async move {
                             started.send(()).ok();
                             released.await.ok();
-                            (txn, Ok(()))
+                            Ok(())
                         })
                     }))
                     .await

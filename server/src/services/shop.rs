@@ -364,10 +364,7 @@ pub async fn add_to_cart(
         .map_err(|_| DbErr::Custom("a validated quantity fits in 32 bits".into()))?;
     writer
         .run(Box::new(move |txn| {
-            Box::pin(async move {
-                let added = add_line(&txn, user, product_id, quantity).await;
-                (txn, added)
-            })
+            Box::pin(add_line(txn, user, product_id, quantity))
         }))
         .await?;
     cart(db, user_id).await
@@ -460,10 +457,7 @@ pub async fn set_cart_quantity(
     );
     writer
         .run(Box::new(move |txn| {
-            Box::pin(async move {
-                let written = upsert.exec(&txn).await.map(|_| ());
-                (txn, written)
-            })
+            Box::pin(async move { upsert.exec(txn).await.map(|_| ()) })
         }))
         .await?;
     cart(db, user_id).await
@@ -537,10 +531,7 @@ pub async fn checkout(
     let key = idempotency_key.clone();
     let placed = writer
         .run(Box::new(move |txn| {
-            Box::pin(async move {
-                let placed = place_order(&txn, user, customer, key).await;
-                (txn, placed)
-            })
+            Box::pin(place_order(txn, user, customer, key))
         }))
         .await;
     match placed {
