@@ -11,6 +11,10 @@ use crate::{Running, exec, free_port, step, tools};
 
 const EMAIL: &str = "fuzz-admin@example.org";
 const PASSWORD: &str = "fuzzing-only-password";
+/// The ids the two accounts get on the empty database, in the order they are created: the
+/// fuzzer's admin, then the member `xtask/fuzz_hooks.py` sends the admin's own account changes to.
+const ADMIN_ID: &str = "1";
+const STAND_IN_ID: &str = "2";
 /// Where the data jobs a fuzzed request starts would download from: nowhere, so no test run
 /// reaches the internet.
 const UNREACHABLE: &str = "http://127.0.0.1:9/unreachable";
@@ -31,16 +35,21 @@ pub fn run(
     database_url: &str,
 ) -> Result<()> {
     let schemathesis = ensure_fuzzer(target_dir)?;
-    exec(
-        Command::new(server)
-            .args([
-                "users", "create", "--email", EMAIL, "--name", "Fuzzer", "--role", "admin",
-            ])
-            .env("DATABASE_URL", database_url)
-            .env("PASSWORD", PASSWORD)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
+    for (email, name, role) in [
+        (EMAIL, "Fuzzer", "admin"),
+        ("fuzz-stand-in@example.org", "Stand-in", "member"),
+    ] {
+        exec(
+            Command::new(server)
+                .args([
+                    "users", "create", "--email", email, "--name", name, "--role", role,
+                ])
+                .env("DATABASE_URL", database_url)
+                .env("PASSWORD", PASSWORD)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+    }
     let port = free_port()?;
     let log = target_dir.join(format!("fuzz-{label}.log"));
     let _server = Running(
@@ -80,6 +89,9 @@ pub fn run(
         .arg(format!("http://127.0.0.1:{port}/api/openapi.json"))
         .env("FUZZ_EMAIL", EMAIL)
         .env("FUZZ_PASSWORD", PASSWORD)
+        .env("FUZZ_ADMIN_ID", ADMIN_ID)
+        .env("FUZZ_STAND_IN_ID", STAND_IN_ID)
+        .env("SCHEMATHESIS_HOOKS", root.join("xtask/fuzz_hooks.py"))
         .stderr(Stdio::inherit())
         .output()
         .context("starting schemathesis")?;
