@@ -15,6 +15,7 @@ mod m0008_audit_events;
 mod m0009_account_status;
 mod m0010_low_stock;
 mod m0011_organisation_settings;
+mod m0012_content_hash;
 
 /// The statements that fill the reports' totals from the records, for rebuilding them.
 pub(crate) use m0007_aggregates::FILL as AGGREGATES_FROM_RECORDS;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_account_status::Migration),
             Box::new(m0010_low_stock::Migration),
             Box::new(m0011_organisation_settings::Migration),
+            Box::new(m0012_content_hash::Migration),
         ]
     }
 }

@@ -11,7 +11,10 @@ pub struct Model {
     pub url: String,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
-    pub sha256: String,
+    /// The BLAKE3 digest of the content, in hexadecimal. A version recorded before the digest
+    /// changed from SHA-256 holds a SHA-256 digest, which no download matches: that source is
+    /// loaded once more on its next run.
+    pub content_hash: String,
     pub size: i64,
     pub fetched_at: DateTimeUtc,
 }
