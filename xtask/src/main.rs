@@ -234,6 +234,7 @@ fn python_tools() -> Result<()> {
     s3::ensure_server(&target)?;
     fuzz::ensure_fuzzer(&target)?;
     bench::ensure_pandas(&target)?;
+    bench::ensure_flask(&target)?;
     Ok(())
 }
 
@@ -258,10 +259,15 @@ fn vendor_swagger_ui(root: &Path, dist: &Path) -> Result<()> {
 }
 
 /// Writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text and wasm file, so the server
-/// or a CDN can send them to browsers that accept them without compressing on each request.
+/// or a CDN can send them to browsers that accept them without compressing on each request. Goes
+/// into the folders too (Swagger UI's files).
 fn precompress(dist: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dist)? {
         let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         let compressible = path
             .extension()
             .and_then(|extension| extension.to_str())
@@ -552,6 +558,8 @@ mod tests {
         let content = "let answer = 42;\n".repeat(200);
         std::fs::write(dist.join("app.js"), &content).unwrap();
         std::fs::write(dist.join("photo.png"), [0_u8; 16]).unwrap();
+        std::fs::create_dir(dist.join("swagger")).unwrap();
+        std::fs::write(dist.join("swagger/ui.css"), "body {}").unwrap();
         precompress(&dist).unwrap();
         let mut unpacked = String::new();
         brotli::Decompressor::new(std::fs::File::open(dist.join("app.js.br")).unwrap(), 4096)
@@ -564,6 +572,8 @@ mod tests {
             .unwrap();
         assert_eq!(unpacked, content);
         assert!(!dist.join("photo.png.br").exists());
+        assert!(dist.join("swagger/ui.css.br").exists());
+        assert!(dist.join("swagger/ui.css.gz").exists());
         std::fs::remove_dir_all(dist).ok();
     }
 }

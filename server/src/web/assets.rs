@@ -3,9 +3,14 @@
 //! A path without a file extension gets `index.html`: with 200 when it is one of the app's pages
 //! (`app::routes`), with 404 otherwise, and the app shows its Not Found page. A missing file is a
 //! plain 404, so a stale script or image never receives a page of HTML in its place.
+//!
+//! A large file with a gzip copy is not kept as it is: every browser takes gzip or brotli, and
+//! the plain wasm and Swagger UI's script alone were three of an idle server's 30 MB. The rare
+//! client that takes neither gets the file inflated from its gzip copy.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -28,10 +33,14 @@ struct Asset {
     content_type: HeaderValue,
     cache_control: HeaderValue,
     etag: HeaderValue,
-    identity: Bytes,
+    /// The file as it is, unless it is larger than [`KEEP_PLAIN_UP_TO`] and has a gzip copy.
+    identity: Option<Bytes>,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
 }
+
+/// The largest file kept in memory as it is beside its compressed copies.
+const KEEP_PLAIN_UP_TO: usize = 64 * 1024;
 
 /// Every file under the app's folder, by URL path (`/index.html`, `/swagger/swagger-ui.css`).
 pub struct Assets {
@@ -90,6 +99,8 @@ fn read_folder(
             .to_string_lossy()
             .replace('\\', "/");
         let url_path = format!("/{relative}");
+        let gzip = read(".gz")?;
+        let keep_plain = identity.len() <= KEEP_PLAIN_UP_TO || gzip.is_none();
         let asset = Asset {
             content_type: HeaderValue::from_static(content_type(&url_path)),
             cache_control: HeaderValue::from_static(if is_hashed(&url_path) {
@@ -99,8 +110,8 @@ fn read_folder(
             }),
             etag: etag(&identity),
             brotli: read(".br")?,
-            gzip: read(".gz")?,
-            identity,
+            gzip,
+            identity: keep_plain.then_some(identity),
         };
         files.insert(url_path, asset);
     }
@@ -157,10 +168,20 @@ async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response 
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (encoding, body) = pick_encoding(headers, asset);
+        let body = match body {
+            Some(body) => body.clone(),
+            None => match inflate(asset) {
+                Ok(body) => body,
+                Err(error) => {
+                    tracing::error!(%error, path, "inflating an app file's gzip copy failed");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            },
+        };
         let mut response = if method == Method::HEAD {
             Response::new(Body::empty())
         } else {
-            Response::new(Body::from(body.clone()))
+            Response::new(Body::from(body))
         };
         *response.status_mut() = status;
         let response_headers = response.headers_mut();
@@ -189,8 +210,12 @@ fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|tag| tag == "*" || tag.as_bytes() == etag.as_bytes())
 }
 
-/// Brotli when the client takes it, else gzip, else the file as it is.
-fn pick_encoding<'a>(headers: &HeaderMap, asset: &'a Asset) -> (Option<&'static str>, &'a Bytes) {
+/// Brotli when the client takes it, else gzip, else the file as it is (`None` when it is kept only
+/// compressed, see [`inflate`]).
+fn pick_encoding<'a>(
+    headers: &HeaderMap,
+    asset: &'a Asset,
+) -> (Option<&'static str>, Option<&'a Bytes>) {
     let accepts = |wanted: &str| {
         headers
             .get_all(ACCEPT_ENCODING)
@@ -211,10 +236,18 @@ fn pick_encoding<'a>(headers: &HeaderMap, asset: &'a Asset) -> (Option<&'static 
             })
     };
     match (&asset.brotli, &asset.gzip) {
-        (Some(brotli), _) if accepts("br") => (Some("br"), brotli),
-        (_, Some(gzip)) if accepts("gzip") => (Some("gzip"), gzip),
-        _ => (None, &asset.identity),
+        (Some(brotli), _) if accepts("br") => (Some("br"), Some(brotli)),
+        (_, Some(gzip)) if accepts("gzip") => (Some("gzip"), Some(gzip)),
+        _ => (None, asset.identity.as_ref()),
     }
+}
+
+/// The file as it is, from its gzip copy, for a client that takes no compression.
+fn inflate(asset: &Asset) -> std::io::Result<Bytes> {
+    let gzip = asset.gzip.as_deref().unwrap_or_default();
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(gzip).read_to_end(&mut plain)?;
+    Ok(Bytes::from(plain))
 }
 
 #[cfg(test)]
@@ -226,7 +259,7 @@ mod tests {
             content_type: HeaderValue::from_static("text/css; charset=utf-8"),
             cache_control: HeaderValue::from_static("no-cache"),
             etag: etag(b"body{}"),
-            identity: Bytes::from_static(b"body{}"),
+            identity: Some(Bytes::from_static(b"body{}")),
             brotli: Some(Bytes::from_static(b"br")),
             gzip: Some(Bytes::from_static(b"gz")),
         }
@@ -252,6 +285,22 @@ mod tests {
         );
         assert_eq!(pick_encoding(&accept("identity"), &asset).0, None);
         assert_eq!(pick_encoding(&HeaderMap::new(), &asset).0, None);
+    }
+
+    #[test]
+    fn a_file_kept_only_compressed_is_inflated_for_a_client_that_takes_no_compression() {
+        let plain = "let x = 1;\n".repeat(10_000);
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gzip, plain.as_bytes()).unwrap();
+        let asset = Asset {
+            identity: None,
+            brotli: None,
+            gzip: Some(Bytes::from(gzip.finish().unwrap())),
+            ..asset()
+        };
+
+        assert_eq!(pick_encoding(&HeaderMap::new(), &asset), (None, None));
+        assert_eq!(inflate(&asset).unwrap(), plain.as_bytes());
     }
 
     #[test]
