@@ -2,7 +2,8 @@
 //! little as it can beside the server it measures on the same machine. Prints one JSON line.
 //!
 //! - `--url <url> --connections N --seconds S`: keeps N HTTP/1.1 connections busy with `GET url`,
-//!   back to back, for S seconds.
+//!   back to back, for S seconds. A connection the server closes after an answer (as gunicorn's
+//!   workers do) is opened again, which counts as part of that server's cost, not as a failure.
 //! - `--checkout <product id> --cookies <file> --url <server> --seconds S`: each line of the file is
 //!   a signed-in shopper's session cookie; each shopper puts one of the product in the cart and
 //!   checks out, again and again, until the product is sold out or S seconds have passed.
@@ -116,6 +117,9 @@ async fn drive(options: &Options, until: Instant) -> Tally {
             tally.latencies.push(started.elapsed());
             if !status.is_success() {
                 tally.not_ok += 1;
+            }
+            if sender.is_closed() || sender.ready().await.is_err() {
+                continue 'connect;
             }
         }
     }

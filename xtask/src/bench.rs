@@ -1,14 +1,17 @@
 //! `cargo xtask bench`: the server's hot paths measured beside an anchor in the same run, so the
 //! ratio holds on any machine. It builds the server, a bare axum route (`server/examples/
 //! bare_axum.rs`) and the load generator (`server/examples/load.rs`), starts each on a fresh
-//! database, drives it, runs the covid-etl job beside pandas ([`etl`]), prints one table and
+//! database, drives it, sets the greeting beside the same API in Flask ([`flask`]), runs the
+//! covid-etl job beside pandas ([`etl`]), prints one table and
 //! writes `target/bench/results.json`. `--quick` uses the debug build and short runs, so
 //! `cargo xtask test` keeps the bench working; its figures mean nothing. `--etl` measures only
 //! the covid-etl rows, which need neither the browser app nor a running server.
 
 mod etl;
+mod flask;
 
 pub use etl::ensure_pandas;
+pub use flask::ensure_flask;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -211,6 +214,18 @@ impl Bench<'_> {
                 target: Target::RatioAtLeast(0.8),
             },
         ];
+        for served in flask::Served::ALL {
+            let (_flask, flask_port) = flask::start(served, scratch)?;
+            let what = format!("the same API in Flask, {}", served.label());
+            let anchor = self.drive(flask_port, "/hello/ada", &what)?;
+            rows.push(Row {
+                measure: format!("GET /hello/{{username}} vs {what} (req/s)"),
+                ours: greeting,
+                anchor: Some(anchor),
+                unit: "req/s",
+                target: Target::RatioAtLeast(served.target()),
+            });
+        }
         for file in [
             "/".to_owned(),
             self.hashed_stylesheet()?,
