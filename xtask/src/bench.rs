@@ -186,15 +186,7 @@ impl Bench<'_> {
         );
         http::wait_until_up(anchor_port, "GET /")?;
 
-        let saved = http::send(
-            port,
-            "PUT /hello/ada",
-            None,
-            r#"{"dateOfBirth": "1990-05-01"}"#,
-        )?;
-        if saved.status != 204 {
-            bail!("saving a greeting answered {}", saved.status);
-        }
+        save_ada(port, "the server")?;
         let bare = self.drive(anchor_port, "/", "a bare axum route")?;
         let greeting = self.drive(port, "/hello/ada", "GET /hello/{username}")?;
         let health = self.drive(port, "/api/health", "GET /api/health")?;
@@ -526,6 +518,20 @@ impl Bench<'_> {
             .map(|name| format!("/{name}"))
             .context("dist/ holds no hashed stylesheet")
     }
+}
+
+/// Saves the date of birth the greeting rows then read, on the server or an anchor at `port`.
+fn save_ada(port: u16, who: &str) -> Result<()> {
+    let saved = http::send(
+        port,
+        "PUT /hello/ada",
+        None,
+        r#"{"dateOfBirth": "1990-05-01"}"#,
+    )?;
+    if saved.status != 204 {
+        bail!("{who} answered {} to saving a greeting", saved.status);
+    }
+    Ok(())
 }
 
 /// `clients` threads each sign up a new account and then sign in, all at once, while the server's

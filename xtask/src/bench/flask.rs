@@ -74,15 +74,7 @@ pub fn start(served: Served, scratch: &Path) -> Result<(Running, u16)> {
             .with_context(|| format!("starting the Flask anchor ({})", served.label()))?,
     );
     wait_until_listening(port)?;
-    let saved = http::send(
-        port,
-        "PUT /hello/ada",
-        None,
-        r#"{"dateOfBirth": "1990-05-01"}"#,
-    )?;
-    if saved.status != 204 {
-        bail!("the Flask anchor answered {} to saving Ada", saved.status);
-    }
+    super::save_ada(port, "the Flask anchor")?;
     let greeted = http::send(port, "GET /hello/ada", None, "")?;
     if greeted.status != 200 || !greeted.body.contains("Hello, ada!") {
         bail!(
