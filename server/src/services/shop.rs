@@ -302,23 +302,24 @@ async fn products_by_id(
         .collect())
 }
 
-/// The user's cart at today's prices, in the order the lines were added.
+/// The user's cart at today's prices, in the order the lines were added: one query, the lines
+/// joined with their products, since every change to the cart answers with it.
 pub async fn cart(db: &DatabaseConnection, user_id: i64) -> Result<Cart, ShopError> {
     let user_id = record_id(user_id, ShopError::NotFound("user"))?;
     let lines = cart_item::Entity::find()
+        .find_also_related(product::Entity)
         .filter(cart_item::Column::UserId.eq(user_id))
         .order_by_asc(cart_item::Column::Id)
         .all(db)
         .await?;
-    let products = products_by_id(db, lines.iter().map(|line| line.product_id)).await?;
     let items: Vec<CartLine> = lines
         .into_iter()
-        .filter_map(|line| {
-            let product = products.get(&line.product_id)?;
+        .filter_map(|(line, product)| {
+            let product = product?;
             Some(CartLine {
                 line: LineItem::new(
                     product.id.into(),
-                    product.name.clone(),
+                    product.name,
                     Quantity::from_hundredths(product.price_cents),
                     line.quantity.into(),
                 ),
