@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the server's hot paths measured beside an anchor in the same run, so the
-//! ratio holds on any machine. It builds the server, a bare axum route (`server/examples/
+//! ratio holds on any machine. It builds, with the profile `cargo xtask dist` ships, the server, a
+//! bare axum route (`server/examples/
 //! bare_axum.rs`) and the load generator (`server/examples/load.rs`), starts each on a fresh
 //! database, drives it, sets the greeting beside the same API in Flask ([`flask`]), runs the
 //! covid-etl job beside pandas ([`etl`]), prints one table and
@@ -77,7 +78,8 @@ impl Row {
 }
 
 pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
-    let profile = if quick { "debug" } else { "release" };
+    // The full bench measures what `cargo xtask dist` ships.
+    let profile = if quick { "debug" } else { "dist" };
     let load = if quick {
         Load {
             connections: 8,
@@ -106,7 +108,7 @@ pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
         // The test run's own build, which this one then reuses.
         lint_while_building(&mut build);
     } else {
-        build.arg("--release");
+        build.args(["--profile", "dist"]);
     }
     exec(&mut build)?;
     let binaries = target_dir()?.join(profile);

@@ -29,7 +29,8 @@ commands:
   run     build the browser app and serve everything at http://127.0.0.1:3000 with demo data
   test    format and lint checks, unit and integration tests, the wasm build, browser tests
   build   release build: the browser app into dist/ and the server binary
-  dist    the release build packed with the README and deployment files into one archive
+  dist    the shipping build (the server optimised as one unit) packed with the README and
+          deployment files into one archive
   lighthouse
           Lighthouse on the main pages, served by the release build over the demo data
           (--server PATH: by that server binary, with the app already in dist/)
@@ -343,7 +344,9 @@ fn build(root: &Path) -> Result<()> {
 
 /// The archive `cargo xtask dist` writes: everything one host needs to run the product.
 fn dist(root: &Path) -> Result<()> {
-    build(root)?;
+    build_spa(root)?;
+    step("Building the server with the dist profile (the whole program optimised as one unit)");
+    exec(cargo().args(["build", "--profile", "dist", "-p", "server"]))?;
     let name = format!(
         "community-hub-{}-{}-linux",
         env!("CARGO_PKG_VERSION"),
@@ -358,7 +361,7 @@ fn dist(root: &Path) -> Result<()> {
         flate2::Compression::best(),
     ));
     tar.append_path_with_name(
-        target_dir()?.join("release").join("server"),
+        target_dir()?.join("dist").join("server"),
         format!("{name}/server"),
     )?;
     tar.append_dir_all(format!("{name}/dist"), root.join("dist"))?;
