@@ -36,7 +36,7 @@ commands:
           (--server PATH: by that server binary, with the app already in dist/)
   python-tools
           install the Python tools the test run uses (cfn-lint, checkov, moto, schemathesis,
-          pandas) into virtualenvs under the target folder
+          pandas, Flask, gunicorn) into virtualenvs under the target folder
   fuzz --server PATH --label NAME --database URL
           fuzz the API of that server binary over that empty database
   bench   measure the server beside its anchors and print the table (--quick: a short debug run;

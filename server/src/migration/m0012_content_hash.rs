@@ -1,8 +1,10 @@
 use sea_orm_migration::prelude::*;
 
 /// The source versions' digest column loses the algorithm from its name: downloads are hashed with
-/// BLAKE3 now. The SHA-256 digests already stored stay; none equals a BLAKE3 digest, so each
-/// source is loaded once more on its next run, which the loads' upserts make harmless.
+/// BLAKE3 now. The SHA-256 digests already stored stay; none equals a BLAKE3 digest, so a source
+/// whose server does not answer a conditional request with 304 is loaded once more on its next
+/// run. The loads' upserts keep the data as it was, but that run reports its rows as revised,
+/// which may send one change notification and start one data report.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 

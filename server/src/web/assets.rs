@@ -4,15 +4,16 @@
 //! (`app::routes`), with 404 otherwise, and the app shows its Not Found page. A missing file is a
 //! plain 404, so a stale script or image never receives a page of HTML in its place.
 //!
-//! A large file with a gzip copy is not kept as it is: every browser takes gzip or brotli, and
-//! the plain wasm and Swagger UI's script alone were three of an idle server's 30 MB. The rare
-//! client that takes neither gets the file inflated from its gzip copy.
+//! A large file with a gzip copy is not kept as it is at start: every browser takes gzip or
+//! brotli, and the plain wasm and Swagger UI's script alone were three of an idle server's 30 MB.
+//! For the rare client that takes neither, the file is inflated from its gzip copy once and kept
+//! from then on.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use axum::Router;
@@ -33,8 +34,10 @@ struct Asset {
     content_type: HeaderValue,
     cache_control: HeaderValue,
     etag: HeaderValue,
-    /// The file as it is, unless it is larger than [`KEEP_PLAIN_UP_TO`] and has a gzip copy.
+    /// The file as it is, unless it is larger than [`KEEP_PLAIN_UP_TO`] and has a gzip copy; then
+    /// it is inflated into `inflated` when a client first asks for it plain.
     identity: Option<Bytes>,
+    inflated: OnceLock<Bytes>,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
 }
@@ -112,6 +115,7 @@ fn read_folder(
             brotli: read(".br")?,
             gzip,
             identity: keep_plain.then_some(identity),
+            inflated: OnceLock::new(),
         };
         files.insert(url_path, asset);
     }
@@ -168,20 +172,16 @@ async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response 
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (encoding, body) = pick_encoding(headers, asset);
-        let body = match body {
-            Some(body) => body.clone(),
-            None => match inflate(asset) {
-                Ok(body) => body,
+        let mut response = if method == Method::HEAD {
+            Response::new(Body::empty())
+        } else {
+            match body.map_or_else(|| inflated(asset), |body| Ok(body.clone())) {
+                Ok(body) => Response::new(Body::from(body)),
                 Err(error) => {
                     tracing::error!(%error, path, "inflating an app file's gzip copy failed");
                     return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                 }
-            },
-        };
-        let mut response = if method == Method::HEAD {
-            Response::new(Body::empty())
-        } else {
-            Response::new(Body::from(body))
+            }
         };
         *response.status_mut() = status;
         let response_headers = response.headers_mut();
@@ -211,7 +211,7 @@ fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 }
 
 /// Brotli when the client takes it, else gzip, else the file as it is (`None` when it is kept only
-/// compressed, see [`inflate`]).
+/// compressed, see [`inflated`]).
 fn pick_encoding<'a>(
     headers: &HeaderMap,
     asset: &'a Asset,
@@ -242,12 +242,16 @@ fn pick_encoding<'a>(
     }
 }
 
-/// The file as it is, from its gzip copy, for a client that takes no compression.
-fn inflate(asset: &Asset) -> std::io::Result<Bytes> {
+/// The file as it is, from its gzip copy, for a client that takes no compression: inflated on
+/// the first such request and kept, so a client that never compresses costs it once.
+fn inflated(asset: &Asset) -> std::io::Result<Bytes> {
+    if let Some(plain) = asset.inflated.get() {
+        return Ok(plain.clone());
+    }
     let gzip = asset.gzip.as_deref().unwrap_or_default();
     let mut plain = Vec::new();
     flate2::read::GzDecoder::new(gzip).read_to_end(&mut plain)?;
-    Ok(Bytes::from(plain))
+    Ok(asset.inflated.get_or_init(|| Bytes::from(plain)).clone())
 }
 
 #[cfg(test)]
@@ -260,6 +264,7 @@ mod tests {
             cache_control: HeaderValue::from_static("no-cache"),
             etag: etag(b"body{}"),
             identity: Some(Bytes::from_static(b"body{}")),
+            inflated: OnceLock::new(),
             brotli: Some(Bytes::from_static(b"br")),
             gzip: Some(Bytes::from_static(b"gz")),
         }
@@ -300,7 +305,12 @@ mod tests {
         };
 
         assert_eq!(pick_encoding(&HeaderMap::new(), &asset), (None, None));
-        assert_eq!(inflate(&asset).unwrap(), plain.as_bytes());
+        assert_eq!(inflated(&asset).unwrap(), plain.as_bytes());
+        assert_eq!(
+            asset.inflated.get().unwrap(),
+            plain.as_bytes(),
+            "kept for the next client"
+        );
     }
 
     #[test]
