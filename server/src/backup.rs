@@ -310,17 +310,29 @@ pub async fn restore(db: &DatabaseConnection, path: &Path, force: bool) -> anyho
             latest_migration()
         );
     }
+    macro_rules! names {
+        ($($table:ident),*) => { [$( $table::Entity.table_name() ),*] };
+    }
+    let tables = every_table!(names);
     let txn = database::write(db).await?;
+    // SQLite's write transaction already keeps every other writer out. On PostgreSQL a server
+    // running beside the restore (its scheduler, a request) could otherwise add a row between
+    // the clearing and the loading, and the backup's own row would then collide with it.
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            tables.join(", ")
+        ))
+        .await
+        .context("locking the tables a restore replaces")?;
+    }
     if holds_data(&txn).await? && !force {
         bail!("the database already holds data; pass --force to replace it");
     }
     // The history is append-only, but a restore replaces it with the backup's: the guard is
     // lifted for this transaction only, and a failed restore rolls the lifting back too.
     history_guard::off(&txn).await?;
-    macro_rules! names {
-        ($($table:ident),*) => { [$( $table::Entity.table_name() ),*] };
-    }
-    for table in every_table!(names).iter().rev() {
+    for table in tables.iter().rev() {
         txn.execute_unprepared(&format!("DELETE FROM {table}"))
             .await
             .with_context(|| format!("clearing {table}"))?;
