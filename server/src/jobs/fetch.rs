@@ -198,8 +198,8 @@ impl Fetcher {
     /// Writes the body to a temporary file as it arrives, hashing it on the way; returns the
     /// file, its size and its digest. BLAKE3 rather than SHA-256: without the CPU's SHA
     /// instructions, which many virtual machines hide, SHA-256 took more than a third of a large
-    /// covid-etl run, where BLAKE3's vector code takes a few hundredths. A broken or hostile source cannot write more than
-    /// `max_bytes`, whatever length it announces.
+    /// covid-etl run, where BLAKE3's vector code takes a few hundredths. A broken or hostile
+    /// source cannot write more than `max_bytes`, whatever length it announces.
     async fn spool(
         &self,
         url: &str,

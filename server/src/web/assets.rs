@@ -34,10 +34,9 @@ struct Asset {
     content_type: HeaderValue,
     cache_control: HeaderValue,
     etag: HeaderValue,
-    /// The file as it is, unless it is larger than [`KEEP_PLAIN_UP_TO`] and has a gzip copy; then
-    /// it is inflated into `inflated` when a client first asks for it plain.
-    identity: Option<Bytes>,
-    inflated: OnceLock<Bytes>,
+    /// The file as it is: set at start unless it is larger than [`KEEP_PLAIN_UP_TO`] and has a
+    /// gzip copy, else inflated from that copy when a client first asks for it plain.
+    identity: OnceLock<Bytes>,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
 }
@@ -114,8 +113,11 @@ fn read_folder(
             etag: etag(&identity),
             brotli: read(".br")?,
             gzip,
-            identity: keep_plain.then_some(identity),
-            inflated: OnceLock::new(),
+            identity: if keep_plain {
+                OnceLock::from(identity)
+            } else {
+                OnceLock::new()
+            },
         };
         files.insert(url_path, asset);
     }
@@ -210,8 +212,8 @@ fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|tag| tag == "*" || tag.as_bytes() == etag.as_bytes())
 }
 
-/// Brotli when the client takes it, else gzip, else the file as it is (`None` when it is kept only
-/// compressed, see [`inflated`]).
+/// Brotli when the client takes it, else gzip, else the file as it is (`None` while it is kept
+/// only compressed, see [`inflated`]).
 fn pick_encoding<'a>(
     headers: &HeaderMap,
     asset: &'a Asset,
@@ -238,20 +240,17 @@ fn pick_encoding<'a>(
     match (&asset.brotli, &asset.gzip) {
         (Some(brotli), _) if accepts("br") => (Some("br"), Some(brotli)),
         (_, Some(gzip)) if accepts("gzip") => (Some("gzip"), Some(gzip)),
-        _ => (None, asset.identity.as_ref()),
+        _ => (None, asset.identity.get()),
     }
 }
 
 /// The file as it is, from its gzip copy, for a client that takes no compression: inflated on
-/// the first such request and kept, so a client that never compresses costs it once.
+/// the first such request and kept as the asset's `identity`, so the next one is served from it.
 fn inflated(asset: &Asset) -> std::io::Result<Bytes> {
-    if let Some(plain) = asset.inflated.get() {
-        return Ok(plain.clone());
-    }
     let gzip = asset.gzip.as_deref().unwrap_or_default();
     let mut plain = Vec::new();
     flate2::read::GzDecoder::new(gzip).read_to_end(&mut plain)?;
-    Ok(asset.inflated.get_or_init(|| Bytes::from(plain)).clone())
+    Ok(asset.identity.get_or_init(|| Bytes::from(plain)).clone())
 }
 
 #[cfg(test)]
@@ -263,8 +262,7 @@ mod tests {
             content_type: HeaderValue::from_static("text/css; charset=utf-8"),
             cache_control: HeaderValue::from_static("no-cache"),
             etag: etag(b"body{}"),
-            identity: Some(Bytes::from_static(b"body{}")),
-            inflated: OnceLock::new(),
+            identity: OnceLock::from(Bytes::from_static(b"body{}")),
             brotli: Some(Bytes::from_static(b"br")),
             gzip: Some(Bytes::from_static(b"gz")),
         }
@@ -298,7 +296,7 @@ mod tests {
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut gzip, plain.as_bytes()).unwrap();
         let asset = Asset {
-            identity: None,
+            identity: OnceLock::new(),
             brotli: None,
             gzip: Some(Bytes::from(gzip.finish().unwrap())),
             ..asset()
@@ -307,7 +305,7 @@ mod tests {
         assert_eq!(pick_encoding(&HeaderMap::new(), &asset), (None, None));
         assert_eq!(inflated(&asset).unwrap(), plain.as_bytes());
         assert_eq!(
-            asset.inflated.get().unwrap(),
+            asset.identity.get().unwrap(),
             plain.as_bytes(),
             "kept for the next client"
         );
