@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
-import { signInAsAdmin, said, openFromMenu } from './helpers';
+import { axe, signInAsAdmin, said, openFromMenu } from './helpers';
 
 // The server's jobs read the small synthetic files in end2end/fixtures. The tests here build on
 // each other in order: the jobs load the figures and reports the later tests look at.
@@ -89,7 +88,7 @@ test('every value of a chart is reachable by keyboard, pointer and as a table', 
   // The visitors' page check sees no charts (no figures loaded there), so they are checked here.
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
+    const { violations } = await axe(page).analyze();
     expect(violations.map((violation) => violation.id), `axe, ${colorScheme}`).toEqual([]);
   }
   await page.getByRole('button', { name: 'Hide data' }).click();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, Locator, Page } from '@playwright/test';
 
 export const staff = { email: 'staff@e2e.test', password: 'staff e2e password', name: 'Erin Staff' };
@@ -10,6 +11,12 @@ export async function signIn(page: Page, email: string, password: string, name: 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('banner')).toContainText(name);
+}
+
+/// axe for `page`, run in the page itself. The app has no frames, so the default mode's blank
+/// page for gathering results from frames of other origins only doubled each check's time.
+export function axe(page: Page): AxeBuilder {
+  return new AxeBuilder({ page }).setLegacyMode(true);
 }
 
 export async function signInAsStaff(page: Page) {

@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { openFromMenu, signInAsAdmin } from './helpers';
+import { axe, openFromMenu, signInAsAdmin } from './helpers';
 
 /// The pages a visitor can open, and those an admin can: every page of the app.
 const visitorPages = ['/', '/login', '/register', '/shop', '/covid', '/greeting'];
@@ -59,7 +58,7 @@ async function checkPage(page: Page, path: string, who: string, problems: string
     const name = `${who}${path === '/' ? '-home' : path.replace(/\//g, '-')}`;
     for (const [label, size] of [['desktop', desktop], ['phone', phone]] as const) {
       await page.setViewportSize(size);
-      const { violations } = await new AxeBuilder({ page }).analyze();
+      const { violations } = await axe(page).analyze();
       expect(
         violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(' | ')}`),
         `axe on ${path} (${label})`,

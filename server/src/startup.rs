@@ -186,7 +186,7 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
             },
             gate,
         ))
-        // The API's JSON and CSV, compressed as the client accepts; the app's files come
+        // The API's JSON and CSV, in brotli or gzip as the client accepts; the app's files come
         // compressed already, from the build.
         .layer(CompressionLayer::new())
         .with_state(state.clone())
