@@ -1,7 +1,10 @@
 //! Schema migrations, run at start-up. Each has a `down` so it can be rolled back.
 
 use anyhow::Context;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::prelude::*;
 
 mod m0001_ledger;
@@ -90,7 +93,18 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
                 db.execute_unprepared("PRAGMA journal_mode = WAL")
                     .await
                     .context("switching to WAL mode")?;
-                migrate(db).await
+                // All of them in one transaction: SQLite otherwise commits, and syncs the disk,
+                // after every statement (a new database took over a hundred), and a migration
+                // that fails would leave its first statements applied.
+                let txn = db
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..TransactionOptions::default()
+                    })
+                    .await
+                    .context("starting the migrations' transaction")?;
+                migrate(&txn).await?;
+                txn.commit().await.context("committing the migrations")
             }
             .await;
             drop(guard);
@@ -102,7 +116,11 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
 /// Applies the pending migrations. A database a newer version has migrated is left as it is:
 /// migrations are written expand-then-contract, so the version before a release still runs on
 /// its schema, and a release can be rolled back by starting the previous version again.
-async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn migrate<'c, C>(db: &'c C) -> anyhow::Result<()>
+where
+    C: ConnectionTrait,
+    &'c C: IntoSchemaManagerConnection<'c>,
+{
     let known: Vec<String> = Migrator::migrations()
         .iter()
         .map(|migration| migration.name().to_owned())
