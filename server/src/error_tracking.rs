@@ -32,6 +32,7 @@ pub fn init(config: &ErrorTrackingConfig) -> Option<sentry::ClientInitGuard> {
     if let Some(environment) = &config.sentry_environment {
         options = options.environment(environment.clone());
     }
+    crate::tls::install_crypto();
     let guard = sentry::init((dsn, options));
     Some(guard)
 }

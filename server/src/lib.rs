@@ -26,4 +26,5 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod tls;
 pub mod web;

@@ -51,6 +51,7 @@ pub fn open(url: &str) -> anyhow::Result<Arc<dyn ObjectStore>> {
             Ok(Arc::new(store))
         }
         Location::S3 { bucket, prefix } => {
+            crate::tls::install_crypto();
             let store = AmazonS3Builder::from_env()
                 .with_bucket_name(&bucket)
                 .build()

@@ -37,6 +37,8 @@ commands:
   python-tools
           install the Python tools the test run uses (cfn-lint, checkov, moto, schemathesis,
           pandas, Flask, gunicorn) into virtualenvs under the target folder
+  iac     check the CloudFormation template (cfn-lint, checkov) and run the CDN's functions on
+          the app's paths
   fuzz --server PATH --label NAME --database URL
           fuzz the API of that server binary over that empty database
   bench   measure the server beside its anchors and print the table (--quick: a short debug run;
@@ -65,6 +67,7 @@ fn main() -> Result<()> {
             lighthouse::run(&root, &server)
         }
         "python-tools" => python_tools(),
+        "iac" => iac::check(&root),
         "fuzz" => {
             let required = |name| option(name).with_context(|| format!("fuzz needs {name}"));
             fuzz::run(
@@ -183,15 +186,19 @@ impl Background {
         Ok(Self { thread, log })
     }
 
-    /// Runs `cargo xtask` with `args` as the job.
-    fn xtask(
-        what: &str,
-        log: PathBuf,
-        args: impl IntoIterator<Item = impl AsRef<OsStr>>,
-    ) -> Result<Self> {
-        let mut command = Command::new(std::env::current_exe()?);
-        command.args(args);
-        Self::start(what, log, move |log| exec_logged(&mut command, log))
+    /// Runs `cargo xtask` once for each list of arguments, one after the other, as the job.
+    fn xtask<const N: usize>(what: &str, log: PathBuf, runs: [Vec<&OsStr>; N]) -> Result<Self> {
+        let xtask = std::env::current_exe()?;
+        let mut commands = runs.map(|args| {
+            let mut command = Command::new(&xtask);
+            command.args(args);
+            command
+        });
+        Self::start(what, log, move |log| {
+            commands
+                .iter_mut()
+                .try_for_each(|command| exec_logged(command, log))
+        })
     }
 
     /// Waits for the job; its log is shown when it failed, or always with `show_log`.
@@ -216,16 +223,17 @@ fn exec_logged(command: &mut Command, log: &std::fs::File) -> Result<()> {
 /// The browser app's release build into `dist/`, linted as it compiles (see
 /// [`lint_while_building`]), and what `dist/` needs beyond Trunk's output, as a job for
 /// [`Background`].
-fn app_lint_and_build(
-    root: &Path,
-) -> Result<impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static> {
-    let mut trunk = trunk_build(root)?;
-    lint_while_building(&mut trunk);
+/// Installing the tools it needs, and Chromium for the browser tests after it, is part of the job:
+/// the host build beside it needs none of them.
+fn app_lint_and_build(root: &Path) -> impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static {
     let root = root.to_owned();
-    Ok(move |log: &std::fs::File| {
+    move |log: &std::fs::File| {
+        let mut trunk = trunk_build(&root)?;
+        lint_while_building(&mut trunk);
         exec_logged(&mut trunk, log)?;
-        finish_dist(&root)
-    })
+        finish_dist(&root)?;
+        tools::ensure_browser_test_tools(&root)
+    }
 }
 
 /// Installs every Python tool the test run uses, each into its virtualenv under the target folder.
@@ -380,11 +388,12 @@ fn test(root: &Path) -> Result<()> {
     layers::check(&root.join("server/src"))?;
 
     let target = target_dir()?;
-    // Downloading and installing them is mostly waiting, which the compiler's work fills.
+    // Downloading and installing them is mostly waiting, which the compiler's work fills; the
+    // template's checks need only them.
     let python = Background::xtask(
-        "Installing the Python tools",
+        "Installing the Python tools, then checking the CloudFormation template",
         target.join("python-tools.log"),
-        ["python-tools"],
+        [vec![OsStr::new("python-tools")], vec![OsStr::new("iac")]],
     )?;
     // The server binary the integration tests use, so the fuzzing and browser steps check it too.
     let server = target.join("debug").join("server");
@@ -392,14 +401,13 @@ fn test(root: &Path) -> Result<()> {
     // app's build ends on one core (optimising its one module), which the host build beside it
     // fills; started after that build, its end was the only work left for minutes.
     let app = Background::start(
-        "Linting the browser app (wasm32) and building it into dist/",
+        "Linting the browser app (wasm32) and building it into dist/, and Chromium if missing",
         target.join("app-build.log"),
-        app_lint_and_build(root)?,
+        app_lint_and_build(root),
     )?;
     step("Building and linting the host crates and their tests");
     exec(host_tests().arg("--no-run"))?;
-    python.finish("the Python tools", false)?;
-    iac::check(root)?;
+    python.finish("the Python tools and the template's checks", true)?;
     {
         let s3 = s3::TempS3::start(&target)?;
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
@@ -417,7 +425,7 @@ fn test(root: &Path) -> Result<()> {
         let sqlite_fuzzing = Background::xtask(
             "Fuzzing the API over SQLite",
             target.join("fuzz-sqlite-run.log"),
-            [
+            [vec![
                 OsStr::new("fuzz"),
                 OsStr::new("--server"),
                 server.as_os_str(),
@@ -425,7 +433,7 @@ fn test(root: &Path) -> Result<()> {
                 OsStr::new("sqlite"),
                 OsStr::new("--database"),
                 OsStr::new(&sqlite),
-            ],
+            ]],
         )?;
         let database = cluster.create_database("fuzz")?;
         let fuzzed = fuzz::run(root, &target, &server, "postgres", &database);
@@ -435,19 +443,20 @@ fn test(root: &Path) -> Result<()> {
         sqlite_fuzzed?;
     }
     app.finish("the browser app's lint and build", false)?;
-    bench::run(root, true, false)?;
 
-    tools::ensure_browser_test_tools(root)?;
-    // Its accessibility and best-practice audits do not depend on the machine's load, and the
-    // browser tests leave a core idle much of the time; the performance scores it prints are
-    // noisy anyway.
-    let lighthouse = Background::xtask(
-        "Lighthouse on the main pages (mobile)",
-        target.join("lighthouse.log"),
+    // Neither depends on the machine's load: Lighthouse's accessibility and best-practice audits
+    // are judged, its noisy performance scores only printed, and a quick bench judges no figure.
+    // The browser tests leave a core idle much of the time, which these fill.
+    let audits = Background::xtask(
+        "Lighthouse on the main pages (mobile), then a quick bench",
+        target.join("lighthouse-and-bench.log"),
         [
-            OsStr::new("lighthouse"),
-            OsStr::new("--server"),
-            server.as_os_str(),
+            vec![
+                OsStr::new("lighthouse"),
+                OsStr::new("--server"),
+                server.as_os_str(),
+            ],
+            vec![OsStr::new("bench"), OsStr::new("--quick")],
         ],
     )?;
     step("Browser tests (Playwright, Chromium)");
@@ -457,7 +466,7 @@ fn test(root: &Path) -> Result<()> {
             .env("SERVER_BIN", &server)
             .env("STATIC_DIR", root.join("dist")),
     )?;
-    lighthouse.finish("Lighthouse", true)?;
+    audits.finish("Lighthouse and the quick bench", true)?;
     step("Every check passed");
     Ok(())
 }

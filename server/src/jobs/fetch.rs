@@ -119,7 +119,7 @@ impl Fetcher {
             ),
             None => format!("community-hub/{}", env!("CARGO_PKG_VERSION")),
         };
-        let client = reqwest::Client::builder()
+        let client = crate::tls::http_client()
             .timeout(timeout)
             .user_agent(agent)
             .build()

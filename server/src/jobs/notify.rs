@@ -34,7 +34,7 @@ struct Mail {
 
 impl Notifier {
     pub fn new(config: &JobsConfig) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
+        let client = crate::tls::http_client()
             .timeout(WEBHOOK_TIMEOUT)
             .build()
             .context("building the webhook client")?;

@@ -165,7 +165,7 @@ async fn a_logged_out_cookie_is_refused() {
         .await
         .unwrap();
     let token = token_of(&session_cookie(&login));
-    let bare = reqwest::Client::new();
+    let bare = server::tls::http_client().build().unwrap();
     let me = |client: &reqwest::Client| {
         client
             .get(app.url("/api/auth/me"))
@@ -208,7 +208,9 @@ async fn fresh_session(app: &crate::helpers::TestApp) -> String {
 }
 
 async fn me_status(app: &crate::helpers::TestApp, cookie: &str) -> StatusCode {
-    reqwest::Client::new()
+    server::tls::http_client()
+        .build()
+        .unwrap()
         .get(app.url("/api/auth/me"))
         .header("cookie", cookie)
         .send()

@@ -143,7 +143,10 @@ pub async fn fresh_database(dir: &Path) -> String {
 
 /// A client with its own cookie jar, signed in as nobody.
 pub fn new_client() -> Client {
-    Client::builder().cookie_store(true).build().unwrap()
+    server::tls::http_client()
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 /// Creates an account with [`PASSWORD`] straight in the database.
