@@ -1,10 +1,7 @@
 //! Schema migrations, run at start-up. Each has a `down` so it can be rolled back.
 
 use anyhow::Context;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::prelude::*;
 
 mod m0001_ledger;
@@ -96,11 +93,7 @@ pub async fn run_exclusively(db: &DatabaseConnection, url: &str) -> anyhow::Resu
                 // All of them in one transaction: SQLite otherwise commits, and syncs the disk,
                 // after every statement (a new database took over a hundred), and a migration
                 // that fails would leave its first statements applied.
-                let txn = db
-                    .begin_with_options(TransactionOptions {
-                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                        ..TransactionOptions::default()
-                    })
+                let txn = crate::database::write(db)
                     .await
                     .context("starting the migrations' transaction")?;
                 migrate(&txn).await?;

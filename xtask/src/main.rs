@@ -408,45 +408,37 @@ fn test(root: &Path) -> Result<()> {
     step("Building and linting the host crates and their tests");
     exec(host_tests().arg("--no-run"))?;
     python.finish("the Python tools and the template's checks", true)?;
+    // Each fuzzing pass spends its time in one Python thread, and the test suites wait on their
+    // servers much of the time: the PostgreSQL pass goes beside the integration tests, the SQLite
+    // pass beside the browser tests.
+    let cluster = postgres::TempCluster::start()?;
+    let postgres_fuzzing = fuzz_in_background(
+        &target,
+        &server,
+        "postgres",
+        &cluster.create_database("fuzz")?,
+    )?;
     {
         let s3 = s3::TempS3::start(&target)?;
         step("Unit and integration tests (SQLite, local folder and S3 storage)");
         exec(host_tests().envs(s3.env()))?;
     }
-    {
-        let cluster = postgres::TempCluster::start()?;
-        step("Unit and integration tests (PostgreSQL)");
-        exec(host_tests().env("TEST_POSTGRES_URL", &cluster.url))?;
-        // The fuzzer spends its time in one Python thread, so the two databases' runs go side by
-        // side, one in a process of its own.
-        let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
-        std::fs::create_dir_all(&scratch)?;
-        let sqlite = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
-        let sqlite_fuzzing = Background::xtask(
-            "Fuzzing the API over SQLite",
-            target.join("fuzz-sqlite-run.log"),
-            [vec![
-                OsStr::new("fuzz"),
-                OsStr::new("--server"),
-                server.as_os_str(),
-                OsStr::new("--label"),
-                OsStr::new("sqlite"),
-                OsStr::new("--database"),
-                OsStr::new(&sqlite),
-            ]],
-        )?;
-        let database = cluster.create_database("fuzz")?;
-        let fuzzed = fuzz::run(root, &target, &server, "postgres", &database);
-        let sqlite_fuzzed = sqlite_fuzzing.finish("the fuzzing over SQLite", true);
-        std::fs::remove_dir_all(&scratch).ok();
-        fuzzed?;
-        sqlite_fuzzed?;
-    }
+    step("Unit and integration tests (PostgreSQL)");
+    exec(host_tests().env("TEST_POSTGRES_URL", &cluster.url))?;
+    postgres_fuzzing.finish("the fuzzing over PostgreSQL", true)?;
+    drop(cluster);
     app.finish("the browser app's lint and build", false)?;
 
+    let scratch = std::env::temp_dir().join(format!("hub-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let sqlite_fuzzing = fuzz_in_background(
+        &target,
+        &server,
+        "sqlite",
+        &format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display()),
+    )?;
     // Neither depends on the machine's load: Lighthouse's accessibility and best-practice audits
     // are judged, its noisy performance scores only printed, and a quick bench judges no figure.
-    // The browser tests leave a core idle much of the time, which these fill.
     let audits = Background::xtask(
         "Lighthouse on the main pages (mobile), then a quick bench",
         target.join("lighthouse-and-bench.log"),
@@ -467,8 +459,34 @@ fn test(root: &Path) -> Result<()> {
             .env("STATIC_DIR", root.join("dist")),
     )?;
     audits.finish("Lighthouse and the quick bench", true)?;
+    let sqlite_fuzzed = sqlite_fuzzing.finish("the fuzzing over SQLite", true);
+    std::fs::remove_dir_all(&scratch).ok();
+    sqlite_fuzzed?;
     step("Every check passed");
     Ok(())
+}
+
+/// Fuzzes the API of `server` over the empty database at `database` (`cargo xtask fuzz`) in the
+/// background.
+fn fuzz_in_background(
+    target: &Path,
+    server: &Path,
+    label: &str,
+    database: &str,
+) -> Result<Background> {
+    Background::xtask(
+        &format!("Fuzzing the API over {label}"),
+        target.join(format!("fuzz-{label}-run.log")),
+        [vec![
+            OsStr::new("fuzz"),
+            OsStr::new("--server"),
+            server.as_os_str(),
+            OsStr::new("--label"),
+            OsStr::new(label),
+            OsStr::new("--database"),
+            OsStr::new(database),
+        ]],
+    )
 }
 
 /// `cargo test` of the host crates, linted as they compile (see [`lint_while_building`]). Every
