@@ -16,7 +16,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::helpers::{TestApp, error_of, spawn_app_configured, spawn_app_in, test_config};
+use crate::helpers::{
+    TestApp, error_of, spawn_app_configured, spawn_app_in, test_config, test_config_unmigrated,
+};
 
 /// How a [`Relay`] treats the connections it is given.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -224,7 +226,7 @@ async fn credentials_rotated_under_load_are_taken_without_a_restart_or_an_error(
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let config = test_config(dir.path()).await;
+    let config = test_config_unmigrated(dir.path()).await;
     let admin_url = config.database.url.clone();
     let database = admin_url.rsplit_once('/').unwrap().1.to_owned();
     let owner = format!("{database}_app");
@@ -339,7 +341,7 @@ async fn the_application_login_takes_over_a_schema_an_administrator_made() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let admin_url = test_config(dir.path()).await.database.url;
+    let admin_url = test_config_unmigrated(dir.path()).await.database.url;
     let as_admin = DatabaseConfig::at(&admin_url);
     database::connect_and_migrate(&as_admin).await.unwrap();
     let login = format!("{}_app", admin_url.rsplit_once('/').unwrap().1);

@@ -10,7 +10,9 @@ use server::config::{Config, JobsConfig, SecurityConfig};
 use server::entities::job_run;
 use server::startup::Application;
 
-use crate::helpers::{PASSWORD, create_account, json_of, new_client, test_config};
+use crate::helpers::{
+    PASSWORD, create_account, json_of, new_client, test_config, test_config_unmigrated,
+};
 use crate::jobs::{JHU, NYT, jobs_config};
 use crate::sources::Sources;
 
@@ -33,7 +35,7 @@ async fn two_instances_share_migrations_sessions_and_stock() {
             auth_rate_limit: 0,
             ..SecurityConfig::default()
         },
-        ..test_config(dir.path()).await
+        ..test_config_unmigrated(dir.path()).await
     };
     // Both start at once, as after a deploy: each runs the migrations against the same database.
     let (first, second) = tokio::join!(
