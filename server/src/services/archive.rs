@@ -149,11 +149,14 @@ pub async fn process_pending(
             Ok(_) => done.push(id),
             Err(error) => {
                 tracing::warn!(order_id, path = %path, error = %error, "archiving an order failed; will retry");
+                // Another run may have written it meanwhile (an instance that took over the
+                // lease); a failure reported late must not mark a finished entry as failing.
                 attempted(vec![id])
                     .col_expr(
                         archive_outbox::Column::LastError,
                         Expr::value(error.to_string()),
                     )
+                    .filter(archive_outbox::Column::DoneAt.is_null())
                     .exec(db)
                     .await?;
                 processed.failed += 1;
