@@ -223,6 +223,7 @@ fn exec_logged(command: &mut Command, log: &std::fs::File) -> Result<()> {
 /// The browser app's release build into `dist/`, linted as it compiles (see
 /// [`lint_while_building`]), and what `dist/` needs beyond Trunk's output, as a job for
 /// [`Background`].
+///
 /// Installing the tools it needs, and Chromium for the browser tests after it, is part of the job:
 /// the host build beside it needs none of them.
 fn app_lint_and_build(root: &Path) -> impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static {

@@ -128,8 +128,11 @@ pub async fn spawn_app_in(dir: TempDir, config: Config) -> TestApp {
 /// server (as `cargo xtask test` does), a new database on it.
 pub async fn fresh_database(dir: &Path) -> String {
     match std::env::var("TEST_POSTGRES_URL") {
-        Ok(server_url) => create_database(&server_url, None).await,
-        Err(_) => format!("sqlite://{}?mode=rwc", dir.join("hub.db").display()),
+        Ok(server_url) => {
+            let name = create_database(&server_url, None).await;
+            postgres_url(&server_url, &name)
+        }
+        Err(_) => sqlite_url(&dir.join("hub.db")),
     }
 }
 
@@ -137,52 +140,87 @@ pub async fn fresh_database(dir: &Path) -> String {
 /// migrated once per test run. Migrating each test's own took a tenth of a second of the test's
 /// CPU, and on PostgreSQL a third of a second of the database server's too.
 pub async fn migrated_database(dir: &Path) -> String {
-    let postgres = std::env::var("TEST_POSTGRES_URL").ok();
-    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    let template = TEMPLATE
-        .get_or_init(|| async {
-            let url = match &postgres {
-                Some(server_url) => create_database(server_url, None).await,
-                None => {
-                    let file = Path::new(env!("CARGO_TARGET_TMPDIR"))
-                        .join(format!("hub-template-{}.db", std::process::id()));
-                    std::fs::remove_file(&file).ok();
-                    format!("sqlite://{}?mode=rwc", file.display())
-                }
-            };
-            let db = server::database::connect_and_migrate(&DatabaseConfig::at(&url))
-                .await
-                .expect("the template database migrates");
-            if postgres.is_none() {
-                // Everything into the file itself, which is all that is copied.
-                db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .await
-                    .expect("the template's log is written back");
+    static TEMPLATE: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(Template::migrated)
+        .await
+        .copy_into(dir)
+        .await
+}
+
+/// The database every test's copy is made from.
+enum Template {
+    Postgres { server_url: String, name: String },
+    Sqlite(PathBuf),
+}
+
+impl Template {
+    /// Creates the template, on the PostgreSQL server of `TEST_POSTGRES_URL` when there is one,
+    /// and migrates it.
+    async fn migrated() -> Self {
+        let template = match std::env::var("TEST_POSTGRES_URL") {
+            Ok(server_url) => {
+                let name = create_database(&server_url, None).await;
+                Template::Postgres { server_url, name }
             }
-            // PostgreSQL copies a database only while nobody is connected to it.
-            db.close().await.ok();
-            url
-        })
-        .await;
-    match &postgres {
-        Some(server_url) => {
-            let name = template.rsplit_once('/').expect("a database URL").1;
-            create_database(server_url, Some(name)).await
+            Err(_) => {
+                let file = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                    .join(format!("hub-template-{}.db", std::process::id()));
+                std::fs::remove_file(&file).ok();
+                Template::Sqlite(file)
+            }
+        };
+        let db = server::database::connect_and_migrate(&DatabaseConfig::at(template.url()))
+            .await
+            .expect("the template database migrates");
+        if let Template::Sqlite(_) = template {
+            // Everything into the file itself, which is all that is copied.
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .expect("the template's log is written back");
         }
-        None => {
-            let file = template
-                .strip_prefix("sqlite://")
-                .and_then(|rest| rest.split('?').next())
-                .expect("a SQLite URL");
-            let copy = dir.join("hub.db");
-            std::fs::copy(file, &copy).expect("the template database is copied");
-            format!("sqlite://{}?mode=rwc", copy.display())
+        // PostgreSQL copies a database only while nobody is connected to it.
+        db.close().await.ok();
+        template
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Template::Postgres { server_url, name } => postgres_url(server_url, name),
+            Template::Sqlite(file) => sqlite_url(file),
+        }
+    }
+
+    /// A copy of the template, in `dir` for SQLite, and its URL.
+    async fn copy_into(&self, dir: &Path) -> String {
+        match self {
+            Template::Postgres { server_url, name } => {
+                let copy = create_database(server_url, Some(name)).await;
+                postgres_url(server_url, &copy)
+            }
+            Template::Sqlite(file) => {
+                let copy = dir.join("hub.db");
+                std::fs::copy(file, &copy).expect("the template database is copied");
+                sqlite_url(&copy)
+            }
         }
     }
 }
 
+fn sqlite_url(file: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", file.display())
+}
+
+/// The URL of the database `name` on the PostgreSQL server at `server_url`.
+fn postgres_url(server_url: &str, name: &str) -> String {
+    let (base, _) = server_url
+        .rsplit_once('/')
+        .expect("the URL names a database");
+    format!("{base}/{name}")
+}
+
 /// Creates a database on the PostgreSQL server at `server_url`, empty or as a copy of `template`,
-/// and returns its URL.
+/// and returns its name.
 async fn create_database(server_url: &str, template: Option<&str>) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let name = format!(
@@ -201,10 +239,7 @@ async fn create_database(server_url: &str, template: Option<&str>) -> String {
         .await
         .expect("test database created");
     admin.close().await.ok();
-    let (base, _) = server_url
-        .rsplit_once('/')
-        .expect("the URL names a database");
-    format!("{base}/{name}")
+    name
 }
 
 /// A client with its own cookie jar, signed in as nobody.
