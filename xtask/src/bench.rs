@@ -173,9 +173,23 @@ impl Bench<'_> {
     }
 
     fn measure_in(&self, scratch: &Path) -> Result<Vec<Row>> {
-        step("Starting the server on an empty database");
-        let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
-        let (server, port, started_in) = self.start_server(&database, &scratch.join("storage"))?;
+        step("Starting the server on an empty database, three times");
+        // The build has just written gigabytes that the kernel may still be writing back; the
+        // new database's first sync would wait behind them, which times the disk, not the server.
+        exec(&mut Command::new("sync"))?;
+        let mut start_ms = Vec::new();
+        let mut last = None;
+        for attempt in 1..=3 {
+            // The previous server stops before the next one starts.
+            drop(last.take());
+            let file = scratch.join(format!("hub-{attempt}.db"));
+            let database = format!("sqlite://{}?mode=rwc", file.display());
+            let (server, port, took) = self.start_server(&database, &scratch.join("storage"))?;
+            start_ms.push(took.as_secs_f64() * 1000.0);
+            last = Some((server, port, database));
+        }
+        let (server, port, database) = last.context("the server was started")?;
+        start_ms.sort_by(f64::total_cmp);
         std::thread::sleep(Duration::from_secs(1));
         let idle = resident_megabytes(&server.0)?;
 
@@ -279,8 +293,8 @@ impl Bench<'_> {
             target: Target::AtMost(30.0),
         });
         rows.push(Row {
-            measure: "start to first 200, empty database".to_owned(),
-            ours: started_in.as_secs_f64() * 1000.0,
+            measure: "start to first 200, empty database (median of 3)".to_owned(),
+            ours: start_ms[1],
             anchor: None,
             unit: "ms",
             target: Target::AtMost(200.0),
