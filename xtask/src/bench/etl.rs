@@ -63,11 +63,12 @@ struct Measured {
     megabytes: f64,
 }
 
-/// Installs pandas (once) and returns the path of the Python that imports it.
+/// Installs pandas (once, at a pinned version, so that the anchor does not move with a new
+/// release) and returns the path of the Python that imports it.
 pub fn ensure_pandas(target_dir: &Path) -> Result<PathBuf> {
     tools::ensure_pypi_module(
         target_dir,
-        "pandas",
+        "pandas==3.1.1",
         "pandas",
         "pandas, the covid-etl anchor",
     )

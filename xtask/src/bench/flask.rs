@@ -10,15 +10,21 @@ use anyhow::{Context, Result, bail};
 
 use crate::{Running, free_port, http, tools};
 
-/// Installs Flask and gunicorn (once) and returns the path of the Python that imports them.
+/// Installs Flask and gunicorn (once) and returns the path of the Python that imports them. The
+/// versions are pinned, so that the anchor does not move with a new release.
 pub fn ensure_flask(target_dir: &Path) -> Result<PathBuf> {
     tools::ensure_pypi_module(
         target_dir,
-        "gunicorn",
+        "gunicorn==27.0.1",
         "gunicorn",
         "gunicorn, to serve the Flask anchor",
     )?;
-    tools::ensure_pypi_module(target_dir, "flask", "flask", "Flask, the greeting anchor")
+    tools::ensure_pypi_module(
+        target_dir,
+        "flask==3.1.3",
+        "flask",
+        "Flask, the greeting anchor",
+    )
 }
 
 /// How the Flask app is served.
