@@ -9,6 +9,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api;
+use crate::components::page_intro::PageIntro;
 
 /// The signed-in user, once the server has said who that is.
 #[derive(Clone, Copy)]
@@ -101,14 +102,20 @@ pub fn SignInWhenSessionEnds() -> impl IntoView {
 }
 
 /// Shows `children` only to users with at least `role`: visitors go to sign-in and come back,
-/// users without the role are told so.
+/// users without the role are told so. Until the session is known, the page's intro stays in
+/// view, as the server drew it.
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let here = current_page();
+    let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
     move || {
         if !auth.checked.get() {
-            return view! { <p class="muted">"Loading…"</p> }.into_any();
+            return view! {
+                {pattern.map(|path| view! { <PageIntro path /> })}
+                <p class="muted">"Loading…"</p>
+            }
+            .into_any();
         }
         match auth.user.get() {
             None if auth.ended.get_untracked() => ().into_any(),

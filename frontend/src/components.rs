@@ -8,6 +8,7 @@ pub mod line_chart;
 pub mod list_tools;
 pub mod loaded;
 pub mod notice;
+pub mod page_intro;
 pub mod pager;
 pub mod search;
 pub mod stock_badge;

@@ -1,7 +1,7 @@
 fn main() {
     console_error_panic_hook::set_once();
     // The runtime settings come first, so the first request already goes to the right API;
-    // `index.html` preloads them beside the app, and shows a static shell until it is mounted.
+    // `index.html` preloads them, and shows a static shell until the app is mounted.
     wasm_bindgen_futures::spawn_local(async {
         frontend::api::configure().await;
         leptos::mount::mount_to_body(frontend::App);

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod error_tracking;
 pub mod extract;
+pub mod html;
 pub mod jobs;
 pub mod lease;
 pub mod logging;

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "metrics",
             "lease",
             "redact",
+            "html",
             "tls",
         ],
     ),

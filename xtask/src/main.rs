@@ -158,6 +158,7 @@ fn app_target_dir() -> Result<PathBuf> {
 fn finish_dist(root: &Path) -> Result<()> {
     let dist = root.join("dist");
     externalize_boot_script(&dist)?;
+    drop_wasm_preload(&dist)?;
     write_runtime_config(&dist)?;
     vendor_swagger_ui(root, &dist)?;
     precompress(&dist)
@@ -335,6 +336,33 @@ fn externalize_boot_script(dist: &Path) -> Result<()> {
         &html[end + CLOSE.len()..]
     );
     std::fs::write(&index, html).context("writing dist/index.html")
+}
+
+/// Removes the `<link rel="preload">` of the wasm Trunk writes into `index.html`. The page's
+/// heading and lead are in the document itself; preloaded, the wasm shares the connection with
+/// the style sheet that first paint waits for. Without it the start-up script fetches the wasm
+/// as soon as it runs, which is once the style sheet has arrived.
+fn drop_wasm_preload(dist: &Path) -> Result<()> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
+    let is_wasm_preload =
+        |tag: &str| tag.contains(r#"rel="preload""#) && tag.contains(r#"type="application/wasm""#);
+    let mut kept = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<link ") {
+        let end = start
+            + rest[start..]
+                .find('>')
+                .context("an unclosed link in dist/index.html")?
+            + 1;
+        kept.push_str(&rest[..start]);
+        if !is_wasm_preload(&rest[start..end]) {
+            kept.push_str(&rest[start..end]);
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    std::fs::write(&index, kept).context("writing dist/index.html")
 }
 
 fn run(root: &Path) -> Result<()> {
@@ -582,6 +610,19 @@ mod tests {
         assert!(!html.contains("import init"), "{html}");
         let script = std::fs::read_to_string(dist.join(name)).unwrap();
         assert_eq!(script, "import init from '/app.js';\nawait init();");
+        std::fs::remove_dir_all(dist).ok();
+    }
+
+    #[test]
+    fn the_wasm_is_not_preloaded_and_the_rest_is_kept() {
+        let dist = scratch("preload");
+        let page = "<head><link rel=\"preload\" href=\"/config.json\" as=\"fetch\" /><link rel=\"modulepreload\" href=\"/app.js\"><link rel=\"preload\" href=\"/app_bg.wasm\" crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\"></head>";
+        std::fs::write(dist.join("index.html"), page).unwrap();
+        drop_wasm_preload(&dist).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dist.join("index.html")).unwrap(),
+            "<head><link rel=\"preload\" href=\"/config.json\" as=\"fetch\" /><link rel=\"modulepreload\" href=\"/app.js\"></head>"
+        );
         std::fs::remove_dir_all(dist).ok();
     }
 

@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::{Outcome, Submit};
 use crate::pages::orders::OrderLines;
 use crate::{cart_version, money};
@@ -48,7 +49,7 @@ pub fn CartPage() -> impl IntoView {
         },
     );
     view! {
-        <h1>"Your cart"</h1>
+        <PageIntro path=routes::CART />
         {move || placed.get().map(|order| {
             let receipt = format!("{}/{}", routes::ORDERS, order.id);
             view! {

@@ -2,6 +2,7 @@
 
 use crate::{day, number};
 use app::covid::{DailyFigures, DailyQuery};
+use app::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,6 +10,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::loaded::Loaded;
+use crate::components::page_intro::PageIntro;
 
 #[component]
 pub fn Covid() -> impl IntoView {
@@ -41,8 +43,7 @@ pub fn Covid() -> impl IntoView {
     let ranged = move || applied.with(|query| query.from.is_some() || query.to.is_some());
 
     view! {
-        <h1>"COVID-19"</h1>
-        <p class="muted">"Cumulative US cases, deaths and recoveries, day by day."</p>
+        <PageIntro path=routes::COVID />
         <div class="filters">
             <div class="field">
                 <label for="covid-from">"From"</label>

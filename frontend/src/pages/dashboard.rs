@@ -1,24 +1,29 @@
 use app::accounts::Role;
 use app::ledger::LedgerQuery;
 use app::reports::InventoryQuery;
+use app::routes;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::loaded::Loaded;
+use crate::components::page_intro::PageIntro;
 use crate::components::stock_badge::StockBadge;
 use crate::{api, display_amount, ledger_version};
 
-/// Staff see the stock at a glance; everyone else a welcome.
+/// What the hub is for; then staff see the stock at a glance, everyone else where to start.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let auth = use_auth();
-    move || {
-        if auth.allows(Role::Staff) {
-            view! { <StockOverview /> }.into_any()
-        } else {
-            view! { <Welcome /> }.into_any()
-        }
+    view! {
+        <PageIntro path=routes::HOME />
+        {move || {
+            if auth.allows(Role::Staff) {
+                view! { <StockOverview /> }.into_any()
+            } else {
+                view! { <Welcome /> }.into_any()
+            }
+        }}
     }
 }
 
@@ -26,9 +31,7 @@ pub fn Dashboard() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     let auth = use_auth();
     view! {
-        <h1>"Welcome to Community Hub"</h1>
         <section class="card">
-            <p>"Community Hub keeps track of what your organisation receives and hands out: donations, distributions, stock and donor reports, and runs its community shop."</p>
             {move || if auth.user.with(Option::is_none) {
                 view! { <p><A href="/login">"Sign in"</A>" with your account, or "<A href="/register">"sign up"</A>"."</p> }.into_any()
             } else {
@@ -55,12 +58,9 @@ fn StockOverview() -> impl IntoView {
         async move { api::ledger::donations(&query).await }
     });
     view! {
-        <div class="page-head">
-            <h1>"Dashboard"</h1>
-            <div class="actions">
-                <A href="/donations" attr:class="button">"Record a donation"</A>
-                <A href="/distributions" attr:class="button secondary">"Record a distribution"</A>
-            </div>
+        <div class="actions">
+            <A href="/donations" attr:class="button">"Record a donation"</A>
+            <A href="/distributions" attr:class="button secondary">"Record a distribution"</A>
         </div>
         <section aria-labelledby="stock-heading">
             <h2 id="stock-heading">"Stock on hand"</h2>

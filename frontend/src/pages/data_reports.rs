@@ -2,11 +2,13 @@
 
 use crate::number;
 use app::data_reports::{BestYear, DataReport, ReportFormat, ReportVersion, SeriesPopulation};
+use app::routes;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::loaded::Loaded;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::local_time;
 
@@ -16,7 +18,7 @@ const PER_PAGE: usize = 20;
 pub fn DataReports() -> impl IntoView {
     let versions = LocalResource::new(api::data::report_versions);
     view! {
-        <h1>"Data reports"</h1>
+        <PageIntro path=routes::DATA_REPORTS />
         <Loaded resource=versions loading="Loading reports…"
             empty=|| "No report yet: it is generated after the bls-sync or population-sync jobs run." let:versions>
             <ReportViewer versions />

@@ -2,6 +2,7 @@ use app::date::parse_date;
 use app::history::RecordType;
 use app::ledger::{Distribution, Kind, LedgerColumn, NewDistribution};
 use app::reports::InventoryQuery;
+use app::routes;
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
 
@@ -12,6 +13,7 @@ use crate::components::kind_select::KindSelect;
 use crate::components::list_tools::{CsvLink, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::submit::Submit;
@@ -25,7 +27,7 @@ pub fn Distributions() -> impl IntoView {
     // The distribution being corrected, if any: the list's Edit button puts it into the form.
     let editing = RwSignal::new(None::<Distribution>);
     view! {
-        <h1>"Distributions"</h1>
+        <PageIntro path=routes::DISTRIBUTIONS />
         <div class="split">
             <section class="card" aria-labelledby="new-distribution">
                 <h2 id="new-distribution">

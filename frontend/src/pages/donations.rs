@@ -13,6 +13,7 @@ use crate::components::kind_select::KindSelect;
 use crate::components::list_tools::{CsvLink, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::submit::Submit;
@@ -26,7 +27,7 @@ pub fn Donations() -> impl IntoView {
     // The donation being corrected, if any: the list's Edit button puts it into the form.
     let editing = RwSignal::new(None::<Donation>);
     view! {
-        <h1>"Donations"</h1>
+        <PageIntro path=routes::DONATIONS />
         <p><A href=routes::IMPORT_DONATIONS>"Import donations from a CSV file"</A></p>
         <div class="split">
             <section class="card" aria-labelledby="new-donation">

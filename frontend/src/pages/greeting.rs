@@ -1,10 +1,12 @@
 use app::FieldErrors;
 use app::greeting::{GreetingRequest, parse_date_of_birth, validate_username};
+use app::routes;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
 use crate::today_utc;
 
@@ -34,7 +36,7 @@ pub fn Greeting() -> impl IntoView {
     );
     let on_submit = save.on_submit(move || Some((username.get(), date_of_birth.get())));
     view! {
-        <h1>"Birthday greeting"</h1>
+        <PageIntro path=routes::GREETING />
         <div class="split">
             <section class="card" aria-labelledby="greeting-form">
                 <h2 id="greeting-form">"Try it"</h2>

@@ -6,6 +6,7 @@ use app::history::{
     FieldChange, HistoryColumn, HistoryEvent, HistoryFilter, RecordType, field_label,
 };
 use app::paging::PageQuery;
+use app::routes;
 use app::sorting::Sort;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::{self, ApiError};
 use crate::components::list_tools::{SortHeader, date_text};
 use crate::components::loaded::Loaded;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::local_time;
 
@@ -99,7 +101,7 @@ pub fn History() -> impl IntoView {
         }
     });
     view! {
-        <h1>"History"</h1>
+        <PageIntro path=routes::HISTORY />
         <section class="card" aria-labelledby="history-heading">
             <div class="page-head">
                 <h2 id="history-heading">"Changes"</h2>

@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 
 use crate::api;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
 use crate::{day, display_amount, ledger_version};
 
@@ -106,7 +107,7 @@ pub fn ImportDonations() -> impl IntoView {
         }
     };
     view! {
-        <h1>"Import donations"</h1>
+        <PageIntro path=routes::IMPORT_DONATIONS />
         <section class="card" aria-labelledby="import-file">
             <h2 id="import-file">"Choose a file"</h2>
             <p>

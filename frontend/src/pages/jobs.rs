@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use app::accounts::Role;
 use app::jobs::{FileCounts, Job, JobRun, RunStatus, RunsQuery};
+use app::routes;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -11,6 +12,7 @@ use crate::auth::use_auth;
 use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::{LoadStatus, Loaded};
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
 use crate::local_time;
 
@@ -43,7 +45,7 @@ pub fn Jobs() -> impl IntoView {
     // Rows are keyed by job name and read their job from `list`, rather than rendered again inside
     // a <Transition> on every poll, so that an open history or a run's outcome stays put.
     view! {
-        <h1>"Jobs"</h1>
+        <PageIntro path=routes::JOBS />
         <LoadStatus resource=jobs loading="Loading jobs…" empty=|| "No jobs." />
         <Show when=move || list.with(|list| !list.is_empty())>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Jobs">

@@ -1,4 +1,5 @@
 use app::accounts::{LoginRequest, RegisterRequest, User};
+use app::routes;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -8,6 +9,7 @@ use crate::api;
 use crate::auth::{Auth, return_path, use_auth};
 use crate::components::form::{Field, FormErrors};
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
 
 /// After signing in or up: the header shows the user, and the page that asked comes back.
@@ -42,7 +44,7 @@ pub fn Login() -> impl IntoView {
     let on_submit = sign_in.on_submit(move || Some(request()));
     view! {
         <div class="narrow">
-            <h1>"Sign in"</h1>
+            <PageIntro path=routes::LOGIN />
             <Show when=move || auth.ended.get()>
                 <p class="notice notice-info" role="status">"Your session has ended. Sign in again to go back to where you were."</p>
             </Show>
@@ -82,7 +84,7 @@ pub fn Register() -> impl IntoView {
     let on_submit = sign_up.on_submit(move || Some(request()));
     view! {
         <div class="narrow">
-            <h1>"Sign up"</h1>
+            <PageIntro path=routes::REGISTER />
             <section class="card">
                 <form on:submit=on_submit novalidate>
                     <Field label="Name" name="name" value=name form required=true />

@@ -9,6 +9,7 @@ use crate::api;
 use crate::auth::use_auth;
 use crate::components::list_tools::{CsvLink, DateRange, UrlQuery, date_text, search_text};
 use crate::components::loaded::Loaded;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::{cart_version, local_time, money};
@@ -83,7 +84,7 @@ pub fn Orders() -> impl IntoView {
     };
     let everyone = move || url.with(|query| query.all);
     view! {
-        <h1>"Orders"</h1>
+        <PageIntro path=routes::ORDERS />
         <div class="list-head">
             <div class="filters" role="search" aria-label="Filter orders">
                 <Show when=move || auth.allows(Role::Staff)>

@@ -1,4 +1,5 @@
 use app::history::RecordType;
+use app::routes;
 use app::shop::{NewProduct, Product, ProductColumn, ProductQuery};
 use app::{FieldErrors, Quantity, paths};
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use crate::components::history_link::HistoryLink;
 use crate::components::list_tools::{CsvLink, SortHeader, UrlQuery, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{ErrorNotice, SubmitResult};
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::stock_badge::StockBadge;
@@ -129,7 +131,7 @@ impl Draft {
 pub fn ProductsAdmin() -> impl IntoView {
     let draft = Draft::new();
     view! {
-        <h1>"Products"</h1>
+        <PageIntro path=routes::PRODUCTS />
         <div class="split">
             <section class="card" aria-labelledby="product-form">
                 <h2 id="product-form">{move || if draft.editing.get().is_some() { "Edit product" } else { "Add a product" }}</h2>

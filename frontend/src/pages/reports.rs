@@ -1,5 +1,6 @@
 use app::ledger::Kind;
 use app::reports::{DonorColumn, DonorReceiptQuery, DonorRow, DonorsQuery, InventoryQuery};
+use app::routes;
 use app::stock::{KindThreshold, SetThreshold};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use crate::components::form::{Field, FormErrors};
 use crate::components::list_tools::{SortHeader, UrlQuery, search_text};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
 use crate::components::stock_badge::StockBadge;
@@ -20,7 +22,7 @@ use crate::{day, display_amount, ledger_version, local_today};
 #[component]
 pub fn Reports() -> impl IntoView {
     view! {
-        <h1>"Reports"</h1>
+        <PageIntro path=routes::REPORTS />
         <InventoryReport />
         <Thresholds />
         <DonorReport />

@@ -1,5 +1,6 @@
 //! The admin's Settings page: the organisation's details that donor receipts print.
 
+use app::routes;
 use app::settings::OrganisationSettings;
 use leptos::prelude::*;
 
@@ -7,6 +8,7 @@ use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
 
 #[component]
@@ -14,7 +16,7 @@ pub fn Settings() -> impl IntoView {
     // Loaded once: the form keeps what it saved, and reloading would also clear its message.
     let settings = LocalResource::new(api::settings::organisation);
     view! {
-        <h1>"Settings"</h1>
+        <PageIntro path=routes::SETTINGS />
         <section class="card" aria-labelledby="organisation-heading">
             <h2 id="organisation-heading">"Organisation"</h2>
             <p class="muted">"Printed at the top of every donor receipt."</p>

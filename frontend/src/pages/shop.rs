@@ -1,4 +1,5 @@
 use app::accounts::Role;
+use app::routes;
 use app::shop::{Cart, Product, ProductQuery};
 use app::stock::StockState;
 use leptos::prelude::*;
@@ -8,6 +9,7 @@ use crate::api;
 use crate::auth::{sign_in_path, use_auth};
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
@@ -62,7 +64,7 @@ pub fn Shop() -> impl IntoView {
         async move { api::shop::products(&query).await }
     });
     view! {
-        <h1>"Shop"</h1>
+        <PageIntro path=routes::SHOP />
         <SearchBox id="shop-search" label="Search products" region="Search the shop" value=search page />
         <Loaded resource=products loading="Loading products…" empty=|| "No products match." let:list>
             <ul class="product-grid" aria-label="Products">

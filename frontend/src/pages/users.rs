@@ -1,6 +1,7 @@
 //! The accounts, for admins: find one, change its role, deactivate or reactivate it.
 
 use app::accounts::{Role, UpdateUserRequest, User};
+use app::routes;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -9,6 +10,7 @@ use crate::auth::use_auth;
 use crate::components::confirm::ConfirmButton;
 use crate::components::loaded::Loaded;
 use crate::components::notice::SubmitResult;
+use crate::components::page_intro::PageIntro;
 use crate::components::search::SearchBox;
 use crate::components::submit::Submit;
 use crate::local_time;
@@ -67,7 +69,7 @@ pub fn Users() -> impl IntoView {
         },
     );
     view! {
-        <h1>"Users"</h1>
+        <PageIntro path=routes::USERS />
         <SearchBox id="user-search" label="Search by name or email" region="Search accounts" value=search />
         <SubmitResult result=change.result() />
         <Loaded resource=users loading="Loading accounts…" let:list>

@@ -1,8 +1,9 @@
 //! The built browser app, read into memory once at start with the brotli and gzip copies the
 //! build wrote beside each file, and served from there: no file system on the request path.
-//! A path without a file extension gets `index.html`: with 200 when it is one of the app's pages
-//! (`app::routes`), with 404 otherwise, and the app shows its Not Found page. A missing file is a
-//! plain 404, so a stale script or image never receives a page of HTML in its place.
+//! A path without a file extension gets `index.html`: when it is one of the app's pages
+//! (`app::routes`), with 200 and that page's title, heading and lead written in; otherwise with
+//! 404, and the app shows its Not Found page. A missing file is a plain 404, so a stale script or
+//! image never receives a page of HTML in its place.
 //!
 //! A large file with a gzip copy is not kept as it is at start: every browser takes gzip or
 //! brotli, and the plain wasm and Swagger UI's script alone were three of an idle server's 30 MB.
@@ -11,11 +12,12 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
+use app::routes::Page;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
 use super::is_hashed;
+use crate::html::escape;
 
 /// One file of the app, in each encoding the build wrote.
 struct Asset {
@@ -47,7 +50,13 @@ const KEEP_PLAIN_UP_TO: usize = 64 * 1024;
 /// Every file under the app's folder, by URL path (`/index.html`, `/swagger/swagger-ui.css`).
 pub struct Assets {
     files: HashMap<String, Asset>,
+    /// `index.html` as each of the app's pages, by path pattern (see [`page_document`]).
+    pages: HashMap<&'static str, Asset>,
 }
+
+/// Where `index.html`'s skeleton of a page's heading and lead begins and ends.
+const INTRO_START: &str = "<!-- page intro -->";
+const INTRO_END: &str = "<!-- end page intro -->";
 
 impl Assets {
     /// Reads the folder; a folder that does not exist is an app served from elsewhere, so the
@@ -59,7 +68,14 @@ impl Assets {
         } else {
             tracing::info!(folder = %folder.display(), "no app files here; serving the API only");
         }
-        Ok(Self { files })
+        let pages = match files
+            .get("/index.html")
+            .and_then(|index| index.identity.get())
+        {
+            Some(index) => page_documents(&String::from_utf8_lossy(index))?,
+            None => HashMap::new(),
+        };
+        Ok(Self { files, pages })
     }
 
     /// The app's files as a router, for the fallback of every path the API does not take.
@@ -124,6 +140,58 @@ fn read_folder(
     Ok(())
 }
 
+/// `index.html` as each page of the app, compressed as the build compresses its files.
+fn page_documents(index: &str) -> anyhow::Result<HashMap<&'static str, Asset>> {
+    app::routes::PAGES
+        .iter()
+        .map(|page| {
+            let document = Bytes::from(page_document(index, page));
+            let asset = Asset {
+                content_type: HeaderValue::from_static(content_type("/index.html")),
+                cache_control: HeaderValue::from_static("no-cache"),
+                etag: etag(&document),
+                brotli: Some(brotli(&document)?),
+                gzip: Some(gzip(&document)?),
+                identity: OnceLock::from(document),
+            };
+            Ok((page.path, asset))
+        })
+        .collect()
+}
+
+/// `index.html` with the page's title, and its heading and lead in place of their skeleton, so
+/// they show as soon as the document arrives rather than once the app has loaded.
+fn page_document(index: &str, page: &Page) -> String {
+    let title = format!("<title>{} · Community Hub</title>", escape(page.title));
+    let document = index.replacen("<title>Community Hub</title>", &title, 1);
+    let Some(intro) = page.intro else {
+        return document;
+    };
+    let (Some(start), Some(end)) = (document.find(INTRO_START), document.find(INTRO_END)) else {
+        return document;
+    };
+    format!(
+        "{}<h1>{}</h1>\n        <p class=\"lead\">{}</p>{}",
+        &document[..start],
+        escape(intro.heading),
+        escape(intro.lead),
+        &document[end + INTRO_END.len()..],
+    )
+}
+
+fn brotli(content: &[u8]) -> std::io::Result<Bytes> {
+    let mut compressed = Vec::new();
+    let parameters = brotli::enc::BrotliEncoderParams::default();
+    brotli::BrotliCompress(&mut &content[..], &mut compressed, &parameters)?;
+    Ok(Bytes::from(compressed))
+}
+
+fn gzip(content: &[u8]) -> std::io::Result<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(content)?;
+    Ok(Bytes::from(encoder.finish()?))
+}
+
 /// A strong validator from the content. Every instance of one release computes the same, so a
 /// revalidation may reach any of them.
 fn etag(content: &[u8]) -> HeaderValue {
@@ -163,10 +231,13 @@ async fn serve(State(assets): State<Arc<Assets>>, request: Request) -> Response 
     let (asset, status) = match assets.files.get(path) {
         Some(asset) => (asset, StatusCode::OK),
         None if file => return StatusCode::NOT_FOUND.into_response(),
-        None => match assets.files.get("/index.html") {
-            Some(index) if app::routes::page(path).is_some() => (index, StatusCode::OK),
-            Some(index) => (index, StatusCode::NOT_FOUND),
-            None => return StatusCode::NOT_FOUND.into_response(),
+        None => match app::routes::page(path).map(|page| assets.pages.get(page.path)) {
+            Some(Some(document)) => (document, StatusCode::OK),
+            Some(None) => return StatusCode::NOT_FOUND.into_response(),
+            None => match assets.files.get("/index.html") {
+                Some(index) => (index, StatusCode::NOT_FOUND),
+                None => return StatusCode::NOT_FOUND.into_response(),
+            },
         },
     };
     let headers = request.headers();
@@ -333,5 +404,25 @@ mod tests {
             "text/css; charset=utf-8"
         );
         assert_eq!(content_type("/unknown"), "application/octet-stream");
+    }
+
+    #[test]
+    fn a_page_document_names_the_page_and_opens_with_its_intro() {
+        let index = "<title>Community Hub</title><main><!-- page intro --><div class=\"skeleton\"></div><!-- end page intro --><div class=\"skeleton-block\"></div></main>";
+        let donations = app::routes::page("/donations").unwrap();
+        let document = page_document(index, donations);
+        assert!(
+            document
+                .starts_with("<title>Donations · Community Hub</title><main><h1>Donations</h1>")
+        );
+        assert!(document.ends_with("</p><div class=\"skeleton-block\"></div></main>"));
+        assert!(!document.contains("page intro"));
+
+        // A template without the markers still gets the title; its body is left as it is.
+        let plain = "<title>Community Hub</title><main></main>";
+        assert_eq!(
+            page_document(plain, donations),
+            "<title>Donations · Community Hub</title><main></main>"
+        );
     }
 }

@@ -14,16 +14,37 @@ async fn health_and_ready_answer_ok() {
 }
 
 #[tokio::test]
-async fn deep_links_serve_the_app() {
+async fn deep_links_serve_the_app_with_the_page_named_and_its_intro_written_in() {
     let app = spawn_app().await;
     let response = app.get("/donations").await;
     assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
     assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("<title>Community Hub</title>")
+        page.contains("<title>Donations · Community Hub</title>"),
+        "{page}"
+    );
+    assert!(page.contains("<h1>Donations</h1>"), "{page}");
+    assert!(
+        page.contains("<p class=\"lead\">Record what comes in"),
+        "{page}"
+    );
+    assert!(!page.contains("skeleton"), "{page}");
+
+    let page = app.get("/settings").await.text().await.unwrap();
+    assert!(
+        page.contains("Your organisation&#39;s details"),
+        "the lead is escaped: {page}"
+    );
+
+    // A product's heading is its name, which only the app loads: its skeleton stays.
+    let page = app.get("/shop/12").await.text().await.unwrap();
+    assert!(
+        page.contains("<title>Product · Community Hub</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("skeleton") && !page.contains("<h1>"),
+        "{page}"
     );
 }
 
@@ -138,8 +159,26 @@ async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() 
         page.text()
             .await
             .unwrap()
-            .contains("<title>Community Hub</title>")
+            .contains("<title>Product · Community Hub</title>")
     );
+    // A page's document is compressed at start, since the build compressed only the template.
+    let plain = app.get("/donations").await.text().await.unwrap();
+    let compressed = app
+        .client
+        .get(app.url("/donations"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    let bytes = compressed.bytes().await.unwrap();
+    let mut decoded = String::new();
+    std::io::Read::read_to_string(
+        &mut brotli::Decompressor::new(&bytes[..], 4096),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, plain);
     let posted = app.client.post(app.url("/shop/12")).send().await.unwrap();
     assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
 }

@@ -53,7 +53,8 @@ fn config_on(dir: &Path, database_url: String) -> Config {
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(
         static_dir.join("index.html"),
-        "<!doctype html><title>Community Hub</title>",
+        "<!doctype html><title>Community Hub</title><main><!-- page intro -->\
+         <div class=\"skeleton\"></div><!-- end page intro --></main>",
     )
     .unwrap();
     std::fs::write(static_dir.join("app-0123456789abcdef.js"), "export {};").unwrap();

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::super::analysis::{JOINED_PERIOD, JOINED_SERIES_ID};
 use super::chart::population_chart;
+use crate::html::escape;
 
 /// Inline so the page stays one file that opens offline and needs no content-security exceptions.
 const STYLE: &str = "\
@@ -52,22 +53,6 @@ pub(super) fn generated_label(report: &DataReport) -> String {
         .generated_at
         .format("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
-}
-
-/// Escapes text for element content and quoted attribute values alike.
-pub(super) fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }
 
 fn population_section(summary: &PopulationSummary) -> String {

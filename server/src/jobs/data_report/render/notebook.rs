@@ -4,7 +4,8 @@ use app::data_reports::{BestYear, DataReport, PopulationSummary, SeriesPopulatio
 use serde_json::{Value, json};
 
 use super::super::analysis::{JOINED_PERIOD, JOINED_SERIES_ID};
-use super::html::{escape, generated_label};
+use super::html::generated_label;
+use crate::html::escape;
 
 /// Rows of the best-years table shown in the notebook; the rest is summarised in one line.
 const NOTEBOOK_PREVIEW_ROWS: usize = 20;

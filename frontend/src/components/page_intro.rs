@@ -1,0 +1,15 @@
+//! The heading and lead a page opens with, from the shared page table: the server writes the same
+//! into the page's HTML, so the app draws over them in place.
+
+use leptos::prelude::*;
+
+/// The intro of the page whose pattern is `path`; nothing for a page without one.
+#[component]
+pub fn PageIntro(path: &'static str) -> impl IntoView {
+    app::routes::intro(path).map(|intro| {
+        view! {
+            <h1>{intro.heading}</h1>
+            <p class="lead">{intro.lead}</p>
+        }
+    })
+}
