@@ -175,3 +175,13 @@ test('adding to the cart adds up, a refused checkout shows what is short, and th
   await question.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByText('No products match.')).toBeVisible();
 });
+
+test('an answer the app cannot read says so, and not that the server is out of reach', async ({ page }) => {
+  // What an app left open across an upgrade meets: the server answers, in a shape it no longer knows.
+  await page.route(/\/api\/products(\?|$)/, (route) => route.fulfill({ json: { products: 'elsewhere' } }));
+  await page.goto('/shop');
+  const error = page.getByRole('alert');
+  await expect(error).toContainText("The server's answer could not be read");
+  await expect(error).toContainText('Reload the page');
+  await expect(error).not.toContainText('Could not reach the server');
+});

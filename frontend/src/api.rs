@@ -98,6 +98,20 @@ impl ApiError {
             fields: FieldErrors::new(),
         }
     }
+
+    /// A success whose body is not what this version of the app expects: most likely the app
+    /// in the browser is older or newer than the server.
+    fn unreadable(status: u16, error: &str) -> Self {
+        ApiError {
+            status,
+            code: "unreadable_answer".to_owned(),
+            message: format!(
+                "The server's answer could not be read ({error}). Reload the page to get the \
+                 app that matches the server, and try again."
+            ),
+            fields: FieldErrors::new(),
+        }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -188,9 +202,10 @@ async fn answer<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let response = send(request).await?;
+    let status = response.status();
     read_json(response)
         .await
-        .map_err(|error| ApiError::network(&error))
+        .map_err(|error| ApiError::unreadable(status, &error))
 }
 
 /// The JSON body of `response`, parsed by the browser and mapped onto `T`. serde_json's parser,

@@ -43,8 +43,8 @@ pub fn Login() -> impl IntoView {
     );
     let on_submit = sign_in.on_submit(move || Some(request()));
     view! {
+        <PageIntro path=routes::LOGIN />
         <div class="narrow">
-            <PageIntro path=routes::LOGIN />
             <Show when=move || auth.ended.get()>
                 <p class="notice notice-info" role="status">"Your session has ended. Sign in again to go back to where you were."</p>
             </Show>
@@ -83,8 +83,8 @@ pub fn Register() -> impl IntoView {
     );
     let on_submit = sign_up.on_submit(move || Some(request()));
     view! {
+        <PageIntro path=routes::REGISTER />
         <div class="narrow">
-            <PageIntro path=routes::REGISTER />
             <section class="card">
                 <form on:submit=on_submit novalidate>
                     <Field label="Name" name="name" value=name form required=true />

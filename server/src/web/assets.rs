@@ -179,9 +179,15 @@ fn page_document(index: &str, page: &Page) -> String {
     )
 }
 
+/// At quality 4: from 5 up, the encoder sets up tables that take 3 ms whatever the input's size,
+/// which made the server's start 60 ms slower for 21 pages; quality 11 (4 ms a page) would save
+/// 140 of a page's 730 bytes.
 fn brotli(content: &[u8]) -> std::io::Result<Bytes> {
     let mut compressed = Vec::new();
-    let parameters = brotli::enc::BrotliEncoderParams::default();
+    let parameters = brotli::enc::BrotliEncoderParams {
+        quality: 4,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &content[..], &mut compressed, &parameters)?;
     Ok(Bytes::from(compressed))
 }
