@@ -205,6 +205,12 @@ pub const PAGES: &[Page] = &[
     },
 ];
 
+/// What the browser's tab shows for a page titled `title`: the server writes it into the page's
+/// HTML and the app sets it on every navigation, so both must say the same.
+pub fn document_title(title: &str) -> String {
+    format!("{title} · Community Hub")
+}
+
 /// The intro of the page whose pattern is `path`, one of the constants above.
 pub fn intro(path: &str) -> Option<&'static Intro> {
     PAGES

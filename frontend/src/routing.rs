@@ -60,7 +60,7 @@ pub fn PageChanges() -> impl IntoView {
 }
 
 fn set_title(title: &str) {
-    document().set_title(&format!("{title} · Community Hub"));
+    document().set_title(&app::routes::document_title(title));
 }
 
 /// For a page whose heading comes with its data (a product): names the page after it, and moves

@@ -162,7 +162,10 @@ fn page_documents(index: &str) -> anyhow::Result<HashMap<&'static str, Asset>> {
 /// `index.html` with the page's title, and its heading and lead in place of their skeleton, so
 /// they show as soon as the document arrives rather than once the app has loaded.
 fn page_document(index: &str, page: &Page) -> String {
-    let title = format!("<title>{} · Community Hub</title>", escape(page.title));
+    let title = format!(
+        "<title>{}</title>",
+        escape(&app::routes::document_title(page.title))
+    );
     let document = index.replacen("<title>Community Hub</title>", &title, 1);
     let Some(intro) = page.intro else {
         return document;
@@ -370,12 +373,10 @@ mod tests {
     #[test]
     fn a_file_kept_only_compressed_is_inflated_for_a_client_that_takes_no_compression() {
         let plain = "let x = 1;\n".repeat(10_000);
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gzip, plain.as_bytes()).unwrap();
         let asset = Asset {
             identity: OnceLock::new(),
             brotli: None,
-            gzip: Some(Bytes::from(gzip.finish().unwrap())),
+            gzip: Some(gzip(plain.as_bytes()).unwrap()),
             ..asset()
         };
 
