@@ -27,8 +27,11 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send + 'static,
     E: std::fmt::Display + Into<axum::BoxError>,
 {
-    let chunks = chunks.inspect_err(|error| {
-        tracing::error!(%error, "a CSV download failed part way");
+    // The body is read after the handler has returned, outside the request's log span; the
+    // failure is logged in it all the same, so that it carries the request id.
+    let span = tracing::Span::current();
+    let chunks = chunks.inspect_err(move |error| {
+        span.in_scope(|| tracing::error!(%error, "a CSV download failed part way"));
     });
     (attachment(file_name), Body::from_stream(chunks)).into_response()
 }

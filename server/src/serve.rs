@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -13,12 +13,14 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// Serves `router` on `listener` until `stop` completes, then stops accepting and waits for the
+use crate::web::Site;
+
+/// Serves `site` on `listener` until `stop` completes, then stops accepting and waits for the
 /// connections in flight to finish their requests. Handlers see the client's address as
 /// `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    site: Site,
     header_read_timeout: Duration,
     stop: impl Future<Output = ()>,
 ) {
@@ -41,12 +43,12 @@ pub async fn serve(
             () = &mut stop => break,
         };
         stream.set_nodelay(true).ok();
-        let router = router.clone();
+        let site = site.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(client));
-            router.clone().oneshot(request)
+            site.clone().oneshot(request.map(Body::new))
         });
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

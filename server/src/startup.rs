@@ -30,7 +30,7 @@ use crate::{demo, error_tracking, metrics, routes, web};
 /// A server whose listener is bound and whose database is migrated, ready to run.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    site: web::Site,
     db: DatabaseConnection,
     draining: Arc<AtomicBool>,
     jobs: Jobs,
@@ -73,6 +73,7 @@ impl Application {
         metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);
         let app_files = web::Assets::load(&config.static_dir)?.router();
+        let allowed_origins = state.security.allowed_origins.clone();
         let mut router = router(state, app_files, request_timeout);
         let metrics = metrics::router(db.clone());
         match (config.metrics_bind, config.metrics_token) {
@@ -94,7 +95,7 @@ impl Application {
         }
         Ok(Self {
             listener,
-            router,
+            site: web::site(router, &allowed_origins),
             db,
             draining,
             jobs,
@@ -151,7 +152,7 @@ impl Application {
         };
         let server = serve(
             self.listener,
-            self.router,
+            self.site,
             self.header_read_timeout,
             begin_shutdown,
         );
@@ -191,10 +192,7 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
         .layer(CompressionLayer::new())
         .with_state(state.clone())
         .fallback_service(app_files);
-    web::with_common_layers(
-        error_tracking::per_request(app),
-        &state.security.allowed_origins,
-    )
+    error_tracking::per_request(app)
 }
 
 /// What [`gate`] needs.
