@@ -492,7 +492,7 @@ impl Bench<'_> {
                 .env("GREETING_RATE_LIMIT", "100000000")
                 .env("AUTH_RATE_LIMIT", "0")
                 .env("RUST_LOG", "warn")
-                .stderr(Stdio::null())
+                .stderr(server_log()?)
                 .spawn()
                 .context("starting the server")?,
         );
@@ -599,6 +599,22 @@ fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)
     println!("    peak {peak:.1} MB; {refused} requests told to retry later (503)");
     std::thread::sleep(Duration::from_secs(5));
     Ok((peak, resident_megabytes(server)?))
+}
+
+/// Where the servers the bench starts write their warnings and errors, one after another, to be
+/// read when a figure looks wrong: `target/bench/server.log`, emptied by each run.
+fn server_log() -> Result<std::fs::File> {
+    static EMPTIED: std::sync::Once = std::sync::Once::new();
+    let folder = target_dir()?.join("bench");
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join("server.log");
+    EMPTIED.call_once(|| {
+        std::fs::remove_file(&path).ok();
+    });
+    Ok(std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?)
 }
 
 /// The median time of 21 answers to `GET path`, each of which must be a 200.
