@@ -8,13 +8,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, IF_MATCH, RETRY_AFTER};
 use axum::http::{HeaderName, HeaderValue, Method};
-use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use assets::Assets;
 
 pub use edge::Edge;
-use edge::{EdgeLayer, REQUEST_ID};
+use edge::REQUEST_ID;
 
 /// Whether a file name carries a content hash (`frontend-474c9e41973fe2a1.js`), so that a given
 /// name never changes content and can be cached for good.
@@ -40,7 +39,7 @@ pub fn site(router: Router, allowed_origins: &[String]) -> Site {
         Some(cors) => router.layer(cors),
         None => router,
     };
-    EdgeLayer::new().layer(router)
+    Edge::new(router)
 }
 
 /// Lets the browser app call the API from the listed other origins, with the session cookie.

@@ -25,6 +25,9 @@ use crate::{
     Running, build_spa, cargo, exec, free_port, http, lint_while_building, step, target_dir,
 };
 
+/// The servers' log, in [`bench_folder`].
+const SERVER_LOG: &str = "server.log";
+
 /// How hard and how long each load runs.
 struct Load {
     connections: usize,
@@ -173,6 +176,7 @@ impl Bench<'_> {
     }
 
     fn measure_in(&self, scratch: &Path) -> Result<Vec<Row>> {
+        std::fs::remove_file(bench_folder()?.join(SERVER_LOG)).ok();
         step("Starting the server on an empty database, three times");
         // The build has just written gigabytes that the kernel may still be writing back; the
         // new database's first sync would wait behind them, which times the disk, not the server.
@@ -600,20 +604,20 @@ fn sign_up_burst(server: &Child, port: u16, clients: usize) -> Result<(f64, f64)
     Ok((peak, resident_megabytes(server)?))
 }
 
-/// Where the servers the bench starts write their warnings and errors, one after another, to be
-/// read when a figure looks wrong: `target/bench/server.log`, emptied by each run.
-fn server_log() -> Result<std::fs::File> {
-    static EMPTIED: std::sync::Once = std::sync::Once::new();
+/// Where the bench writes its results and the servers it starts their warnings and errors.
+fn bench_folder() -> Result<PathBuf> {
     let folder = target_dir()?.join("bench");
     std::fs::create_dir_all(&folder)?;
-    let path = folder.join("server.log");
-    EMPTIED.call_once(|| {
-        std::fs::remove_file(&path).ok();
-    });
+    Ok(folder)
+}
+
+/// The log every server the bench starts writes to, one after another, to be read when a figure
+/// looks wrong: `target/bench/server.log`, emptied as each run starts.
+fn server_log() -> Result<std::fs::File> {
     Ok(std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)?)
+        .open(bench_folder()?.join(SERVER_LOG))?)
 }
 
 /// The median time of 21 answers to `GET path`, each of which must be a 200.
@@ -698,8 +702,7 @@ fn print_table(rows: &[Row], quick: bool) {
 }
 
 fn write_results(rows: &[Row], quick: bool) -> Result<()> {
-    let folder: PathBuf = target_dir()?.join("bench");
-    std::fs::create_dir_all(&folder)?;
+    let folder = bench_folder()?;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()

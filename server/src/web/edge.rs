@@ -20,7 +20,7 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use tower::{Layer, Service};
+use tower::Service;
 use tracing::Instrument;
 
 use crate::error::panic_response;
@@ -42,31 +42,6 @@ const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
     (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
 ];
 
-/// Wraps a service in [`Edge`].
-#[derive(Clone)]
-pub struct EdgeLayer {
-    ids: RequestIds,
-}
-
-impl EdgeLayer {
-    pub fn new() -> Self {
-        Self {
-            ids: RequestIds::new(),
-        }
-    }
-}
-
-impl<S> Layer<S> for EdgeLayer {
-    type Service = Edge<S>;
-
-    fn layer(&self, inner: S) -> Edge<S> {
-        Edge {
-            inner,
-            ids: self.ids.clone(),
-        }
-    }
-}
-
 /// Gives each request an id (the `X-Request-Id` the client or a proxy sent, or a new one) and a
 /// log span carrying it; answers a handler that panicked with a generic 500; returns the id and
 /// the security headers with every response; and logs each response with its status and
@@ -75,6 +50,15 @@ impl<S> Layer<S> for EdgeLayer {
 pub struct Edge<S> {
     inner: S,
     ids: RequestIds,
+}
+
+impl<S> Edge<S> {
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            ids: RequestIds::new(),
+        }
+    }
 }
 
 impl<S> Service<Request> for Edge<S>
@@ -193,7 +177,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_handler_is_answered_with_a_generic_500_that_keeps_the_headers() {
-        let app = EdgeLayer::new().layer(Router::new().route("/", get(overflowing)));
+        let app = Edge::new(Router::new().route("/", get(overflowing)));
         let response = app
             .oneshot(Request::get("/").body(Body::empty()).unwrap())
             .await
@@ -216,7 +200,7 @@ mod tests {
     #[tokio::test]
     async fn a_header_the_response_sets_itself_is_kept() {
         let framed = || async { ([(X_FRAME_OPTIONS, "SAMEORIGIN")], "framed") };
-        let app = EdgeLayer::new().layer(Router::new().route("/", get(framed)));
+        let app = Edge::new(Router::new().route("/", get(framed)));
         let response = app
             .oneshot(Request::get("/").body(Body::empty()).unwrap())
             .await
