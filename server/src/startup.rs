@@ -5,20 +5,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::middleware::{Next, from_fn_with_state};
-use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
 
 use crate::config::{Config, ShutdownConfig};
 use crate::database::connect_and_migrate;
 use crate::database::group_commit::GroupCommit;
 use crate::error::ApiError;
 use crate::jobs::Jobs;
-use crate::security::cross_site;
 use crate::serve::serve;
 use crate::services::archive::Archive;
 use crate::services::greeting::GreetingCache;
@@ -180,45 +175,10 @@ fn router(state: AppState, app_files: Router, request_timeout: Duration) -> Rout
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(
-            Gate {
-                state: state.clone(),
-                request_timeout,
-            },
-            gate,
-        ))
-        // The API's JSON and CSV, in brotli or gzip as the client accepts; the app's files come
-        // compressed already, from the build.
-        .layer(CompressionLayer::new())
+        .layer(web::GateLayer::new(state.clone(), request_timeout))
         .with_state(state.clone())
         .fallback_service(app_files);
     error_tracking::per_request(app)
-}
-
-/// What [`gate`] needs.
-#[derive(Clone)]
-struct Gate {
-    state: AppState,
-    request_timeout: Duration,
-}
-
-/// What every API request passes, in one middleware because each middleware of its own clones
-/// the router below it per request: the request is counted and timed for the metrics, refused
-/// (403 `cross_site`) when it would change something on behalf of another site, and answered
-/// with a 408 once it outlasts the request deadline.
-async fn gate(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    let record = metrics::RequestRecord::start(&request);
-    let allowed_origins = &gate.state.security.allowed_origins;
-    let response = if cross_site::is_refused(request.method(), request.headers(), allowed_origins) {
-        ApiError::CrossSite.into_response()
-    } else {
-        match tokio::time::timeout(gate.request_timeout, next.run(request)).await {
-            Ok(response) => response,
-            Err(_) => ApiError::RequestTimeout.into_response(),
-        }
-    };
-    record.finish(response.status());
-    response
 }
 
 /// Every minute, lets the rate limiters forget clients that have been quiet, until the server

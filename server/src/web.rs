@@ -2,6 +2,7 @@
 
 mod assets;
 mod edge;
+mod gate;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ pub use assets::Assets;
 
 pub use edge::Edge;
 use edge::REQUEST_ID;
+pub use gate::GateLayer;
 
 /// Whether a file name carries a content hash (`frontend-474c9e41973fe2a1.js`), so that a given
 /// name never changes content and can be cached for good.

@@ -6,6 +6,7 @@
 //! throughput. Done in one place they cost one boxed future.
 
 use std::convert::Infallible;
+use std::fmt::Write;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,10 +15,11 @@ use std::time::Instant;
 
 use axum::extract::Request;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
+use bytes::BytesMut;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use tower::Service;
@@ -28,18 +30,22 @@ use crate::random;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The app needs nothing but its own origin, plus WebAssembly compilation; product pictures may
-/// come from anywhere.
-const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+/// The policy of a page or a script: the app needs nothing but its own origin, plus
+/// WebAssembly compilation; product pictures may come from anywhere.
+const DOCUMENT_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data: https: http:; connect-src 'self'; object-src 'none'; \
      base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-/// Set on every response that does not set its own.
-const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+/// The policy of everything else (the API's JSON and CSV, styles, images): a policy governs
+/// only what becomes a document or a worker, so these get the strictest, which also keeps the
+/// lightest responses light.
+const RESOURCE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Set on every response that does not set its own, beside the content security policy.
+const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
     (X_FRAME_OPTIONS, "DENY"),
     (REFERRER_POLICY, "strict-origin-when-cross-origin"),
     (X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
 ];
 
 /// Gives each request an id (the `X-Request-Id` the client or a proxy sent, or a new one) and a
@@ -105,12 +111,16 @@ where
                     Err(panic) => panic_response(panic),
                 };
                 let headers = response.headers_mut();
+                let policy = content_security_policy(headers);
                 headers.entry(REQUEST_ID).or_insert(id);
                 for (name, value) in SECURITY_HEADERS {
                     headers
                         .entry(name)
                         .or_insert_with(|| HeaderValue::from_static(value));
                 }
+                headers
+                    .entry(CONTENT_SECURITY_POLICY)
+                    .or_insert_with(|| HeaderValue::from_static(policy));
                 let status = response.status().as_u16();
                 let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
                 if response.status().is_server_error() {
@@ -122,6 +132,20 @@ where
             }
             .instrument(span),
         )
+    }
+}
+
+/// The policy for a response of these headers: the document's for a page or a script, the
+/// strictest for the rest.
+fn content_security_policy(headers: &HeaderMap) -> &'static str {
+    let becomes_a_document = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("text/html") || kind.contains("javascript"));
+    if becomes_a_document {
+        DOCUMENT_POLICY
+    } else {
+        RESOURCE_POLICY
     }
 }
 
@@ -148,7 +172,10 @@ impl RequestIds {
 
     fn next(&self) -> HeaderValue {
         let number = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{number:x}", self.prefix))
+        // Written once into a buffer of the right size, which becomes the header's own.
+        let mut id = BytesMut::with_capacity(self.prefix.len() + 17);
+        write!(id, "{}-{number:x}", self.prefix).expect("a buffer takes any text");
+        HeaderValue::from_maybe_shared(id.freeze())
             .expect("a hexadecimal prefix and counter make a valid header value")
     }
 }

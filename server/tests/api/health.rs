@@ -97,6 +97,22 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
             policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"),
             "{path}: {policy}"
         );
+        // The app's page gets the policy its scripts need; JSON, which never becomes a
+        // document, gets the strictest.
+        let page = headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        assert_eq!(
+            policy.contains("script-src 'self'"),
+            page,
+            "{path}: {policy}"
+        );
+        assert_eq!(
+            policy.starts_with("default-src 'none'"),
+            !page,
+            "{path}: {policy}"
+        );
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(
             headers["referrer-policy"], "strict-origin-when-cross-origin",
@@ -208,6 +224,8 @@ async fn api_answers_come_compressed_to_clients_that_accept_it() {
     }
     let plain = app.get("/api/donations?per_page=100").await;
     assert_eq!(plain.headers().get("content-encoding"), None);
+    // A cache that kept this plain answer must not hand it to a client that takes brotli.
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
     let plain = plain.bytes().await.unwrap();
     for encoding in ["br", "gzip"] {
         let response = app
