@@ -139,6 +139,11 @@ pub struct Config {
     /// another instance sharing the database is seen within this. 0 reads the database each time.
     #[arg(long, env = "GREETING_CACHE_MS", default_value_t = 1000, global = true)]
     pub greeting_cache_ms: u64,
+    /// How long a signed-in session is served from memory, in milliseconds: a sign-out or an
+    /// account change on another instance sharing the database is seen within this (on this
+    /// instance at once). 0 reads the database on each request.
+    #[arg(long, env = "SESSION_CACHE_MS", default_value_t = 1000, global = true)]
+    pub session_cache_ms: u64,
     /// This instance's name among those sharing the database, kept across restarts (the host
     /// name when not set): work it held when it stopped, such as the order archive's lease, it
     /// takes back at once when it starts again.

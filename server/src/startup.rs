@@ -15,6 +15,7 @@ use crate::database::group_commit::GroupCommit;
 use crate::error::ApiError;
 use crate::jobs::Jobs;
 use crate::serve::serve;
+use crate::services::accounts::SessionCache;
 use crate::services::archive::Archive;
 use crate::services::greeting::GreetingCache;
 use crate::services::passwords::Passwords;
@@ -64,6 +65,7 @@ impl Application {
             jobs: jobs.clone(),
             passwords: Passwords::from(&config.security),
             greetings: GreetingCache::new(Duration::from_millis(config.greeting_cache_ms)),
+            sessions: SessionCache::new(Duration::from_millis(config.session_cache_ms)),
         });
         metrics::init();
         let request_timeout = Duration::from_secs(config.timeouts.request_timeout_seconds);

@@ -11,7 +11,7 @@ use crate::config::SecurityConfig;
 use crate::database::group_commit::GroupCommit;
 use crate::jobs::Jobs;
 use crate::security::rate_limit::RateLimiter;
-use crate::services::accounts::SessionLifetime;
+use crate::services::accounts::{SessionCache, SessionLifetime};
 use crate::services::archive::Archive;
 use crate::services::greeting::GreetingCache;
 use crate::services::passwords::Passwords;
@@ -48,6 +48,8 @@ pub struct Shared {
     pub jobs: Jobs,
     pub passwords: Passwords,
     pub greetings: GreetingCache,
+    /// Signed-in sessions read lately.
+    pub sessions: SessionCache,
 }
 
 /// The security settings in the form the request path uses them.

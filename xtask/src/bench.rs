@@ -28,10 +28,12 @@ use crate::{
 /// The servers' log, in [`bench_folder`].
 const SERVER_LOG: &str = "server.log";
 
-/// How hard and how long each load runs.
+/// How hard and how long each load runs, and in how many rounds the loads compared with the
+/// bare route take turns.
 struct Load {
     connections: usize,
     seconds: f64,
+    rounds: usize,
 }
 
 /// One line of the table.
@@ -87,11 +89,13 @@ pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
         Load {
             connections: 8,
             seconds: 1.0,
+            rounds: 1,
         }
     } else {
         Load {
             connections: 64,
-            seconds: 5.0,
+            seconds: 4.0,
+            rounds: 3,
         }
     };
     // The files' content does not change how fast they are served, so a built app is reused.
@@ -207,9 +211,11 @@ impl Bench<'_> {
         http::wait_until_up(anchor_port, "GET /")?;
 
         save_ada(port, "the server")?;
-        let bare = self.drive(anchor_port, "/", "a bare axum route")?;
-        let greeting = self.drive(port, "/hello/ada", "GET /hello/{username}")?;
-        let health = self.drive(port, "/api/health", "GET /api/health")?;
+        let [bare, greeting, health] = self.take_turns([
+            (anchor_port, "/", "a bare axum route"),
+            (port, "/hello/ada", "GET /hello/{username}"),
+            (port, "/api/health", "GET /api/health"),
+        ])?;
         let mut rows = vec![
             Row {
                 measure: "GET /hello/{username} vs a bare axum route (req/s)".to_owned(),
@@ -500,6 +506,22 @@ impl Bench<'_> {
         );
         http::wait_until_up(port, "GET /api/health")?;
         Ok((server, port, started.elapsed()))
+    }
+
+    /// The median rate of each of `loads` over rounds in which they take turns. The machine's
+    /// speed drifts by a fifth or more over a minute; loads run side by side in each round
+    /// share that drift, so their ratio does not carry it.
+    fn take_turns<const N: usize>(&self, loads: [(u16, &str, &str); N]) -> Result<[f64; N]> {
+        let mut rates = [(); N].map(|()| Vec::with_capacity(self.load.rounds));
+        for _ in 0..self.load.rounds {
+            for ((port, path, what), rates) in loads.iter().zip(&mut rates) {
+                rates.push(self.drive(*port, path, what)?);
+            }
+        }
+        Ok(rates.map(|mut rates| {
+            rates.sort_by(f64::total_cmp);
+            rates[rates.len() / 2]
+        }))
     }
 
     /// Requests per second that `path` on `port` answers under the load.

@@ -129,7 +129,7 @@ async fn login(
 )]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
-        accounts::end_session(&state.db, &token).await?;
+        accounts::end_session(&state.db, &state.sessions, &token).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -168,7 +168,10 @@ async fn session(
     headers: HeaderMap,
 ) -> Result<Json<Session>, ApiError> {
     let user = match session_token(&headers) {
-        Some(token) => accounts::session_user(&state.db, &token, state.security.session).await?,
+        Some(token) => {
+            accounts::session_user(&state.db, &state.sessions, &token, state.security.session)
+                .await?
+        }
         None => None,
     };
     Ok(Json(Session { user }))

@@ -67,7 +67,7 @@ async fn update(
     ApiJson(input): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<User>, ApiError> {
     input.validate()?;
-    Ok(Json(
-        accounts::update_user(&state.db, &Actor::from(&user), id, &input).await?,
-    ))
+    let updated = accounts::update_user(&state.db, &Actor::from(&user), id, &input).await?;
+    state.sessions.forget_user(id);
+    Ok(Json(updated))
 }

@@ -72,9 +72,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let user = accounts::session_user(&state.db, &token, state.security.session)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let user =
+            accounts::session_user(&state.db, &state.sessions, &token, state.security.session)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
         let user = CurrentUser(user);
         parts.extensions.insert(user.clone());
         Ok(user)

@@ -2,12 +2,16 @@
 
 use app::accounts::{Role, UpdateUserRequest, User, normalize_email};
 use chrono::{DateTime, Duration, Utc};
+use quick_cache::sync::Cache;
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use crate::clock::now;
 use crate::database;
@@ -310,11 +314,21 @@ pub async fn start_session(
 /// at most once a minute to keep reads cheap, and never past the session's absolute end.
 pub async fn session_user(
     db: &DatabaseConnection,
+    sessions: &SessionCache,
     token: &str,
     lifetime: SessionLifetime,
 ) -> Result<Option<User>, DbErr> {
     let now = now();
     let hash = token_hash(token);
+    let cache = &sessions.0;
+    if let Some(remembered) = cache.entries.get(&hash)
+        && remembered.read_at.elapsed() < cache.ttl
+        && remembered.expires_at > now
+    {
+        return Ok(Some(remembered.user));
+    }
+    let changes_before = cache.changes.load(Ordering::SeqCst);
+    let read_at = Instant::now();
     // One query for both, as every signed-in request asks it.
     let Some((live, Some(account))) = session::Entity::find_by_id(hash.clone())
         .filter(session::Column::ExpiresAt.gt(now))
@@ -328,22 +342,86 @@ pub async fn session_user(
     if account.deactivated_at.is_some() {
         return Ok(None);
     }
+    let mut expires_at = live.expires_at;
     let extended = lifetime.expiry(live.created_at, now);
     if extended - live.expires_at > Duration::minutes(1) {
         session::Entity::update_many()
             .col_expr(session::Column::ExpiresAt, Expr::value(extended))
-            .filter(session::Column::TokenHash.eq(hash))
+            .filter(session::Column::TokenHash.eq(hash.clone()))
             .exec(db)
             .await?;
+        expires_at = extended;
     }
-    to_user(account).map(Some)
+    let user = to_user(account)?;
+    // A sign-out or an account change that finished while this read ran may have made it stale.
+    if !cache.ttl.is_zero() && cache.changes.load(Ordering::SeqCst) == changes_before {
+        let remembered = RememberedSession {
+            user: user.clone(),
+            expires_at,
+            read_at,
+        };
+        cache.entries.insert(hash, remembered);
+    }
+    Ok(Some(user))
+}
+
+/// Signed-in users remembered by session for `ttl`, so that a browser's or a script's requests
+/// in quick succession read the session once rather than each time. A sign-out or an account
+/// change through this instance is seen here at once; another instance sharing the database sees
+/// it within `ttl`. A zero `ttl` reads every time.
+#[derive(Clone)]
+pub struct SessionCache(Arc<SessionCacheInner>);
+
+struct SessionCacheInner {
+    ttl: std::time::Duration,
+    entries: Cache<String, RememberedSession>,
+    /// Counts sign-outs and account changes, so that a read that raced one does not put back
+    /// what it removed.
+    changes: AtomicU64,
+}
+
+#[derive(Clone)]
+struct RememberedSession {
+    user: User,
+    expires_at: DateTime<Utc>,
+    read_at: Instant,
+}
+
+/// Sessions remembered at most; the cache evicts the least used beyond.
+const CACHED_SESSIONS: usize = 10_000;
+
+impl SessionCache {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Self(Arc::new(SessionCacheInner {
+            ttl,
+            entries: Cache::new(CACHED_SESSIONS),
+            changes: AtomicU64::new(0),
+        }))
+    }
+
+    /// Forgets the sessions of the account `user_id`, whose change has just been committed.
+    pub fn forget_user(&self, user_id: i64) {
+        self.0.changes.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .entries
+            .retain(|_, remembered| remembered.user.id != user_id);
+    }
+
+    fn forget_session(&self, hash: &str) {
+        self.0.changes.fetch_add(1, Ordering::SeqCst);
+        self.0.entries.remove(hash);
+    }
 }
 
 /// Ends a session, so its cookie no longer works anywhere.
-pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(token_hash(token))
-        .exec(db)
-        .await?;
+pub async fn end_session(
+    db: &DatabaseConnection,
+    sessions: &SessionCache,
+    token: &str,
+) -> Result<(), DbErr> {
+    let hash = token_hash(token);
+    session::Entity::delete_by_id(hash.clone()).exec(db).await?;
+    sessions.forget_session(&hash);
     Ok(())
 }
 

@@ -4,10 +4,12 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 use serde_json::json;
-use server::config::SecurityConfig;
+use server::config::{Config, SecurityConfig};
 use server::entities::session;
 
-use crate::helpers::{PASSWORD, error_of, json_of, new_client, spawn_app, spawn_app_with};
+use crate::helpers::{
+    PASSWORD, error_of, json_of, new_client, spawn_app, spawn_app_configured, spawn_app_with,
+};
 
 fn session_cookie(response: &reqwest::Response) -> String {
     response
@@ -232,7 +234,13 @@ async fn age_sessions(app: &crate::helpers::TestApp, started: Duration, expires_
 
 #[tokio::test]
 async fn a_session_in_use_still_ends_at_its_absolute_lifetime() {
-    let app = spawn_app().await;
+    // The session's times are moved in the database behind the server's back, which a session
+    // it remembers would not see.
+    let app = spawn_app_configured(|config| Config {
+        session_cache_ms: 0,
+        ..config
+    })
+    .await;
     let cookie = fresh_session(&app).await;
     age_sessions(
         &app,

@@ -73,6 +73,7 @@ fn config_on(dir: &Path, database_url: String) -> Config {
         metrics_bind: None,
         metrics_token: None,
         greeting_cache_ms: 1000,
+        session_cache_ms: 1000,
         instance_id: None,
         error_tracking: ErrorTrackingConfig::default(),
         security: SecurityConfig::default(),

@@ -210,3 +210,66 @@ async fn a_greeting_saved_on_one_instance_is_seen_on_another_within_the_cache_ti
     tokio::time::sleep(Duration::from_millis(350)).await;
     assert_eq!(greet(second).await.unwrap().status(), StatusCode::OK);
 }
+
+/// A sign-out through one instance ends the session there at once, and on another instance that
+/// had just served it within `SESSION_CACHE_MS`.
+#[tokio::test]
+async fn a_sign_out_on_one_instance_is_seen_on_another_within_the_cache_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        session_cache_ms: 300,
+        ..test_config(dir.path()).await
+    };
+    let mut bases = Vec::new();
+    for config in [config.clone(), config] {
+        let app = Application::build(config).await.unwrap();
+        bases.push(format!("http://{}", app.address()));
+        tokio::spawn(app.run_until_stopped());
+    }
+    let (first, second) = (&bases[0], &bases[1]);
+    // Both instances are on 127.0.0.1, so the client sends the session's cookie to both.
+    let client = new_client();
+    let registered = client
+        .post(format!("{first}/api/auth/register"))
+        .json(&json!({
+            "email": "rosa@example.org",
+            "password": "a long enough password",
+            "name": "Rosa",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let cart = |base: &str| client.get(format!("{base}/api/cart")).send();
+    assert_eq!(cart(first).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(cart(second).await.unwrap().status(), StatusCode::OK);
+
+    let signed_out = client
+        .post(format!("{first}/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
+    // The sign-out cleared the cookie; the token it held is sent by hand from here on.
+    let token = registered
+        .cookies()
+        .next()
+        .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+        .unwrap();
+    let cart = |base: &str| {
+        new_client()
+            .get(format!("{base}/api/cart"))
+            .header("cookie", &token)
+            .send()
+    };
+    assert_eq!(
+        cart(first).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // The second instance may still take it until its copy is 300 ms old, no longer.
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(
+        cart(second).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
