@@ -176,22 +176,27 @@ async fn a_scheduled_run_happens_once_across_instances() {
     assert_eq!(sources.requests_for("/nyt/us.csv").len(), 1);
 }
 
-/// A greeting saved through one instance is served by another within `GREETING_CACHE_MS`, and by
-/// the instance that took it at once.
-#[tokio::test]
-async fn a_greeting_saved_on_one_instance_is_seen_on_another_within_the_cache_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        greeting_cache_ms: 300,
-        ..test_config(dir.path()).await
-    };
+/// The base URLs of two instances started with `config`, sharing its database.
+async fn two_instances(config: Config) -> [String; 2] {
     let mut bases = Vec::new();
     for config in [config.clone(), config] {
         let app = Application::build(config).await.unwrap();
         bases.push(format!("http://{}", app.address()));
         tokio::spawn(app.run_until_stopped());
     }
-    let (first, second) = (&bases[0], &bases[1]);
+    bases.try_into().unwrap()
+}
+
+/// A greeting saved through one instance is served by another within `GREETING_CACHE_MS`, and by
+/// the instance that took it at once.
+#[tokio::test]
+async fn a_greeting_saved_on_one_instance_is_seen_on_another_within_the_cache_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let [first, second] = &two_instances(Config {
+        greeting_cache_ms: 300,
+        ..test_config(dir.path()).await
+    })
+    .await;
     let client = new_client();
     let greet = |base: &str| client.get(format!("{base}/hello/ada")).send();
     // The second instance now remembers that ada has no date of birth.
@@ -216,17 +221,11 @@ async fn a_greeting_saved_on_one_instance_is_seen_on_another_within_the_cache_ti
 #[tokio::test]
 async fn a_sign_out_on_one_instance_is_seen_on_another_within_the_cache_time() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
+    let [first, second] = &two_instances(Config {
         session_cache_ms: 300,
         ..test_config(dir.path()).await
-    };
-    let mut bases = Vec::new();
-    for config in [config.clone(), config] {
-        let app = Application::build(config).await.unwrap();
-        bases.push(format!("http://{}", app.address()));
-        tokio::spawn(app.run_until_stopped());
-    }
-    let (first, second) = (&bases[0], &bases[1]);
+    })
+    .await;
     // Both instances are on 127.0.0.1, so the client sends the session's cookie to both.
     let client = new_client();
     let registered = client
