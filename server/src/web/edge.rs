@@ -135,13 +135,14 @@ where
     }
 }
 
-/// The policy for a response of these headers: the document's for a page or a script, the
-/// strictest for the rest.
+/// The policy for a response of these headers: the strictest for a body that is neither a page
+/// nor a script, the document's otherwise. A response without a body type counts as a page: a
+/// 304 that revalidates one lends the page it keeps its own headers, policy and all.
 fn content_security_policy(headers: &HeaderMap) -> &'static str {
-    let becomes_a_document = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|kind| kind.starts_with("text/html") || kind.contains("javascript"));
+    let becomes_a_document = headers.get(CONTENT_TYPE).is_none_or(|kind| {
+        kind.to_str()
+            .is_ok_and(|kind| kind.starts_with("text/html") || kind.contains("javascript"))
+    });
     if becomes_a_document {
         DOCUMENT_POLICY
     } else {

@@ -165,6 +165,21 @@ async fn the_apps_files_come_in_the_encoding_the_browser_takes_and_revalidate() 
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
+    // The browser puts a 304's headers on the page it kept, so the page's policy must survive.
+    let index = app.get("/").await;
+    let revalidated = app
+        .client
+        .get(app.url("/"))
+        .header("if-none-match", index.headers()["etag"].clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        revalidated.headers()["content-security-policy"],
+        index.headers()["content-security-policy"]
+    );
+
     assert_eq!(
         app.get("/missing-file.js").await.status(),
         StatusCode::NOT_FOUND
