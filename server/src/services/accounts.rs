@@ -9,8 +9,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::clock::now;
@@ -327,7 +326,7 @@ pub async fn session_user(
     {
         return Ok(Some(remembered.user));
     }
-    let changes_before = cache.changes.load(Ordering::SeqCst);
+    let changes_before = *cache.changes();
     let read_at = Instant::now();
     // One query for both, as every signed-in request asks it.
     let Some((live, Some(account))) = session::Entity::find_by_id(hash.clone())
@@ -354,7 +353,9 @@ pub async fn session_user(
     }
     let user = to_user(account)?;
     // A sign-out or an account change that finished while this read ran may have made it stale.
-    if !cache.ttl.is_zero() && cache.changes.load(Ordering::SeqCst) == changes_before {
+    // The count stays locked until the entry is in, so none can come between.
+    let changes = cache.changes();
+    if !cache.ttl.is_zero() && *changes == changes_before {
         let remembered = RememberedSession {
             user: user.clone(),
             expires_at,
@@ -377,7 +378,13 @@ struct SessionCacheInner {
     entries: Cache<String, RememberedSession>,
     /// Counts sign-outs and account changes, so that a read that raced one does not put back
     /// what it removed.
-    changes: AtomicU64,
+    changes: Mutex<u64>,
+}
+
+impl SessionCacheInner {
+    fn changes(&self) -> MutexGuard<'_, u64> {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 #[derive(Clone)]
@@ -395,20 +402,22 @@ impl SessionCache {
         Self(Arc::new(SessionCacheInner {
             ttl,
             entries: Cache::new(CACHED_SESSIONS),
-            changes: AtomicU64::new(0),
+            changes: Mutex::new(0),
         }))
     }
 
     /// Forgets the sessions of the account `user_id`, whose change has just been committed.
     pub fn forget_user(&self, user_id: i64) {
-        self.0.changes.fetch_add(1, Ordering::SeqCst);
+        let mut changes = self.0.changes();
+        *changes += 1;
         self.0
             .entries
             .retain(|_, remembered| remembered.user.id != user_id);
     }
 
     fn forget_session(&self, hash: &str) {
-        self.0.changes.fetch_add(1, Ordering::SeqCst);
+        let mut changes = self.0.changes();
+        *changes += 1;
         self.0.entries.remove(hash);
     }
 }
