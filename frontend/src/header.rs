@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
 
 use crate::auth::use_auth;
+use crate::components::loaded::resource;
 use crate::{api, cart_version};
 
 /// A link of the navigation, shown to users with at least `role` (`None`: to everyone).
@@ -266,7 +267,7 @@ fn UserArea() -> impl IntoView {
 #[component]
 fn CartLink() -> impl IntoView {
     let version = cart_version();
-    let count = LocalResource::new(move || {
+    let count = resource(move || {
         version.track();
         async move { api::shop::cart().await.map_or(0, |cart| cart.count()) }
     });

@@ -9,6 +9,7 @@ use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
+use crate::components::loaded::resource;
 
 /// A route of the router for one of `app::routes`' patterns, e.g. `/shop/{id}`.
 #[derive(Debug, Clone, Copy)]
@@ -105,7 +106,7 @@ where
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
     let params = use_params_map();
-    LocalResource::new(move || {
+    resource(move || {
         let loading = params
             .with(|params| params.get("id").and_then(|id| id.parse().ok()))
             .map(&load);

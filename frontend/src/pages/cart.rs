@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::confirm::ConfirmButton;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::submit::{Outcome, Submit};
@@ -25,7 +25,7 @@ fn new_checkout_key() -> String {
 #[component]
 pub fn CartPage() -> impl IntoView {
     let version = cart_version();
-    let cart = LocalResource::new(move || {
+    let cart = resource(move || {
         version.track();
         api::shop::cart()
     });

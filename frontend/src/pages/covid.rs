@@ -9,7 +9,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 
 #[component]
@@ -36,7 +36,7 @@ pub fn Covid() -> impl IntoView {
             previous.cloned().unwrap_or_default()
         }
     });
-    let figures = LocalResource::new(move || {
+    let figures = resource(move || {
         let query = applied.get();
         async move { api::data::covid_daily(&query).await }
     });

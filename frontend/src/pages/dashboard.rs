@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 use crate::components::stock_badge::StockBadge;
 use crate::{api, display_amount, ledger_version};
@@ -45,11 +45,11 @@ fn Welcome() -> impl IntoView {
 #[component]
 fn StockOverview() -> impl IntoView {
     let version = ledger_version();
-    let inventory = LocalResource::new(move || {
+    let inventory = resource(move || {
         version.track();
         async move { api::reports::inventory(&InventoryQuery::default()).await }
     });
-    let recent = LocalResource::new(move || {
+    let recent = resource(move || {
         version.track();
         let query = LedgerQuery {
             per_page: Some(5),

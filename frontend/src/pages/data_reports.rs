@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::local_time;
@@ -16,7 +16,7 @@ const PER_PAGE: usize = 20;
 
 #[component]
 pub fn DataReports() -> impl IntoView {
-    let versions = LocalResource::new(api::data::report_versions);
+    let versions = resource(api::data::report_versions);
     view! {
         <PageIntro path=routes::DATA_REPORTS />
         <Loaded resource=versions loading="Loading reports…"
@@ -30,7 +30,7 @@ pub fn DataReports() -> impl IntoView {
 #[component]
 fn ReportViewer(versions: Vec<ReportVersion>) -> impl IntoView {
     let selected = RwSignal::new(versions.first().map_or(0, |newest| newest.id));
-    let report = LocalResource::new(move || {
+    let report = resource(move || {
         let id = selected.get();
         async move { api::data::report(id).await }
     });

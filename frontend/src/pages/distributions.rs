@@ -11,7 +11,7 @@ use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
 use crate::components::list_tools::{CsvLink, search_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
@@ -98,7 +98,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
         )
     };
     let form = FormErrors::new(move || parsed().err().unwrap_or_default());
-    let inventory = LocalResource::new(move || {
+    let inventory = resource(move || {
         version.track();
         async move { api::reports::inventory(&InventoryQuery::default()).await }
     });
@@ -196,7 +196,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             query.recipient = search_text(text);
         },
     );
-    let distributions = LocalResource::new(move || {
+    let distributions = resource(move || {
         version.track();
         let query = filters.query(PER_PAGE);
         async move { api::ledger::distributions(&query).await }

@@ -11,7 +11,7 @@ use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::kind_select::KindSelect;
 use crate::components::list_tools::{CsvLink, search_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
@@ -183,7 +183,7 @@ fn DonationList(editing: RwSignal<Option<Donation>>) -> impl IntoView {
         |query| query.donor.clone().unwrap_or_default(),
         |query, text| query.donor = search_text(text),
     );
-    let donations = LocalResource::new(move || {
+    let donations = resource(move || {
         version.track();
         let query = filters.query(PER_PAGE);
         async move { api::ledger::donations(&query).await }

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::list_tools::date_text;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::{day, display_amount, local_today, money};
 
 /// The last full calendar year before `today`: the usual range of a receipt for tax.
@@ -67,7 +67,7 @@ pub fn DonorReceiptPage() -> impl IntoView {
         })
     });
     let donor = move || query.with(|query| query.donor.clone().unwrap_or_default());
-    let receipt = LocalResource::new(move || {
+    let receipt = resource(move || {
         let query = query.get();
         async move { api::reports::donor_receipt(&query).await }
     });

@@ -17,7 +17,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::api::{self, ApiError};
 use crate::components::list_tools::{SortHeader, date_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::local_time;
@@ -87,7 +87,7 @@ pub fn History() -> impl IntoView {
     let sort_by = Callback::new(move |sort: Sort<HistoryColumn>| {
         sort_with(&|filter| filter.sort = Some(sort));
     });
-    let events = LocalResource::new(move || {
+    let events = resource(move || {
         let filter = filter.get();
         let page = PageQuery {
             page: Some(page_asked.get()),
@@ -160,7 +160,7 @@ fn HistoryFilters<F>(filter: Memo<HistoryFilter>, refine: F) -> impl IntoView
 where
     F: Fn(&dyn Fn(&mut HistoryFilter)) + Clone + Send + Sync + 'static,
 {
-    let people = LocalResource::new(api::history::people);
+    let people = resource(api::history::people);
     let (by_person, by_type, by_from, by_to, whole) = (
         refine.clone(),
         refine.clone(),

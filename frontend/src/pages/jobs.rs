@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::confirm::ConfirmButton;
-use crate::components::loaded::{LoadStatus, Loaded};
+use crate::components::loaded::{LoadStatus, Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
@@ -24,7 +24,7 @@ type JobList = LocalResource<Result<Vec<Job>, ApiError>>;
 
 #[component]
 pub fn Jobs() -> impl IntoView {
-    let jobs: JobList = LocalResource::new(api::jobs::jobs);
+    let jobs: JobList = resource(api::jobs::jobs);
     // Ask again while a run is going, so that its end shows without a reload.
     Effect::new(move || {
         let running = jobs
@@ -178,7 +178,7 @@ fn files_compared(files: FileCounts) -> String {
 #[component]
 fn RecentRuns(name: String, last_run: Memo<Option<(i64, RunStatus)>>) -> impl IntoView {
     let label = format!("Recent runs of {name}");
-    let runs = LocalResource::new(move || {
+    let runs = resource(move || {
         last_run.track();
         let name = name.clone();
         async move { api::jobs::runs(&name, &RunsQuery { limit: RECENT_RUNS }).await }

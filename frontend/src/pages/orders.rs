@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::auth::use_auth;
 use crate::components::list_tools::{CsvLink, DateRange, UrlQuery, date_text, search_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
 use crate::components::search::SearchField;
@@ -67,7 +67,7 @@ pub fn Orders() -> impl IntoView {
         |query| date_text(query.to),
         |query, text| query.to = parse_date(text).ok(),
     );
-    let orders = LocalResource::new(move || {
+    let orders = resource(move || {
         version.track();
         let query = OrderQuery {
             per_page: Some(PER_PAGE),

@@ -9,7 +9,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::form::{Field, FormErrors};
 use crate::components::history_link::HistoryLink;
 use crate::components::list_tools::{CsvLink, SortHeader, UrlQuery, search_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::{ErrorNotice, SubmitResult};
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
@@ -212,7 +212,7 @@ fn ProductList(draft: Draft) -> impl IntoView {
         |query| query.q.clone().unwrap_or_default(),
         |query, text| query.q = search_text(text),
     );
-    let products = LocalResource::new(move || {
+    let products = resource(move || {
         version.track();
         let query = ProductQuery {
             per_page: Some(PER_PAGE),

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::components::form::{Field, FormErrors};
 use crate::components::list_tools::{SortHeader, UrlQuery, search_text};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
@@ -32,7 +32,7 @@ pub fn Reports() -> impl IntoView {
 #[component]
 fn Thresholds() -> impl IntoView {
     // Loaded once: the form keeps what it saved, and reloading would also clear its message.
-    let rows = LocalResource::new(api::reports::thresholds);
+    let rows = resource(api::reports::thresholds);
     view! {
         <section class="card" aria-labelledby="thresholds-heading">
             <h2 id="thresholds-heading">"Low-stock thresholds"</h2>
@@ -154,7 +154,7 @@ fn InventoryReport() -> impl IntoView {
     let query = move || InventoryQuery {
         as_of: as_of.get().parse().ok(),
     };
-    let rows = LocalResource::new(move || {
+    let rows = resource(move || {
         version.track();
         let query = query();
         async move { api::reports::inventory(&query).await }
@@ -210,7 +210,7 @@ fn DonorReport() -> impl IntoView {
         |query| query.q.clone().unwrap_or_default(),
         |query, text| query.q = search_text(text),
     );
-    let rows = LocalResource::new(move || {
+    let rows = resource(move || {
         version.track();
         let query = DonorsQuery {
             per_page: Some(DONORS_PER_PAGE),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
@@ -14,7 +14,7 @@ use crate::components::submit::Submit;
 #[component]
 pub fn Settings() -> impl IntoView {
     // Loaded once: the form keeps what it saved, and reloading would also clear its message.
-    let settings = LocalResource::new(api::settings::organisation);
+    let settings = resource(api::settings::organisation);
     view! {
         <PageIntro path=routes::SETTINGS />
         <section class="card" aria-labelledby="organisation-heading">

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::{sign_in_path, use_auth};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::pager::Pager;
@@ -53,7 +53,7 @@ pub fn Shop() -> impl IntoView {
     let version = cart_version();
     let page = RwSignal::new(1_u64);
     let search = RwSignal::new(String::new());
-    let products = LocalResource::new(move || {
+    let products = resource(move || {
         version.track();
         let query = ProductQuery {
             q: Some(search.get()),

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use crate::api;
 use crate::auth::use_auth;
 use crate::components::confirm::ConfirmButton;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::search::SearchBox;
@@ -47,7 +47,7 @@ fn control_after(id: i64, change: &UpdateUserRequest) -> String {
 pub fn Users() -> impl IntoView {
     let auth = use_auth();
     let search = RwSignal::new(String::new());
-    let users = LocalResource::new(api::accounts::users);
+    let users = resource(api::accounts::users);
     let focus_after = RwSignal::new(None::<String>);
     let change = Submit::new(
         move |(id, request): Change| async move {
