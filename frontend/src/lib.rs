@@ -5,6 +5,7 @@ pub mod auth;
 pub mod components;
 mod header;
 pub mod pages;
+mod parts;
 pub mod routing;
 
 use leptos::prelude::*;
@@ -17,12 +18,10 @@ use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
-    cart::CartPage, covid::Covid, dashboard::Dashboard, data_reports::DataReports,
-    distributions::Distributions, donations::Donations, donor_receipt::DonorReceiptPage,
-    greeting::Greeting, history::History, import::ImportDonations, jobs::Jobs, not_found::NotFound,
-    orders::Orders, products_admin::ProductsAdmin, receipt::Receipt, reports::Reports,
-    settings::Settings, shop::ProductPage, shop::Shop, users::Users,
+    covid::Covid, dashboard::Dashboard, greeting::Greeting, not_found::NotFound, shop::ProductPage,
+    shop::Shop,
 };
+use crate::parts::later;
 use crate::routing::{PageChanges, Pattern};
 
 /// Bumped after every write, so that lists and reports that read it load again.
@@ -67,6 +66,7 @@ pub fn App() -> impl IntoView {
     provide_context(LedgerVersion(RwSignal::new(0)));
     provide_context(CartVersion(RwSignal::new(0)));
     Auth::provide();
+    parts::fetch_parts_for_role();
     view! {
         <Router>
             <PageChanges />
@@ -80,24 +80,24 @@ pub fn App() -> impl IntoView {
             <main class="container" id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=Pattern(routes::HOME) view=Dashboard />
-                    <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff><Donations /></RequireRole> } />
-                    <Route path=Pattern(routes::IMPORT_DONATIONS) view=|| view! { <RequireRole role=Role::Staff><ImportDonations /></RequireRole> } />
-                    <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff><Distributions /></RequireRole> } />
-                    <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff><Reports /></RequireRole> } />
-                    <Route path=Pattern(routes::DONOR_RECEIPT) view=|| view! { <RequireRole role=Role::Staff><DonorReceiptPage /></RequireRole> } />
-                    <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff><History /></RequireRole> } />
+                    <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::donations)}</RequireRole> } />
+                    <Route path=Pattern(routes::IMPORT_DONATIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::import_donations)}</RequireRole> } />
+                    <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::distributions)}</RequireRole> } />
+                    <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::reports)}</RequireRole> } />
+                    <Route path=Pattern(routes::DONOR_RECEIPT) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::donor_receipt)}</RequireRole> } />
+                    <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::history)}</RequireRole> } />
                     <Route path=Pattern(routes::GREETING) view=Greeting />
                     <Route path=Pattern(routes::SHOP) view=Shop />
                     <Route path=Pattern(routes::PRODUCT) view=ProductPage />
-                    <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member><CartPage /></RequireRole> } />
-                    <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member><Orders /></RequireRole> } />
-                    <Route path=Pattern(routes::RECEIPT) view=|| view! { <RequireRole role=Role::Member><Receipt /></RequireRole> } />
-                    <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin><Users /></RequireRole> } />
-                    <Route path=Pattern(routes::SETTINGS) view=|| view! { <RequireRole role=Role::Admin><Settings /></RequireRole> } />
-                    <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff><ProductsAdmin /></RequireRole> } />
+                    <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::cart)}</RequireRole> } />
+                    <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::orders)}</RequireRole> } />
+                    <Route path=Pattern(routes::RECEIPT) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::receipt)}</RequireRole> } />
+                    <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::users)}</RequireRole> } />
+                    <Route path=Pattern(routes::SETTINGS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::settings)}</RequireRole> } />
+                    <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::products)}</RequireRole> } />
                     <Route path=Pattern(routes::COVID) view=Covid />
-                    <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff><Jobs /></RequireRole> } />
-                    <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member><DataReports /></RequireRole> } />
+                    <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::jobs)}</RequireRole> } />
+                    <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::data_reports)}</RequireRole> } />
                     <Route path=Pattern(routes::LOGIN) view=Login />
                     <Route path=Pattern(routes::REGISTER) view=Register />
                 </Routes>

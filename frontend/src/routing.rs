@@ -68,12 +68,28 @@ fn set_title(title: &str) {
 /// focus to the heading if it waits on the main region for it.
 pub fn page_loaded(title: &str) {
     set_title(title);
-    request_animation_frame(|| {
-        let waiting = document()
+    heading_arrived(HEADING_FRAMES);
+}
+
+/// How many frames [`heading_arrived`] waits for a heading to be in the document: a page drawn
+/// under a suspense is put in some frames after it was drawn.
+pub const HEADING_FRAMES: u32 = 30;
+
+/// Moves focus to the page's heading, once it is in the document, if focus waits on the main
+/// region for it: after a navigation to a page whose heading came later than the page did.
+pub fn heading_arrived(frames: u32) {
+    request_animation_frame(move || {
+        let document = document();
+        let waiting = document
             .active_element()
             .is_some_and(|element| element.id() == "main");
-        if waiting {
-            focus_heading();
+        if !waiting {
+            return;
+        }
+        match document.query_selector("main h1").ok().flatten() {
+            Some(_) => focus_heading(),
+            None if frames > 1 => heading_arrived(frames - 1),
+            None => {}
         }
     });
 }

@@ -11,9 +11,9 @@ mod lighthouse;
 mod postgres;
 mod s3;
 mod tools;
+mod wasm;
 
 use std::ffi::OsStr;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -132,13 +132,13 @@ fn cargo() -> Command {
 
 /// Builds the browser app into `dist/` with the size-optimised profile.
 fn build_spa(root: &Path) -> Result<()> {
-    let mut trunk = trunk_build(root)?;
     step("Building the browser app into dist/");
-    exec(&mut trunk)?;
+    exec(&mut trunk_build(root)?)?;
+    wasm::build(root, |cargo| cargo, exec)?;
     finish_dist(root)
 }
 
-/// Trunk's release build of the browser app.
+/// Trunk's release build of the app's page, style sheet and icons; [`wasm::build`] adds the wasm.
 fn trunk_build(root: &Path) -> Result<Command> {
     tools::ensure_spa_toolchain(root)?;
     let mut trunk = Command::new("trunk");
@@ -157,8 +157,6 @@ fn app_target_dir() -> Result<PathBuf> {
 /// What `dist/` needs beyond Trunk's output.
 fn finish_dist(root: &Path) -> Result<()> {
     let dist = root.join("dist");
-    externalize_boot_script(&dist)?;
-    drop_wasm_preload(&dist)?;
     write_runtime_config(&dist)?;
     vendor_swagger_ui(root, &dist)?;
     precompress(&dist)
@@ -230,9 +228,10 @@ fn exec_logged(command: &mut Command, log: &std::fs::File) -> Result<()> {
 fn app_lint_and_build(root: &Path) -> impl FnOnce(&std::fs::File) -> Result<()> + Send + 'static {
     let root = root.to_owned();
     move |log: &std::fs::File| {
-        let mut trunk = trunk_build(&root)?;
-        lint_while_building(&mut trunk);
-        exec_logged(&mut trunk, log)?;
+        exec_logged(&mut trunk_build(&root)?, log)?;
+        wasm::build(&root, lint_while_building, |command| {
+            exec_logged(command, log)
+        })?;
         finish_dist(&root)?;
         tools::ensure_browser_test_tools(&root)
     }
@@ -309,60 +308,6 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// Moves the start-up script Trunk writes inline into `index.html` to a file of its own with a
-/// content-hashed name, so that the app runs under a Content-Security-Policy without inline script.
-fn externalize_boot_script(dist: &Path) -> Result<()> {
-    const OPEN: &str = "<script type=\"module\">";
-    const CLOSE: &str = "</script>";
-    let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
-    let Some(start) = html.find(OPEN) else {
-        return Ok(());
-    };
-    let end = start
-        + html[start..]
-            .find(CLOSE)
-            .context("an unclosed script in dist/index.html")?;
-    let script = html[start + OPEN.len()..end].trim();
-    let mut hasher = DefaultHasher::new();
-    script.hash(&mut hasher);
-    let name = format!("boot-{:016x}.js", hasher.finish());
-    std::fs::write(dist.join(&name), script)?;
-    let html = format!(
-        "{}<script type=\"module\" src=\"/{name}\"></script>{}",
-        &html[..start],
-        &html[end + CLOSE.len()..]
-    );
-    std::fs::write(&index, html).context("writing dist/index.html")
-}
-
-/// Removes the `<link rel="preload">` of the wasm Trunk writes into `index.html`. The page's
-/// heading and lead are in the document itself; preloaded, the wasm shares the connection with
-/// the style sheet that first paint waits for. Without it the start-up script fetches the wasm
-/// as soon as it runs, which is once the style sheet has arrived.
-fn drop_wasm_preload(dist: &Path) -> Result<()> {
-    let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
-    let is_wasm_preload =
-        |tag: &str| tag.contains(r#"rel="preload""#) && tag.contains(r#"type="application/wasm""#);
-    let mut kept = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    while let Some(start) = rest.find("<link ") {
-        let end = start
-            + rest[start..]
-                .find('>')
-                .context("an unclosed link in dist/index.html")?
-            + 1;
-        kept.push_str(&rest[..start]);
-        if !is_wasm_preload(&rest[start..end]) {
-            kept.push_str(&rest[start..end]);
-        }
-        rest = &rest[end..];
-    }
-    kept.push_str(rest);
-    std::fs::write(&index, kept).context("writing dist/index.html")
 }
 
 fn run(root: &Path) -> Result<()> {
@@ -592,38 +537,6 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         std::fs::create_dir_all(&dir).unwrap();
         dir
-    }
-
-    #[test]
-    fn the_inline_start_up_script_moves_to_a_hashed_file() {
-        let dist = scratch("boot");
-        let page = "<head><script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script></head>";
-        std::fs::write(dist.join("index.html"), page).unwrap();
-        externalize_boot_script(&dist).unwrap();
-        let html = std::fs::read_to_string(dist.join("index.html")).unwrap();
-        let start = html.find("src=\"/").unwrap() + 6;
-        let name = &html[start..start + html[start..].find('"').unwrap()];
-        assert!(
-            name.starts_with("boot-") && name.ends_with(".js") && name.len() == 24,
-            "{html}"
-        );
-        assert!(!html.contains("import init"), "{html}");
-        let script = std::fs::read_to_string(dist.join(name)).unwrap();
-        assert_eq!(script, "import init from '/app.js';\nawait init();");
-        std::fs::remove_dir_all(dist).ok();
-    }
-
-    #[test]
-    fn the_wasm_is_not_preloaded_and_the_rest_is_kept() {
-        let dist = scratch("preload");
-        let page = "<head><link rel=\"preload\" href=\"/config.json\" as=\"fetch\" /><link rel=\"modulepreload\" href=\"/app.js\"><link rel=\"preload\" href=\"/app_bg.wasm\" crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\"></head>";
-        std::fs::write(dist.join("index.html"), page).unwrap();
-        drop_wasm_preload(&dist).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dist.join("index.html")).unwrap(),
-            "<head><link rel=\"preload\" href=\"/config.json\" as=\"fetch\" /><link rel=\"modulepreload\" href=\"/app.js\"></head>"
-        );
-        std::fs::remove_dir_all(dist).ok();
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::{cargo, exec, is_root, step};
 const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` version pinned in the workspace's Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The first version that reads the names wasm-bindgen 0.2.128 and later give.
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The first line a tool prints for `--version`, or `None` when it is not installed.
@@ -52,7 +54,7 @@ fn ensure_cargo_tool(binary: &str, version: &str, install: &[&str]) -> Result<()
     exec(cargo().arg("install").args(install))
 }
 
-/// Everything `trunk build` needs.
+/// Everything the browser app's build needs: Trunk for the page, and the wasm's tools.
 pub fn ensure_spa_toolchain(root: &Path) -> Result<()> {
     ensure_wasm_target()?;
     ensure_cargo_tool(
@@ -66,7 +68,34 @@ pub fn ensure_spa_toolchain(root: &Path) -> Result<()> {
         WASM_BINDGEN_VERSION,
         &["wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION],
     )?;
+    ensure_wasm_split()?;
     ensure_npm_packages(root)
+}
+
+/// `wasm-split-cli` has no `--version`; cargo's list of what it installed says which it is.
+fn ensure_wasm_split() -> Result<()> {
+    let output = cargo()
+        .args(["install", "--list"])
+        .output()
+        .context("listing what cargo installed")?;
+    let installed = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .any(|line| line == installed)
+    {
+        return Ok(());
+    }
+    step(&format!(
+        "Installing wasm-split-cli {WASM_SPLIT_VERSION} (a minute, once)"
+    ));
+    exec(cargo().arg("install").args([
+        "--locked",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_VERSION,
+        "--features",
+        "build-binary",
+    ]))
 }
 
 /// Installs `end2end/`'s npm packages when they are missing or older than the lock file.

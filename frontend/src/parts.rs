@@ -1,0 +1,103 @@
+//! The pages only signed-in accounts reach live in parts of the wasm of their own, fetched the
+//! first time they are needed: a visitor downloads the public pages alone. The build splits the
+//! wasm at these functions (`wasm-split`, see xtask's `wasm` module).
+
+use std::future::Future;
+
+use app::accounts::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::auth::use_auth;
+use crate::components::notice::ErrorNotice;
+use crate::routing::{HEADING_FRAMES, heading_arrived};
+
+/// Each function draws one page, and all of a part's functions go into that part's wasm. The
+/// first also gets `$preload`, which fetches the part without drawing anything.
+macro_rules! part {
+    ($part:ident, $preload:ident: $first:ident => $first_page:path $(, $name:ident => $page:path)* $(,)?) => {
+        pub mod $part {
+            use leptos::prelude::*;
+            use leptos::wasm_split::{SplitLoaderError, wasm_split};
+
+            #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            pub fn $first() -> Result<AnyView, SplitLoaderError> {
+                Ok($first_page().into_any())
+            }
+
+            $(
+                #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
+                pub fn $name() -> Result<AnyView, SplitLoaderError> {
+                    Ok($page().into_any())
+                }
+            )*
+        }
+    };
+}
+
+part!(staff, preload:
+    donations => crate::pages::donations::Donations,
+    import_donations => crate::pages::import::ImportDonations,
+    distributions => crate::pages::distributions::Distributions,
+    reports => crate::pages::reports::Reports,
+    donor_receipt => crate::pages::donor_receipt::DonorReceiptPage,
+    history => crate::pages::history::History,
+    products => crate::pages::products_admin::ProductsAdmin,
+    jobs => crate::pages::jobs::Jobs,
+    users => crate::pages::users::Users,
+    settings => crate::pages::settings::Settings,
+);
+
+part!(member, preload:
+    cart => crate::pages::cart::CartPage,
+    orders => crate::pages::orders::Orders,
+    receipt => crate::pages::receipt::Receipt,
+    data_reports => crate::pages::data_reports::DataReports,
+);
+
+/// The page `draw` gives once its part of the app has arrived; until then a loading line, and if
+/// the part cannot be fetched, an error that says what to do.
+pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {Suspend::new(async move {
+                match draw().await {
+                    Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
+                    Err(_) => view! {
+                        <ErrorNotice message="This page could not be loaded. Check your connection, then reload the page.".to_owned() />
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Moves focus to the page's heading once the page is in the document, after the navigation to
+/// it found no heading yet.
+#[component]
+fn HeadingArrived() -> impl IntoView {
+    Effect::new(|| heading_arrived(HEADING_FRAMES));
+}
+
+/// Fetches the parts the signed-in user's role opens as soon as the role is known, so that their
+/// pages open without waiting. A part that fails here is fetched again when a page needs it.
+pub fn fetch_parts_for_role() {
+    let auth = use_auth();
+    Effect::new(move || {
+        if auth.allows(Role::Member) {
+            spawn_local(async {
+                let _ = member::preload().await;
+            });
+        }
+        if auth.allows(Role::Staff) {
+            spawn_local(async {
+                let _ = staff::preload().await;
+            });
+        }
+    });
+}
