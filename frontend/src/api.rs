@@ -153,9 +153,11 @@ pub fn on_session_end(handler: impl Fn() + 'static) {
 }
 
 fn session_ended() {
-    // Cloned out first, so that the handler may itself send requests.
+    // Cloned out first, so that the handler may itself send requests. Run once the page that
+    // asked has taken the answer in: the handler takes that page away, which must not happen
+    // while the page is still reacting to it.
     if let Some(handler) = SESSION_END.with(|slot| slot.borrow().clone()) {
-        handler();
+        leptos::prelude::set_timeout(move || handler(), std::time::Duration::ZERO);
     }
 }
 

@@ -8,9 +8,11 @@ use app::accounts::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
+use leptos_router::hooks::use_location;
 
 use crate::auth::use_auth;
 use crate::components::notice::ErrorNotice;
+use crate::components::page_intro::PageIntro;
 use crate::routing::{HEADING_FRAMES, heading_arrived};
 
 /// Each function draws one page, and all of a part's functions go into that part's wasm. The
@@ -57,17 +59,19 @@ part!(member, preload:
 );
 
 /// The page `draw` gives once its part of the app has arrived; until then a loading line, and if
-/// the part cannot be fetched, an error that says what to do.
+/// the part cannot be fetched, the page's heading and lead with an error that says what to do.
 pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
+    let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {Suspend::new(async move {
                 match draw().await {
                     Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
                     Err(_) => view! {
+                        {pattern.map(|path| view! { <PageIntro path /> })}
                         <ErrorNotice message="This page could not be loaded. Check your connection, then reload the page.".to_owned() />
                     }
                     .into_any(),

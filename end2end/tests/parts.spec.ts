@@ -1,0 +1,50 @@
+import { expect, Page, test } from '@playwright/test';
+import { openFromMenu, signInAsAdmin } from './helpers';
+
+/// The wasm files `page` fetches, by their names without the build's hash.
+function fetchedWasm(page: Page): string[] {
+  const names: string[] = [];
+  page.on('request', (request) => {
+    const name = new URL(request.url()).pathname.match(/^\/(.+)-[0-9a-f]{16}(_bg)?\.wasm$/);
+    if (name) names.push(name[1] + (name[2] ?? ''));
+  });
+  return names;
+}
+
+test('a visitor fetches the public app alone, and signing in fetches the parts of the role', async ({ page }) => {
+  const wasm = fetchedWasm(page);
+  await page.goto('/shop');
+  await expect(page.getByRole('heading', { level: 1, name: 'Shop' })).toBeVisible();
+  await openFromMenu(page, 'Data', 'COVID-19');
+  await expect(page.getByRole('heading', { level: 1, name: 'COVID-19' })).toBeVisible();
+  expect(wasm).toEqual(['frontend_bg']);
+
+  await signInAsAdmin(page);
+  // Fetched once the role is known, before any of their pages is opened.
+  await expect.poll(() => wasm.includes('split_staff') && wasm.includes('split_member')).toBe(true);
+  await openFromMenu(page, 'Ledger', 'Donations');
+  await expect(page.getByRole('heading', { level: 1, name: 'Donations' })).toBeFocused();
+  await openFromMenu(page, 'Shop', 'Orders');
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeFocused();
+  expect(wasm.filter((name) => name === 'split_staff')).toHaveLength(1);
+});
+
+test('a part that cannot be fetched says so on its page, and the rest of the app goes on', async ({ page }) => {
+  await page.route(/\/split_staff-[0-9a-f]{16}\.wasm$/, (route) => route.abort());
+  await signInAsAdmin(page);
+  await openFromMenu(page, 'Ledger', 'Donations');
+  await expect(page.getByRole('heading', { level: 1, name: 'Donations' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText(
+    'This page could not be loaded. Check your connection, then reload the page.',
+  );
+
+  await openFromMenu(page, 'Shop', 'Shop');
+  await expect(page.getByRole('heading', { level: 1, name: 'Shop' })).toBeFocused();
+  await openFromMenu(page, 'Shop', 'Orders');
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
+
+  // Once the connection is back, the part is fetched again rather than the failure kept.
+  await page.unroute(/\/split_staff-[0-9a-f]{16}\.wasm$/);
+  await openFromMenu(page, 'Admin', 'Jobs');
+  await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeFocused();
+});
