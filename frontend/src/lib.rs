@@ -18,8 +18,7 @@ use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
 use crate::pages::login::{Login, Register};
 use crate::pages::{
-    covid::Covid, dashboard::Dashboard, greeting::Greeting, not_found::NotFound, shop::ProductPage,
-    shop::Shop,
+    dashboard::Dashboard, greeting::Greeting, not_found::NotFound, shop::ProductPage, shop::Shop,
 };
 use crate::parts::later;
 use crate::routing::{PageChanges, Pattern};
@@ -95,7 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::users)}</RequireRole> } />
                     <Route path=Pattern(routes::SETTINGS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::settings)}</RequireRole> } />
                     <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::products)}</RequireRole> } />
-                    <Route path=Pattern(routes::COVID) view=Covid />
+                    <Route path=Pattern(routes::COVID) view=|| later(parts::data::covid) />
                     <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::jobs)}</RequireRole> } />
                     <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::data_reports)}</RequireRole> } />
                     <Route path=Pattern(routes::LOGIN) view=Login />

@@ -15,15 +15,15 @@ use crate::components::notice::ErrorNotice;
 use crate::components::page_intro::PageIntro;
 use crate::routing::{HEADING_FRAMES, heading_arrived};
 
-/// Each function draws one page, and all of a part's functions go into that part's wasm. The
-/// first also gets `$preload`, which fetches the part without drawing anything.
+/// Each function draws one page (or piece of one), and all of a part's functions go into that
+/// part's wasm. The first may also get `$preload`, which fetches the part without drawing anything.
 macro_rules! part {
-    ($part:ident, $preload:ident: $first:ident => $first_page:path $(, $name:ident => $page:path)* $(,)?) => {
+    ($part:ident $(, $preload:ident)?: $first:ident => $first_page:path $(, $name:ident => $page:path)* $(,)?) => {
         pub mod $part {
             use leptos::prelude::*;
             use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-            #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
             pub fn $first() -> Result<AnyView, SplitLoaderError> {
                 Ok($first_page().into_any())
             }
@@ -49,6 +49,7 @@ part!(staff, preload:
     jobs => crate::pages::jobs::Jobs,
     users => crate::pages::users::Users,
     settings => crate::pages::settings::Settings,
+    stock_overview => crate::pages::dashboard::StockOverview,
 );
 
 part!(member, preload:
@@ -58,6 +59,16 @@ part!(member, preload:
     data_reports => crate::pages::data_reports::DataReports,
 );
 
+// The public data pages and their chart, which a visitor may never open.
+part!(data:
+    covid => crate::pages::covid::Covid,
+);
+
+const PAGE_UNAVAILABLE: &str =
+    "This page could not be loaded. Check your connection, then reload the page.";
+const PIECE_UNAVAILABLE: &str =
+    "Part of this page could not be loaded. Check your connection, then reload the page.";
+
 /// The page `draw` gives once its part of the app has arrived; until then a loading line, and if
 /// the part cannot be fetched, the page's heading and lead with an error that says what to do.
 pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
@@ -65,18 +76,42 @@ where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
     let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
+    when_fetched(draw, move |page| match page {
+        Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
+        Err(_) => view! {
+            {pattern.map(|path| view! { <PageIntro path /> })}
+            <ErrorNotice message=PAGE_UNAVAILABLE.to_owned() />
+        }
+        .into_any(),
+    })
+}
+
+/// A piece of a page that `draw` gives once its part of the app has arrived.
+pub fn later_within<Fut>(draw: fn() -> Fut) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+{
+    when_fetched(draw, |piece| {
+        piece.unwrap_or_else(|_| {
+            view! {
+                <ErrorNotice message=PIECE_UNAVAILABLE.to_owned() />
+            }
+            .into_any()
+        })
+    })
+}
+
+/// What `show` makes of `draw`'s result, with a loading line until the part has arrived.
+fn when_fetched<Fut>(
+    draw: fn() -> Fut,
+    show: impl FnOnce(Result<AnyView, SplitLoaderError>) -> AnyView + Send + 'static,
+) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+{
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {Suspend::new(async move {
-                match draw().await {
-                    Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
-                    Err(_) => view! {
-                        {pattern.map(|path| view! { <PageIntro path /> })}
-                        <ErrorNotice message="This page could not be loaded. Check your connection, then reload the page.".to_owned() />
-                    }
-                    .into_any(),
-                }
-            })}
+            {Suspend::new(async move { show(draw().await) })}
         </Suspense>
     }
 }

@@ -9,6 +9,7 @@ use crate::auth::use_auth;
 use crate::components::loaded::{Loaded, resource};
 use crate::components::page_intro::PageIntro;
 use crate::components::stock_badge::StockBadge;
+use crate::parts::{self, later_within};
 use crate::{api, display_amount, ledger_version};
 
 /// What the hub is for; then staff see the stock at a glance, everyone else where to start.
@@ -19,7 +20,7 @@ pub fn Dashboard() -> impl IntoView {
         <PageIntro path=routes::HOME />
         {move || {
             if auth.allows(Role::Staff) {
-                view! { <StockOverview /> }.into_any()
+                later_within(parts::staff::stock_overview).into_any()
             } else {
                 view! { <Welcome /> }.into_any()
             }
@@ -42,8 +43,9 @@ fn Welcome() -> impl IntoView {
     }
 }
 
+/// The staff's view of the dashboard, in the staff part of the app (see `parts`).
 #[component]
-fn StockOverview() -> impl IntoView {
+pub fn StockOverview() -> impl IntoView {
     let version = ledger_version();
     let inventory = resource(move || {
         version.track();
