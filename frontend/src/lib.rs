@@ -16,10 +16,7 @@ use app::routes;
 
 use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
-use crate::pages::login::{Login, Register};
-use crate::pages::{
-    dashboard::Dashboard, greeting::Greeting, not_found::NotFound, shop::ProductPage, shop::Shop,
-};
+use crate::pages::{dashboard::Dashboard, not_found::NotFound, shop::ProductPage, shop::Shop};
 use crate::parts::later;
 use crate::routing::{PageChanges, Pattern};
 
@@ -85,7 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::reports)}</RequireRole> } />
                     <Route path=Pattern(routes::DONOR_RECEIPT) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::donor_receipt)}</RequireRole> } />
                     <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::history)}</RequireRole> } />
-                    <Route path=Pattern(routes::GREETING) view=Greeting />
+                    <Route path=Pattern(routes::GREETING) view=|| later(parts::greeting::greeting) />
                     <Route path=Pattern(routes::SHOP) view=Shop />
                     <Route path=Pattern(routes::PRODUCT) view=ProductPage />
                     <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::cart)}</RequireRole> } />
@@ -97,8 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=Pattern(routes::COVID) view=|| later(parts::data::covid) />
                     <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::jobs)}</RequireRole> } />
                     <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::data_reports)}</RequireRole> } />
-                    <Route path=Pattern(routes::LOGIN) view=Login />
-                    <Route path=Pattern(routes::REGISTER) view=Register />
+                    <Route path=Pattern(routes::LOGIN) view=|| later(parts::account::login) />
+                    <Route path=Pattern(routes::REGISTER) view=|| later(parts::account::register) />
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,7 @@
-//! The pages only signed-in accounts reach live in parts of the wasm of their own, fetched the
-//! first time they are needed: a visitor downloads the public pages alone. The build splits the
-//! wasm at these functions (`wasm-split`, see xtask's `wasm` module).
+//! Pages that not every visit needs live in parts of the wasm of their own, fetched the first time
+//! they are needed: the pages only signed-in accounts reach, and the public pages most visitors
+//! never open. A visitor downloads the dashboard, the shop and the app's frame alone. The build
+//! splits the wasm at these functions (`wasm-split`, see xtask's `wasm` module).
 
 use std::future::Future;
 
@@ -62,6 +63,17 @@ part!(member, preload:
 // The public data pages and their chart, which a visitor may never open.
 part!(data:
     covid => crate::pages::covid::Covid,
+);
+
+// Signing in and signing up, which a visitor browsing the shop never needs.
+part!(account:
+    login => crate::pages::login::Login,
+    register => crate::pages::login::Register,
+);
+
+// The greeting API's page, for the developers who call it.
+part!(greeting:
+    greeting => crate::pages::greeting::Greeting,
 );
 
 const PAGE_UNAVAILABLE: &str =
