@@ -50,3 +50,23 @@ test('a part that cannot be fetched says so on its page, and the rest of the app
   await openFromMenu(page, 'Admin', 'Jobs');
   await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeFocused();
 });
+
+test('while a part is on its way, its page keeps its heading, and focus goes to the page once it is there', async ({
+  page,
+}) => {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/split_greeting-[0-9a-f]{16}\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByRole('link', { name: 'birthday greeting API' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Birthday greeting' })).toBeVisible();
+  await expect(page.getByText('Loading…')).toBeVisible();
+  await expect(page.locator('main')).toBeFocused();
+
+  release();
+  await expect(page.getByLabel('Username')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Birthday greeting' })).toBeFocused();
+});

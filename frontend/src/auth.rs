@@ -112,7 +112,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     move || {
         if !auth.checked.get() {
             return view! {
-                {pattern.map(|path| view! { <PageIntro path /> })}
+                {pattern.map(|path| view! { <PageIntro path placeholder=true /> })}
                 <p class="muted">"Loading…"</p>
             }
             .into_any();

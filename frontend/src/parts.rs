@@ -81,14 +81,21 @@ const PAGE_UNAVAILABLE: &str =
 const PIECE_UNAVAILABLE: &str =
     "Part of this page could not be loaded. Check your connection, then reload the page.";
 
-/// The page `draw` gives once its part of the app has arrived; until then a loading line, and if
-/// the part cannot be fetched, the page's heading and lead with an error that says what to do.
+/// The page `draw` gives once its part of the app has arrived; until then its heading and lead with
+/// a loading line, and if the part cannot be fetched, the heading and lead with an error that says
+/// what to do.
 pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
     let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
-    when_fetched(draw, move |page| match page {
+    let loading = move || {
+        view! {
+            {pattern.map(|path| view! { <PageIntro path placeholder=true /> })}
+            <p class="muted">"Loading…"</p>
+        }
+    };
+    when_fetched(draw, loading, move |page| match page {
         Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
         Err(_) => view! {
             {pattern.map(|path| view! { <PageIntro path /> })}
@@ -103,7 +110,8 @@ pub fn later_within<Fut>(draw: fn() -> Fut) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
-    when_fetched(draw, |piece| {
+    let loading = || view! { <p class="muted">"Loading…"</p> };
+    when_fetched(draw, loading, |piece| {
         piece.unwrap_or_else(|_| {
             view! {
                 <ErrorNotice message=PIECE_UNAVAILABLE.to_owned() />
@@ -113,16 +121,18 @@ where
     })
 }
 
-/// What `show` makes of `draw`'s result, with a loading line until the part has arrived.
-fn when_fetched<Fut>(
+/// What `show` makes of `draw`'s result, with `loading` until the part has arrived.
+fn when_fetched<Fut, Loading>(
     draw: fn() -> Fut,
+    loading: impl Fn() -> Loading + Send + Sync + 'static,
     show: impl FnOnce(Result<AnyView, SplitLoaderError>) -> AnyView + Send + 'static,
 ) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+    Loading: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=loading>
             {Suspend::new(async move { show(draw().await) })}
         </Suspense>
     }

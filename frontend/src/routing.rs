@@ -71,6 +71,9 @@ pub fn page_loaded(title: &str) {
     heading_arrived(HEADING_FRAMES);
 }
 
+/// The page's own heading, not the placeholder drawn while the page loads (see `PageIntro`).
+pub const PAGE_HEADING: &str = "main h1:not([data-placeholder])";
+
 /// How many frames [`heading_arrived`] waits for a heading to be in the document: a page drawn
 /// under a suspense is put in some frames after it was drawn.
 pub const HEADING_FRAMES: u32 = 30;
@@ -86,7 +89,7 @@ pub fn heading_arrived(frames: u32) {
         if !waiting {
             return;
         }
-        match document.query_selector("main h1").ok().flatten() {
+        match document.query_selector(PAGE_HEADING).ok().flatten() {
             Some(_) => focus_heading(),
             None if frames > 1 => heading_arrived(frames - 1),
             None => {}
@@ -98,7 +101,7 @@ pub fn heading_arrived(frames: u32) {
 pub fn focus_heading() {
     let document = document();
     let target = document
-        .query_selector("main h1")
+        .query_selector(PAGE_HEADING)
         .ok()
         .flatten()
         .or_else(|| document.get_element_by_id("main"));
