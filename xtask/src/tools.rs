@@ -113,7 +113,7 @@ fn ensure_npm_packages(root: &Path) -> Result<()> {
                 "npm is missing: install Node.js 20 or newer (e.g. `apt-get install nodejs npm`)"
             );
         }
-        step("Installing npm packages (Playwright, axe, Lighthouse, wasm-opt)");
+        step("Installing npm packages (Playwright, axe, Lighthouse, wasm-opt, esbuild)");
         exec(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
