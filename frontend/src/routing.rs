@@ -72,7 +72,7 @@ pub fn page_loaded(title: &str) {
 }
 
 /// The page's own heading, not the placeholder drawn while the page loads (see `PageIntro`).
-pub const PAGE_HEADING: &str = "main h1:not([data-placeholder])";
+const PAGE_HEADING: &str = "main h1:not([data-placeholder])";
 
 /// How many frames [`heading_arrived`] waits for a heading to be in the document: a page drawn
 /// under a suspense is put in some frames after it was drawn.
