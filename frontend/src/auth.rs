@@ -9,7 +9,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api;
-use crate::components::page_intro::PageIntro;
+use crate::components::page_intro::PageLoading;
 
 /// The signed-in user, once the server has said who that is.
 #[derive(Clone, Copy)]
@@ -108,14 +108,9 @@ pub fn SignInWhenSessionEnds() -> impl IntoView {
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let here = current_page();
-    let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
     move || {
         if !auth.checked.get() {
-            return view! {
-                {pattern.map(|path| view! { <PageIntro path placeholder=true /> })}
-                <p class="muted">"Loading…"</p>
-            }
-            .into_any();
+            return view! { <PageLoading /> }.into_any();
         }
         match auth.user.get() {
             None if auth.ended.get_untracked() => ().into_any(),

@@ -9,11 +9,11 @@ use app::accounts::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
-use leptos_router::hooks::use_location;
 
 use crate::auth::use_auth;
+use crate::components::loaded::loading_line;
 use crate::components::notice::ErrorNotice;
-use crate::components::page_intro::PageIntro;
+use crate::components::page_intro::{PageIntro, PageLoading, current_pattern};
 use crate::routing::{HEADING_FRAMES, heading_arrived};
 
 /// Each function draws one page (or piece of one), and all of a part's functions go into that
@@ -88,14 +88,8 @@ pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
-    let pattern = app::routes::page(&use_location().pathname.get_untracked()).map(|page| page.path);
-    let loading = move || {
-        view! {
-            {pattern.map(|path| view! { <PageIntro path placeholder=true /> })}
-            <p class="muted">"Loading…"</p>
-        }
-    };
-    when_fetched(draw, loading, move |page| match page {
+    let pattern = current_pattern();
+    when_fetched(draw, PageLoading, move |page| match page {
         Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
         Err(_) => view! {
             {pattern.map(|path| view! { <PageIntro path /> })}
@@ -110,15 +104,18 @@ pub fn later_within<Fut>(draw: fn() -> Fut) -> impl IntoView
 where
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
-    let loading = || view! { <p class="muted">"Loading…"</p> };
-    when_fetched(draw, loading, |piece| {
-        piece.unwrap_or_else(|_| {
-            view! {
-                <ErrorNotice message=PIECE_UNAVAILABLE.to_owned() />
-            }
-            .into_any()
-        })
-    })
+    when_fetched(
+        draw,
+        || loading_line("Loading…"),
+        |piece| {
+            piece.unwrap_or_else(|_| {
+                view! {
+                    <ErrorNotice message=PIECE_UNAVAILABLE.to_owned() />
+                }
+                .into_any()
+            })
+        },
+    )
 }
 
 /// What `show` makes of `draw`'s result, with `loading` until the part has arrived.

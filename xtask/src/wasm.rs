@@ -1,8 +1,8 @@
 //! The browser app's wasm, into `dist/`: cargo builds it, `wasm-split` cuts out the parts not
 //! every visit needs (`frontend/src/parts.rs`), wasm-bindgen writes the JavaScript that loads it,
 //! wasm-opt makes each wasm small and esbuild each script, and every file is named with the
-//! build's content hash. Trunk builds the rest of `dist/` (the page, the style sheet, the icons): it cannot split
-//! a wasm.
+//! build's content hash. Trunk builds the rest of `dist/` (the page, the style sheet, the icons):
+//! it cannot split a wasm.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -128,7 +128,8 @@ where
     }
 }
 
-fn loading_line(label: &'static str) -> impl IntoView {
+/// A muted line saying what is loading.
+pub fn loading_line(label: &'static str) -> impl IntoView {
     view! { <p class="muted">{label}</p> }
 }
 
