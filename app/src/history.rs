@@ -263,14 +263,13 @@ impl HistoryEvent {
     }
 }
 
-/// A field's name as people read it: `donor_name` is "Donor name".
+/// A field's name as people read it: `donor_name` is "Donor name". Field names are ASCII.
 pub fn field_label(field: &str) -> String {
-    let spaced = field.replace('_', " ");
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut label = field.replace('_', " ");
+    if let Some(first) = label.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    label
 }
 
 /// Someone who appears in the history, for choosing whose changes to see.

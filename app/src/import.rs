@@ -241,8 +241,11 @@ fn read_header(header: &csv::StringRecord) -> Result<Vec<&'static Column>, Vec<L
     let mut errors = Vec::new();
     let mut found: Vec<&'static Column> = Vec::new();
     for name in header {
-        let wanted = name.trim().to_lowercase();
-        match COLUMNS.iter().find(|column| column.name == wanted) {
+        let wanted = name.trim();
+        match COLUMNS
+            .iter()
+            .find(|column| column.name.eq_ignore_ascii_case(wanted))
+        {
             Some(column) if found.iter().any(|seen| seen.name == column.name) => {
                 errors.push(line_error(1, Some(name), "appears more than once"));
             }
@@ -306,7 +309,7 @@ fn read_row(
     // Spreadsheets capitalise what they are given, so a kind is read in any case.
     let kind = value("kind")
         .unwrap_or_default()
-        .to_lowercase()
+        .to_ascii_lowercase()
         .parse::<Kind>()
         .map_err(|reason| problems.insert("kind", reason))
         .ok();

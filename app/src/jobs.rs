@@ -43,7 +43,7 @@ impl std::str::FromStr for RunStatus {
         ]
         .into_iter()
         .find(|status| status.as_str() == text)
-        .ok_or_else(|| format!("unknown run status {text:?}"))
+        .ok_or_else(|| format!("unknown run status '{text}'"))
     }
 }
 

@@ -23,7 +23,7 @@ test('a corrected donation shows its history from the list, the change marked in
   await expect(said(page, 'status')).toContainText('Corrected to 9');
 
   await row.getByRole('link', { name: new RegExp(`^History of the donation from ${donor}`) }).click();
-  await expect(page).toHaveURL(/\/history\?record_id=\d+&record_type=donation$/);
+  await expect(page).toHaveURL(/\/history\?record_type=donation&record_id=\d+$/);
   await expect(page.getByRole('heading', { name: 'History', level: 1 })).toBeVisible();
   const id = new URL(page.url()).searchParams.get('record_id');
   const table = page.getByRole('table', { name: `Changes to donation ${id}, newest first` });
@@ -44,7 +44,7 @@ test('a corrected donation shows its history from the list, the change marked in
   // The download takes the same filters as the table.
   const csv = page.getByRole('link', { name: 'Download CSV' });
   const href = (await csv.getAttribute('href'))!;
-  expect(href).toContain(`record_id=${id}&record_type=donation`);
+  expect(href).toContain(`record_type=donation&record_id=${id}`);
   const download = await page.request.get(href);
   expect(download.status()).toBe(200);
   const lines = (await download.text()).trim().split('\n');

@@ -20,7 +20,6 @@ use app::{ErrorBody, FieldErrors};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
@@ -238,24 +237,20 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// `path` with `query`'s fields as its query string, e.g. `/api/donations?kind=food&page=2`.
 /// Fields without a value, and empty ones, are left out.
 pub fn with_query(path: &str, query: &impl Serialize) -> String {
-    let Ok(Value::Object(fields)) = serde_json::to_value(query) else {
-        return path.to_owned();
-    };
-    let pairs: Vec<String> = fields
+    // Written once to read back its fields as text, so blank ones can be left out.
+    let fields: Vec<(String, String)> = serde_urlencoded::to_string(query)
+        .ok()
+        .and_then(|written| serde_urlencoded::from_str(&written).ok())
+        .unwrap_or_default();
+    let kept: Vec<(String, String)> = fields
         .into_iter()
         .filter_map(|(name, value)| {
-            let text = match value {
-                Value::String(text) => text.trim().to_owned(),
-                Value::Number(number) => number.to_string(),
-                Value::Bool(flag) => flag.to_string(),
-                Value::Null | Value::Array(_) | Value::Object(_) => return None,
-            };
-            (!text.is_empty()).then(|| format!("{name}={}", js_sys::encode_uri_component(&text)))
+            let value = value.trim();
+            (!value.is_empty()).then(|| (name, value.to_owned()))
         })
         .collect();
-    if pairs.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{}", pairs.join("&"))
+    match serde_urlencoded::to_string(kept) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path.to_owned(),
     }
 }

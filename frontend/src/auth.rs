@@ -121,7 +121,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
             Some(user) if user.role < role => view! {
                 <h1>"Not allowed"</h1>
                 <p class="notice notice-error" role="alert">
-                    {format!("This page is for {} accounts. You are signed in as {} ({}).", role.label().to_lowercase(), user.name, user.role.label().to_lowercase())}
+                    {format!("This page is for {} accounts. You are signed in as {} ({}).", role.label().to_ascii_lowercase(), user.name, user.role.label().to_ascii_lowercase())}
                 </p>
             }
             .into_any(),

@@ -167,7 +167,7 @@ fn NavMenu(
         }
     };
     let button = NodeRef::<leptos::html::Button>::new();
-    let id = format!("menu-{}", label.to_lowercase());
+    let id = format!("menu-{}", label.to_ascii_lowercase());
     let paths: Vec<&'static str> = links.iter().map(|link| link.path).collect();
     let current = move || {
         let path = location.pathname.get();
@@ -248,7 +248,7 @@ fn UserArea() -> impl IntoView {
                 .into_any(),
                 Some(user) => view! {
                     <CartLink />
-                    <span class="user-name" title=format!("Signed in as {} ({})", user.email, user.role.label().to_lowercase())>{user.name}</span>
+                    <span class="user-name" title=format!("Signed in as {} ({})", user.email, user.role.label().to_ascii_lowercase())>{user.name}</span>
                     <button type="button" class="header-button" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
                 }
                 .into_any(),

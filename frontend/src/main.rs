@@ -1,5 +1,4 @@
 fn main() {
-    console_error_panic_hook::set_once();
     // The runtime settings come first, so the first request already goes to the right API;
     // `index.html` preloads them, and shows a static shell until the app is mounted.
     wasm_bindgen_futures::spawn_local(async {

@@ -28,17 +28,25 @@ fn version_of(tool: &str) -> Option<String> {
     })
 }
 
+/// The wasm target, and the standard library's source, which the app's build compiles with its
+/// own settings (see [`crate::wasm`]).
 fn ensure_wasm_target() -> Result<()> {
+    ensure_rustup("target", "wasm32-unknown-unknown")?;
+    ensure_rustup("component", "rust-src")
+}
+
+/// Adds a rustup `target` or `component` unless it is installed.
+fn ensure_rustup(kind: &str, name: &str) -> Result<()> {
     let output = Command::new("rustup")
-        .args(["target", "list", "--installed"])
+        .args([kind, "list", "--installed"])
         .output()
         .context("running rustup (is Rust installed with rustup?)")?;
     if !String::from_utf8_lossy(&output.stdout)
         .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
+        .any(|line| line.trim() == name)
     {
-        step("Installing the wasm32-unknown-unknown target");
-        exec(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        step(&format!("Installing {name}"));
+        exec(Command::new("rustup").args([kind, "add", name]))?;
     }
     Ok(())
 }

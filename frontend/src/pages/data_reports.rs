@@ -129,10 +129,10 @@ fn BestYears(rows: Vec<BestYear>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1_u64);
     let matching = Memo::new(move |_| {
-        let needle = search.with(|search| search.trim().to_uppercase());
+        let needle = search.with(|search| search.trim().to_ascii_uppercase());
         rows.with_value(|rows| {
             rows.iter()
-                .filter(|row| row.series_id.to_uppercase().contains(&needle))
+                .filter(|row| row.series_id.to_ascii_uppercase().contains(&needle))
                 .cloned()
                 .collect::<Vec<_>>()
         })

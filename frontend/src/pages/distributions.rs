@@ -133,7 +133,7 @@ fn DistributionForm(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
             Some(format!(
                 "{verb} {} of {} handed out.",
                 display_amount(saved.kind, saved.quantity),
-                saved.kind.label().to_lowercase()
+                saved.kind.label().to_ascii_lowercase()
             ))
         },
         move || {
@@ -223,7 +223,7 @@ fn DistributionList(editing: RwSignal<Option<Distribution>>) -> impl IntoView {
                     <tbody>
                         {list.items.into_iter().map(|distribution| {
                             let (id, record) = (distribution.id, distribution.clone());
-                            let what = format!("the distribution of {} on {}", distribution.kind.label().to_lowercase(), distribution.distributed_on);
+                            let what = format!("the distribution of {} on {}", distribution.kind.label().to_ascii_lowercase(), distribution.distributed_on);
                             view! {
                             <tr>
                                 <td class="date" data-label="Date">{day(distribution.distributed_on)}</td>

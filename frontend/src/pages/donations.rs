@@ -122,7 +122,7 @@ fn DonationForm(editing: RwSignal<Option<Donation>>) -> impl IntoView {
             Some(format!(
                 "{verb} {} of {} from {}.",
                 display_amount(saved.kind, saved.quantity),
-                saved.kind.label().to_lowercase(),
+                saved.kind.label().to_ascii_lowercase(),
                 saved.donor_name
             ))
         },

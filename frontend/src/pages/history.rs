@@ -149,7 +149,7 @@ fn caption(filter: &HistoryFilter) -> String {
     match (filter.record_type, filter.record_id) {
         (Some(record_type), Some(id)) => format!(
             "Changes to {} {id}, {order}",
-            record_type.label().to_lowercase()
+            record_type.label().to_ascii_lowercase()
         ),
         _ => format!("Changes, {order}"),
     }

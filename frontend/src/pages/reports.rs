@@ -286,7 +286,7 @@ fn totals(row: &DonorRow) -> String {
             format!(
                 "{} {}",
                 display_amount(total.kind, total.quantity),
-                total.kind.label().to_lowercase()
+                total.kind.label().to_ascii_lowercase()
             )
         })
         .collect::<Vec<_>>()
