@@ -72,10 +72,13 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub role: Role,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
     /// When the account last signed in; `null` if it never has.
+    #[serde(default, with = "crate::date::optional_timestamp")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// When an admin deactivated the account; `null` while it is active.
+    #[serde(default, with = "crate::date::optional_timestamp")]
     pub deactivated_at: Option<DateTime<Utc>>,
 }
 

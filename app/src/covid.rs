@@ -10,6 +10,7 @@ use crate::error::{Checker, FieldErrors};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyFigures {
+    #[serde(with = "crate::date::day")]
     pub date: NaiveDate,
     pub cases: i64,
     pub deaths: i64,

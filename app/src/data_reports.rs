@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportVersion {
     pub id: i64,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
     /// The formats it can be downloaded in: `json`, `html`, `ipynb`.
     pub formats: Vec<String>,
@@ -18,6 +19,7 @@ pub struct ReportVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataReport {
+    #[serde(with = "crate::date::timestamp")]
     pub generated_at: DateTime<Utc>,
     pub population: PopulationSummary,
     pub best_years: Vec<BestYear>,

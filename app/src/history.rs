@@ -213,6 +213,7 @@ impl utoipa::ToSchema for Snapshot {}
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEvent {
     pub id: i64,
+    #[serde(with = "crate::date::timestamp")]
     pub occurred_at: DateTime<Utc>,
     /// The account that made the change; `null` for the server itself (a command, the demo data).
     pub actor_id: Option<i64>,

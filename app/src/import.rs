@@ -120,6 +120,7 @@ pub struct ImportRow {
     pub donor_name: String,
     pub kind: Kind,
     pub quantity: Quantity,
+    #[serde(with = "crate::date::day")]
     pub donated_on: NaiveDate,
     pub note: Option<String>,
 }

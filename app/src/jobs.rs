@@ -102,7 +102,9 @@ pub struct JobRun {
     /// job changed its input), `manual` (the API) or `command` (`server job run`).
     pub trigger: String,
     pub status: RunStatus,
+    #[serde(with = "crate::date::timestamp")]
     pub started_at: DateTime<Utc>,
+    #[serde(default, with = "crate::date::optional_timestamp")]
     pub finished_at: Option<DateTime<Utc>>,
     pub rows_inserted: u64,
     pub rows_updated: u64,
@@ -120,6 +122,7 @@ pub struct Job {
     /// A cron expression (minute hour day-of-month month day-of-week), in UTC; `None` when the job
     /// runs only on demand or after another job.
     pub schedule: Option<String>,
+    #[serde(default, with = "crate::date::optional_timestamp")]
     pub next_run_at: Option<DateTime<Utc>>,
     pub last_run: Option<JobRun>,
 }

@@ -199,9 +199,12 @@ pub struct Donation {
     pub donor_name: String,
     pub kind: Kind,
     pub quantity: Quantity,
+    #[serde(with = "crate::date::day")]
     pub donated_on: NaiveDate,
     pub note: Option<String>,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::date::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
     /// change made from an outdated copy is refused (412) rather than undoing what came since.
@@ -215,10 +218,13 @@ pub struct Distribution {
     pub id: i64,
     pub kind: Kind,
     pub quantity: Quantity,
+    #[serde(with = "crate::date::day")]
     pub distributed_on: NaiveDate,
     pub recipient: Option<String>,
     pub note: Option<String>,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::date::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
     /// change made from an outdated copy is refused (412) rather than undoing what came since.

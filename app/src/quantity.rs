@@ -1,50 +1,46 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An exact decimal amount with at most two decimal places: US dollars for money, units for goods.
 ///
-/// On the wire it is a string such as `"12.50"`; requests may also send a JSON number. In the
-/// database it is an integer count of hundredths, so nothing is ever rounded through a float.
+/// On the wire it is a string such as `"12.50"`; requests may also send a JSON number. Inside,
+/// as in the database, it is a whole number of hundredths, so nothing is ever rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Quantity(Decimal);
+pub struct Quantity(i64);
 
 /// The largest quantity a single record may carry.
-pub const MAX_QUANTITY: Quantity = Quantity(Decimal::from_parts(1_000_000_000, 0, 0, false, 0));
+pub const MAX_QUANTITY: Quantity = Quantity::from_whole(1_000_000_000);
+
+/// Beyond this no amount can be valid; bounding what is read keeps every sum of amounts exact.
+const MAX_READ: i64 = 1_000_000_000_000 * 100;
 
 impl Quantity {
-    pub const ZERO: Quantity = Quantity(Decimal::ZERO);
+    pub const ZERO: Quantity = Quantity(0);
 
     /// A whole number of units, usable in constants.
     pub const fn from_whole(units: u32) -> Self {
-        Self(Decimal::from_parts(units, 0, 0, false, 0))
+        Self(units as i64 * 100)
     }
 
-    pub fn from_hundredths(hundredths: i64) -> Self {
-        Self(Decimal::new(hundredths, 2))
+    pub const fn from_hundredths(hundredths: i64) -> Self {
+        Self(hundredths)
     }
 
     /// The amount as a whole number of hundredths, the unit it is stored in.
     pub fn hundredths(self) -> i64 {
-        let scaled = self.0 * Decimal::ONE_HUNDRED;
-        i64::try_from(scaled)
-            .expect("a parsed quantity has at most two decimal places and fits in i64")
-    }
-
-    pub fn decimal(self) -> Decimal {
         self.0
     }
 
     pub fn is_positive(self) -> bool {
-        self.0 > Decimal::ZERO
+        self.0 > 0
     }
 }
 
 /// The schema says what a quantity is on the wire, a decimal string, rather than describing the
-/// `Decimal` inside.
+/// integer inside.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Quantity {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -161,22 +157,31 @@ impl FromStr for Quantity {
         if fraction.is_some_and(|fraction| fraction.len() > 2) {
             return Err(QuantityError("must have at most 2 decimal places"));
         }
-        // Anything beyond this can never be valid, and keeping it out keeps `hundredths` total.
         let too_large = QuantityError("is too large");
-        if whole.trim_start_matches('0').len() > 13 {
+        let whole = whole.trim_start_matches('0');
+        // At most 13 digits, so the sum below cannot overflow.
+        if whole.len() > 13 {
             return Err(too_large);
         }
-        let value = Decimal::from_str_exact(text).map_err(|_| NOT_A_NUMBER)?;
-        if value > Decimal::from(1_000_000_000_000_i64) {
+        let number = |digits: &str| digits.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0'));
+        let hundredths = match fraction {
+            Some(fraction) if fraction.len() == 1 => number(fraction) * 10,
+            Some(fraction) => number(fraction),
+            None => 0,
+        };
+        let value = number(whole) * 100 + hundredths;
+        if value > MAX_READ {
             return Err(too_large);
         }
-        Ok(Self(value.normalize()))
+        Ok(Self(value))
     }
 }
 
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.2}", self.0)
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", magnitude / 100, magnitude % 100)
     }
 }
 
@@ -279,6 +284,21 @@ mod tests {
     #[test]
     fn max_quantity_is_one_billion() {
         assert_eq!(MAX_QUANTITY, q("1000000000"));
+    }
+
+    #[test]
+    fn amounts_are_read_exactly_up_to_the_largest_that_may_be_read() {
+        assert_eq!(q("0012.05").hundredths(), 1205);
+        assert_eq!(q("0.5").hundredths(), 50);
+        assert_eq!(q("1000000000000").hundredths(), MAX_READ);
+        for text in ["1000000000000.01", "99999999999999"] {
+            assert_eq!(
+                text.parse::<Quantity>().unwrap_err().to_string(),
+                "is too large"
+            );
+        }
+        assert_eq!(Quantity::from_hundredths(-1250).to_string(), "-12.50");
+        assert_eq!(Quantity::from_hundredths(-5).to_string(), "-0.05");
     }
 
     #[test]

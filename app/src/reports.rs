@@ -111,7 +111,9 @@ impl DonorsQuery {
 pub struct DonorRow {
     pub donor_name: String,
     pub donations: u64,
+    #[serde(with = "crate::date::day")]
     pub first_donated_on: NaiveDate,
+    #[serde(with = "crate::date::day")]
     pub last_donated_on: NaiveDate,
     pub totals: Vec<KindTotal>,
 }
@@ -197,7 +199,9 @@ pub struct DonorReceipt {
     pub organisation: OrganisationSettings,
     /// The donor's name as asked for.
     pub donor_name: String,
+    #[serde(with = "crate::date::day")]
     pub from: NaiveDate,
+    #[serde(with = "crate::date::day")]
     pub to: NaiveDate,
     /// By date, then in the order they were recorded.
     pub donations: Vec<ReceiptLine>,
@@ -211,6 +215,7 @@ pub struct DonorReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptLine {
+    #[serde(with = "crate::date::day")]
     pub donated_on: NaiveDate,
     pub kind: Kind,
     pub quantity: Quantity,

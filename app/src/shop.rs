@@ -177,7 +177,9 @@ pub struct Product {
     pub stock_state: StockState,
     pub image_url: Option<String>,
     pub archived: bool,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::date::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Raised by every change. Send it back in `If-Match` when changing the record, so that a
     /// change made from an outdated copy is refused (412) rather than undoing what came since.
@@ -396,6 +398,7 @@ pub struct Order {
     pub items: Vec<LineItem>,
     pub total: Quantity,
     pub status: OrderStatus,
+    #[serde(with = "crate::date::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -152,7 +152,7 @@ fn InventoryReport() -> impl IntoView {
     let version = ledger_version();
     let as_of = RwSignal::new(String::new());
     let query = move || InventoryQuery {
-        as_of: as_of.get().parse().ok(),
+        as_of: app::date::parse_date(&as_of.get()).ok(),
     };
     let rows = resource(move || {
         version.track();
