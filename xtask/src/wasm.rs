@@ -2,7 +2,7 @@
 //! every visit needs (`frontend/src/parts.rs`), wasm-bindgen writes the JavaScript that loads it,
 //! wasm-opt makes each wasm small and esbuild each script, and every file is named with the
 //! build's content hash. Trunk builds the rest of `dist/` (the page, the style sheet, the icons):
-//! it cannot split a wasm.
+//! it cannot split a wasm. esbuild minifies Trunk's style sheet too.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -82,15 +82,32 @@ pub fn build(
     for (folder, name) in [(&bound, "frontend.js"), (&split, LOADER)] {
         files.insert(name.to_owned(), std::fs::read(folder.join(name))?);
     }
-    for script in write_named(&root.join("dist"), files)? {
-        // wasm-bindgen and wasm-split write their JavaScript to be read: minified, the glue is
-        // half its size and 2 KB less brotli.
+    let dist = root.join("dist");
+    let mut readable = write_named(&dist, files)?;
+    readable.extend(style_sheets(&dist)?);
+    for file in readable {
+        // wasm-bindgen and wasm-split write their JavaScript to be read, and Trunk copies the
+        // style sheet as written: minified, the glue is half its size and 2 KB less brotli, the
+        // style sheet 1.2 KB less.
         run(tools::with_node_tools(root, &mut Command::new("esbuild"))
-            .arg(&script)
+            .arg(&file)
             .args(["--minify", "--allow-overwrite", "--log-level=error"])
-            .arg(format!("--outfile={}", script.display())))?;
+            .arg(format!("--outfile={}", file.display())))?;
     }
     Ok(())
+}
+
+/// The style sheets Trunk wrote into `dist`. The page names them without an integrity hash, so
+/// minifying them afterwards breaks no reference.
+fn style_sheets(dist: &Path) -> Result<Vec<PathBuf>> {
+    let mut sheets = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|extension| extension == "css") {
+            sheets.push(path);
+        }
+    }
+    Ok(sheets)
 }
 
 /// Writes `files` into `dist` under names carrying one hash of them all, so a browser may keep
