@@ -175,6 +175,24 @@ fn request(method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
     method(&url(path)).credentials(RequestCredentials::Include)
 }
 
+/// A request's JSON body, written by the browser's `JSON.stringify`: serde_json's writer, with a
+/// copy of its code for every type the app sends, would be in the wasm for this alone.
+pub(crate) trait JsonBody {
+    fn json_body(self, body: &impl Serialize) -> Result<Request, gloo_net::Error>;
+}
+
+impl JsonBody for RequestBuilder {
+    fn json_body(self, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
+        let unwritable = |error: String| gloo_net::Error::GlooError(error);
+        let value = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|error| unwritable(error.to_string()))?;
+        let text = js_sys::JSON::stringify(&value)
+            .map_err(|_| unwritable("the request could not be written as JSON".to_owned()))?;
+        self.header("Content-Type", "application/json").body(text)
+    }
+}
+
 /// A request that changes the record only if it is still at `version` (`If-Match`), so an edit
 /// made from an outdated copy cannot undo what happened since; see [`ApiError::is_stale`].
 fn if_match(request: RequestBuilder, version: i64) -> RequestBuilder {

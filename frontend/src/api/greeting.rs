@@ -4,7 +4,7 @@ use app::greeting::{Greeting, GreetingRequest};
 use app::paths;
 use gloo_net::http::Request;
 
-use super::{ApiError, done, get, request};
+use super::{ApiError, JsonBody, done, get, request};
 
 fn path(username: &str) -> String {
     format!("{}/{username}", paths::HELLO)
@@ -12,7 +12,7 @@ fn path(username: &str) -> String {
 
 /// Saves `username`'s date of birth.
 pub async fn save(username: &str, input: &GreetingRequest) -> Result<(), ApiError> {
-    done(request(Request::put, &path(username)).json(input)).await
+    done(request(Request::put, &path(username)).json_body(input)).await
 }
 
 pub async fn greet(username: &str) -> Result<Greeting, ApiError> {

@@ -6,14 +6,14 @@ use app::paging::Page;
 use app::paths;
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, done, get, if_match, request, url, with_query};
+use super::{ApiError, JsonBody, answer, done, get, if_match, request, url, with_query};
 
 pub async fn donations(query: &LedgerQuery) -> Result<Page<Donation>, ApiError> {
     get(&with_query(paths::DONATIONS, query)).await
 }
 
 pub async fn create_donation(input: &NewDonation) -> Result<Donation, ApiError> {
-    answer(request(Request::post, paths::DONATIONS).json(input)).await
+    answer(request(Request::post, paths::DONATIONS).json_body(input)).await
 }
 
 /// Corrects donation `id` if it is still at `version`.
@@ -23,7 +23,7 @@ pub async fn update_donation(
     input: &NewDonation,
 ) -> Result<Donation, ApiError> {
     let path = paths::item(paths::DONATIONS, id);
-    answer(if_match(request(Request::put, &path), version).json(input)).await
+    answer(if_match(request(Request::put, &path), version).json_body(input)).await
 }
 
 pub async fn delete_donation(id: i64) -> Result<(), ApiError> {
@@ -56,7 +56,7 @@ pub async fn distributions(query: &LedgerQuery) -> Result<Page<Distribution>, Ap
 }
 
 pub async fn create_distribution(input: &NewDistribution) -> Result<Distribution, ApiError> {
-    answer(request(Request::post, paths::DISTRIBUTIONS).json(input)).await
+    answer(request(Request::post, paths::DISTRIBUTIONS).json_body(input)).await
 }
 
 /// Corrects distribution `id` if it is still at `version`.
@@ -66,7 +66,7 @@ pub async fn update_distribution(
     input: &NewDistribution,
 ) -> Result<Distribution, ApiError> {
     let path = paths::item(paths::DISTRIBUTIONS, id);
-    answer(if_match(request(Request::put, &path), version).json(input)).await
+    answer(if_match(request(Request::put, &path), version).json_body(input)).await
 }
 
 pub async fn delete_distribution(id: i64) -> Result<(), ApiError> {

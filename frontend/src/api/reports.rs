@@ -9,7 +9,7 @@ use app::reports::{
 use app::stock::{KindThreshold, SetThreshold};
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, download_url, get, request, url, with_query};
+use super::{ApiError, JsonBody, answer, download_url, get, request, url, with_query};
 
 pub async fn inventory(query: &InventoryQuery) -> Result<Vec<InventoryRow>, ApiError> {
     get(&with_query(paths::INVENTORY_REPORT, query)).await
@@ -44,5 +44,5 @@ pub async fn thresholds() -> Result<Vec<KindThreshold>, ApiError> {
 
 pub async fn set_threshold(kind: Kind, input: &SetThreshold) -> Result<KindThreshold, ApiError> {
     let path = format!("{}/{kind}", paths::STOCK_THRESHOLDS);
-    answer(request(Request::put, &path).json(input)).await
+    answer(request(Request::put, &path).json_body(input)).await
 }

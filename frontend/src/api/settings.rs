@@ -4,7 +4,7 @@ use app::paths;
 use app::settings::OrganisationSettings;
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, get, request};
+use super::{ApiError, JsonBody, answer, get, request};
 
 pub async fn organisation() -> Result<OrganisationSettings, ApiError> {
     get(paths::ORGANISATION_SETTINGS).await
@@ -13,5 +13,5 @@ pub async fn organisation() -> Result<OrganisationSettings, ApiError> {
 pub async fn set_organisation(
     input: &OrganisationSettings,
 ) -> Result<OrganisationSettings, ApiError> {
-    answer(request(Request::put, paths::ORGANISATION_SETTINGS).json(input)).await
+    answer(request(Request::put, paths::ORGANISATION_SETTINGS).json_body(input)).await
 }

@@ -8,7 +8,7 @@ use app::shop::{
 };
 use gloo_net::http::Request;
 
-use super::{ApiError, answer, done, get, if_match, request, with_query};
+use super::{ApiError, JsonBody, answer, done, get, if_match, request, with_query};
 
 pub async fn products(query: &ProductQuery) -> Result<Page<Product>, ApiError> {
     get(&with_query(paths::PRODUCTS, query)).await
@@ -19,7 +19,7 @@ pub async fn product(id: i64) -> Result<Product, ApiError> {
 }
 
 pub async fn create_product(input: &NewProduct) -> Result<Product, ApiError> {
-    answer(request(Request::post, paths::PRODUCTS).json(input)).await
+    answer(request(Request::post, paths::PRODUCTS).json_body(input)).await
 }
 
 /// Changes product `id` if it is still at `version`.
@@ -29,7 +29,7 @@ pub async fn update_product(
     input: &NewProduct,
 ) -> Result<Product, ApiError> {
     let path = paths::item(paths::PRODUCTS, id);
-    answer(if_match(request(Request::put, &path), version).json(input)).await
+    answer(if_match(request(Request::put, &path), version).json_body(input)).await
 }
 
 /// Takes a product out of the catalogue: archived if it was ever ordered, otherwise deleted.
@@ -48,13 +48,13 @@ pub async fn add_to_cart(product_id: i64, quantity: i64) -> Result<Cart, ApiErro
         product_id,
         quantity,
     };
-    answer(request(Request::post, paths::CART_ITEMS).json(&input)).await
+    answer(request(Request::post, paths::CART_ITEMS).json_body(&input)).await
 }
 
 /// Sets how many of a product the cart holds; 0 takes it out.
 pub async fn set_cart_quantity(product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
     let path = paths::item(paths::CART_ITEMS, product_id);
-    answer(request(Request::put, &path).json(&SetCartQuantity { quantity })).await
+    answer(request(Request::put, &path).json_body(&SetCartQuantity { quantity })).await
 }
 
 pub async fn remove_from_cart(product_id: i64) -> Result<Cart, ApiError> {
