@@ -33,14 +33,14 @@ fn changed(user: &User) -> String {
     )
 }
 
-/// The control a change leaves in play, to take focus when the list is drawn again: the role
-/// select after a role change, the button that undoes a (de)activation.
 /// `text` in lower case, by the browser: it knows every script's capitals, which the app would
 /// otherwise carry in its wasm. Emails are stored in lower case already.
 fn lowercase(text: &str) -> String {
     js_sys::JsString::from(text).to_lower_case().into()
 }
 
+/// The control a change leaves in play, to take focus when the list is drawn again: the role
+/// select after a role change, the button that undoes a (de)activation.
 fn control_after(id: i64, change: &UpdateUserRequest) -> String {
     match change.active {
         Some(false) => format!("reactivate-{id}"),
