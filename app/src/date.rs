@@ -36,16 +36,16 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
 
 fn read_timestamp(text: &str) -> Option<DateTime<Utc>> {
     let date = parse_date(text.get(..10)?).ok()?;
-    let rest = text.get(10..)?.strip_prefix(['T', 't'])?;
-    let two_digits = |at: usize| {
-        let part = rest.get(at..at + 2)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| number(part))
-    };
-    let separated = rest.get(2..3) == Some(":") && rest.get(5..6) == Some(":");
-    let (hour, minute, second) = (two_digits(0)?, two_digits(3)?, two_digits(6)?);
-    let mut rest = rest.get(8..).filter(|_| separated)?;
+    let time = text.get(10..)?.strip_prefix(['T', 't'])?;
+    if time.get(2..3) != Some(":") || time.get(5..6) != Some(":") {
+        return None;
+    }
+    let (hour, minute, second) = (
+        two_digits(time, 0)?,
+        two_digits(time, 3)?,
+        two_digits(time, 6)?,
+    );
+    let mut rest = time.get(8..)?;
     let mut nanos = 0;
     if let Some(fraction) = rest.strip_prefix('.') {
         let length = fraction.bytes().take_while(u8::is_ascii_digit).count();
@@ -63,19 +63,24 @@ fn read_timestamp(text: &str) -> Option<DateTime<Utc>> {
                 "-" => -1,
                 _ => return None,
             };
-            let (hours, minutes) = (rest.get(1..3)?, rest.get(4..)?);
-            let well_formed = rest.get(3..4) == Some(":")
-                && minutes.len() == 2
-                && (hours.bytes().chain(minutes.bytes())).all(|b| b.is_ascii_digit());
-            if !well_formed {
+            if rest.len() != 6 || rest.get(3..4) != Some(":") {
                 return None;
             }
-            sign * i64::from(number(hours) * 60 + number(minutes))
+            sign * i64::from(two_digits(rest, 1)? * 60 + two_digits(rest, 4)?)
         }
     };
     let local = date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?);
     let utc = local.checked_sub_signed(TimeDelta::minutes(offset_minutes))?;
     Some(utc.and_utc())
+}
+
+/// The value of the two ASCII digits at `at` in `text`, if they are digits.
+fn two_digits(text: &str, at: usize) -> Option<u32> {
+    let digits = text.get(at..at + 2)?;
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| number(digits))
 }
 
 /// The value of ASCII digits.
