@@ -176,6 +176,13 @@ test('the header is one row for an admin and its menus work from the keyboard', 
   await expect(page.getByRole('heading', { level: 1, name: 'Donations' })).toBeFocused();
   await expect(page).toHaveTitle('Donations · Community Hub');
   await expect(ledger).toHaveAttribute('aria-expanded', 'false');
+
+  // The browser's Back returns to the page before, and Forward to the one left.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Community Hub' })).toBeVisible();
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1, name: 'Donations' })).toBeVisible();
 });
 
 test('on a phone a menu button opens the navigation', async ({ page }, testInfo) => {

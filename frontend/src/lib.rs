@@ -9,7 +9,7 @@ mod parts;
 pub mod routing;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::Router;
 
 use app::accounts::Role;
 use app::routes;
@@ -17,8 +17,8 @@ use app::routes;
 use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
 use crate::pages::{dashboard::Dashboard, not_found::NotFound, shop::ProductPage, shop::Shop};
-use crate::parts::later;
-use crate::routing::{PageChanges, Pattern};
+use crate::parts::{PartPage, later};
+use crate::routing::{DrawPage, PageChanges, Pages};
 
 /// Bumped after every write, so that lists and reports that read it load again.
 #[derive(Clone, Copy)]
@@ -74,32 +74,74 @@ pub fn App() -> impl IntoView {
             }>"Skip to content"</a>
             <Header />
             <main class="container" id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=Pattern(routes::HOME) view=Dashboard />
-                    <Route path=Pattern(routes::DONATIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::donations)}</RequireRole> } />
-                    <Route path=Pattern(routes::IMPORT_DONATIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::import_donations)}</RequireRole> } />
-                    <Route path=Pattern(routes::DISTRIBUTIONS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::distributions)}</RequireRole> } />
-                    <Route path=Pattern(routes::REPORTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::reports)}</RequireRole> } />
-                    <Route path=Pattern(routes::DONOR_RECEIPT) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::donor_receipt)}</RequireRole> } />
-                    <Route path=Pattern(routes::HISTORY) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::history)}</RequireRole> } />
-                    <Route path=Pattern(routes::GREETING) view=|| later(parts::greeting::greeting) />
-                    <Route path=Pattern(routes::SHOP) view=Shop />
-                    <Route path=Pattern(routes::PRODUCT) view=ProductPage />
-                    <Route path=Pattern(routes::CART) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::cart)}</RequireRole> } />
-                    <Route path=Pattern(routes::ORDERS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::orders)}</RequireRole> } />
-                    <Route path=Pattern(routes::RECEIPT) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::receipt)}</RequireRole> } />
-                    <Route path=Pattern(routes::USERS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::users)}</RequireRole> } />
-                    <Route path=Pattern(routes::SETTINGS) view=|| view! { <RequireRole role=Role::Admin>{later(parts::staff::settings)}</RequireRole> } />
-                    <Route path=Pattern(routes::PRODUCTS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::products)}</RequireRole> } />
-                    <Route path=Pattern(routes::COVID) view=|| later(parts::data::covid) />
-                    <Route path=Pattern(routes::JOBS) view=|| view! { <RequireRole role=Role::Staff>{later(parts::staff::jobs)}</RequireRole> } />
-                    <Route path=Pattern(routes::DATA_REPORTS) view=|| view! { <RequireRole role=Role::Member>{later(parts::member::data_reports)}</RequireRole> } />
-                    <Route path=Pattern(routes::LOGIN) view=|| later(parts::account::login) />
-                    <Route path=Pattern(routes::REGISTER) view=|| later(parts::account::register) />
-                </Routes>
+                <Pages pages=PAGES not_found=|| NotFound().into_any() />
             </main>
         </Router>
     }
+}
+
+/// What draws each of `app::routes`' pages.
+const PAGES: &[(&str, DrawPage)] = &[
+    (routes::HOME, || Dashboard().into_any()),
+    (routes::DONATIONS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::donations()))
+    }),
+    (routes::IMPORT_DONATIONS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::import_donations()))
+    }),
+    (routes::DISTRIBUTIONS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::distributions()))
+    }),
+    (routes::REPORTS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::reports()))
+    }),
+    (routes::DONOR_RECEIPT, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::donor_receipt()))
+    }),
+    (routes::HISTORY, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::history()))
+    }),
+    (routes::PRODUCTS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::products()))
+    }),
+    (routes::JOBS, || {
+        for_role(Role::Staff, || Box::pin(parts::staff::jobs()))
+    }),
+    (routes::USERS, || {
+        for_role(Role::Admin, || Box::pin(parts::staff::users()))
+    }),
+    (routes::SETTINGS, || {
+        for_role(Role::Admin, || Box::pin(parts::staff::settings()))
+    }),
+    (routes::SHOP, || Shop().into_any()),
+    (routes::PRODUCT, || ProductPage().into_any()),
+    (routes::CART, || {
+        for_role(Role::Member, || Box::pin(parts::member::cart()))
+    }),
+    (routes::ORDERS, || {
+        for_role(Role::Member, || Box::pin(parts::member::orders()))
+    }),
+    (routes::RECEIPT, || {
+        for_role(Role::Member, || Box::pin(parts::member::receipt()))
+    }),
+    (routes::DATA_REPORTS, || {
+        for_role(Role::Member, || Box::pin(parts::member::data_reports()))
+    }),
+    (routes::COVID, || later(|| Box::pin(parts::data::covid()))),
+    (routes::GREETING, || {
+        later(|| Box::pin(parts::greeting::greeting()))
+    }),
+    (routes::LOGIN, || {
+        later(|| Box::pin(parts::account::login()))
+    }),
+    (routes::REGISTER, || {
+        later(|| Box::pin(parts::account::register()))
+    }),
+];
+
+/// A page for accounts of `role` and above, in a part of the app fetched when first needed.
+fn for_role(role: Role, draw: PartPage) -> AnyView {
+    view! { <RequireRole role>{later(draw)}</RequireRole> }.into_any()
 }
 
 /// Removes the header and skeleton `index.html` shows while the app loads, once the app has

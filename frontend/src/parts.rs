@@ -4,6 +4,7 @@
 //! splits the wasm at these functions (`wasm-split`, see xtask's `wasm` module).
 
 use std::future::Future;
+use std::pin::Pin;
 
 use app::accounts::Role;
 use leptos::prelude::*;
@@ -76,6 +77,10 @@ part!(greeting:
     greeting => crate::pages::greeting::Greeting,
 );
 
+/// A page or piece of one in a part of the app: it is drawn once the part has arrived. Boxed, so
+/// that what waits for it is compiled once for all of them.
+pub type PartPage = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>> + Send>>;
+
 const PAGE_UNAVAILABLE: &str =
     "This page could not be loaded. Check your connection, then reload the page.";
 const PIECE_UNAVAILABLE: &str =
@@ -84,10 +89,7 @@ const PIECE_UNAVAILABLE: &str =
 /// The page `draw` gives once its part of the app has arrived; until then its heading and lead with
 /// a loading line, and if the part cannot be fetched, the heading and lead with an error that says
 /// what to do.
-pub fn later<Fut>(draw: fn() -> Fut) -> impl IntoView
-where
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
-{
+pub fn later(draw: PartPage) -> AnyView {
     let pattern = current_pattern();
     when_fetched(draw, PageLoading, move |page| match page {
         Ok(page) => view! { {page} <HeadingArrived /> }.into_any(),
@@ -97,13 +99,11 @@ where
         }
         .into_any(),
     })
+    .into_any()
 }
 
 /// A piece of a page that `draw` gives once its part of the app has arrived.
-pub fn later_within<Fut>(draw: fn() -> Fut) -> impl IntoView
-where
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
-{
+pub fn later_within(draw: PartPage) -> impl IntoView {
     when_fetched(
         draw,
         || loading_line("Loading…"),
@@ -119,13 +119,12 @@ where
 }
 
 /// What `show` makes of `draw`'s result, with `loading` until the part has arrived.
-fn when_fetched<Fut, Loading>(
-    draw: fn() -> Fut,
+fn when_fetched<Loading>(
+    draw: PartPage,
     loading: impl Fn() -> Loading + Send + Sync + 'static,
     show: impl FnOnce(Result<AnyView, SplitLoaderError>) -> AnyView + Send + 'static,
 ) -> impl IntoView
 where
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
     Loading: IntoView + 'static,
 {
     view! {

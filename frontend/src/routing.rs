@@ -1,46 +1,39 @@
 //! The app's routes come from `app::routes`, the table the server also answers from; and what
 //! changes with each route besides the page: the document's title and where focus is.
 
-use std::borrow::Cow;
-
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
-use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
+use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::components::loaded::resource;
 
-/// A route of the router for one of `app::routes`' patterns, e.g. `/shop/{id}`.
-#[derive(Debug, Clone, Copy)]
-pub struct Pattern(pub &'static str);
+/// Draws one page of the app.
+pub type DrawPage = fn() -> AnyView;
 
-impl PossibleRouteMatch for Pattern {
-    fn optional(&self) -> bool {
-        false
-    }
-
-    fn test<'a>(&self, path: &'a str) -> Option<PartialPathMatch<'a>> {
-        let whole = if path.is_empty() { "/" } else { path };
-        let params = app::routes::params(self.0, whole)?
-            .into_iter()
-            .map(|(name, value)| (Cow::Borrowed(name), value.to_owned()))
-            .collect();
-        Some(PartialPathMatch::new("", params, path))
-    }
-
-    fn generate_path(&self, path: &mut Vec<PathSegment>) {
-        for segment in self.0.split('/').filter(|segment| !segment.is_empty()) {
-            path.push(
-                match segment
-                    .strip_prefix('{')
-                    .and_then(|name| name.strip_suffix('}'))
-                {
-                    Some(name) => PathSegment::Param(name.into()),
-                    None => PathSegment::Static(segment.into()),
-                },
-            );
+/// The page at the current address: the one `pages` draws for the pattern of `app::routes` that
+/// matches it, else `not_found`. A new address draws a new page; a new query alone does not. One
+/// table rather than a route per page: the router's matching is compiled once, not for each page.
+#[component]
+pub fn Pages(pages: &'static [(&'static str, DrawPage)], not_found: DrawPage) -> impl IntoView {
+    let location = use_location();
+    // The page changes a turn after the address, as the router's own routes do: effects that the
+    // same event woke on the page being left (a form's result, say) run before its signals go.
+    let shown = RwSignal::new(location.pathname.get_untracked());
+    Effect::new(move || shown.set(location.pathname.get()));
+    // The router writes a new address into the browser's history once told that its page is drawn.
+    let history = use_context::<BrowserUrl>();
+    move || {
+        let path = shown.get();
+        let draw = app::routes::page(&path)
+            .and_then(|page| pages.iter().find(|(pattern, _)| *pattern == page.path))
+            .map_or(not_found, |(_, draw)| *draw);
+        let page = untrack(draw);
+        if let Some(history) = &history {
+            history.ready_to_complete();
         }
+        page
     }
 }
 
@@ -114,6 +107,19 @@ pub fn focus_heading() {
     }
 }
 
+/// The page's `{id}`, if the current address has one that is a number. A page is drawn again
+/// for a new address, so it reads this once.
+fn page_id() -> Option<i64> {
+    let path = use_location().pathname.get_untracked();
+    let pattern = app::routes::page(&path)?.path;
+    app::routes::params(pattern, &path)?
+        .into_iter()
+        .find(|(name, _)| *name == "id")?
+        .1
+        .parse()
+        .ok()
+}
+
 /// The record the page's `{id}` names, as `load` reads it; an id that can name none is the
 /// server's "not found" for `what`.
 pub fn record_of_page<T, Fut>(
@@ -124,11 +130,9 @@ where
     T: 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
-    let params = use_params_map();
+    let id = page_id();
     resource(move || {
-        let loading = params
-            .with(|params| params.get("id").and_then(|id| id.parse().ok()))
-            .map(&load);
+        let loading = id.map(&load);
         async move {
             match loading {
                 Some(loading) => loading.await,
