@@ -44,6 +44,9 @@ test('a member fills a cart, checks out, and sees the order and the lower stock'
   await expect(header.getByRole('link', { name: 'Cart (3)' })).toBeVisible();
 
   await header.getByRole('link', { name: 'Cart (3)' }).click();
+  // The header marks the page shown as the current one, and no other.
+  await expect(header.getByRole('link', { name: 'Cart (3)' })).toHaveAttribute('aria-current', 'page');
+  await expect(header.locator('[aria-current]')).toHaveCount(1);
   const cart = page.getByRole('table', { name: 'Cart' });
   await expect(cart).toContainText('$29.00');
   await cart.getByLabel(`Quantity of ${mug}`).fill('3');

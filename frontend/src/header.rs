@@ -5,7 +5,6 @@ use app::accounts::Role;
 use app::routes;
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
 
@@ -105,7 +104,8 @@ pub fn Header() -> impl IntoView {
                 match *links.as_slice() {
                     [] => None,
                     [only] => Some(
-                        view! { <li><A href=only.path exact=true>{only.label}</A></li> }.into_any(),
+                        view! { <li><NavLink href=only.path>{only.label}</NavLink></li> }
+                            .into_any(),
                     ),
                     _ => Some(
                         view! { <li><NavMenu label=group.label links open_group /></li> }
@@ -127,7 +127,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="container header-row" on:keydown=close_on_escape>
-                <A href=routes::HOME attr:class="brand">"Community Hub"</A>
+                <NavLink href=routes::HOME class="brand">"Community Hub"</NavLink>
                 <button
                     type="button"
                     class="menu-button"
@@ -214,7 +214,7 @@ fn NavMenu(
             <ul id=id class="nav-menu-list" hidden=move || !open.get()>
                 {links
                     .into_iter()
-                    .map(|link| view! { <li><A href=link.path exact=true>{link.label}</A></li> })
+                    .map(|link| view! { <li><NavLink href=link.path>{link.label}</NavLink></li> })
                     .collect_view()}
             </ul>
         </div>
@@ -253,8 +253,8 @@ fn UserArea() -> impl IntoView {
                 }
                 .into_any(),
                 None => view! {
-                    <A href=routes::LOGIN>"Sign in"</A>
-                    <A href=routes::REGISTER>"Sign up"</A>
+                    <NavLink href=routes::LOGIN>"Sign in"</NavLink>
+                    <NavLink href=routes::REGISTER>"Sign up"</NavLink>
                 }
                 .into_any(),
             }}
@@ -272,5 +272,20 @@ fn CartLink() -> impl IntoView {
         async move { api::shop::cart().await.map_or(0, |cart| cart.count()) }
     });
     let label = move || format!("Cart ({})", count.get().unwrap_or(0));
-    view! { <A href=routes::CART>{label}</A> }
+    view! { <NavLink href=routes::CART>{label}</NavLink> }
+}
+
+/// A link of the header, marked as the current page while its page is the one shown.
+#[component]
+fn NavLink(
+    href: &'static str,
+    #[prop(optional)] class: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let location = use_location();
+    view! {
+        <a href=href class=class aria-current=move || (location.pathname.get() == href).then_some("page")>
+            {children()}
+        </a>
+    }
 }

@@ -1,7 +1,6 @@
 use app::history::{HistoryFilter, RecordType};
 use app::paging::PageQuery;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 
@@ -15,8 +14,8 @@ pub fn HistoryLink(record_type: RecordType, id: i64, name: String) -> impl IntoV
         ..HistoryFilter::default()
     };
     view! {
-        <A href=api::history::page_link(&filter, PageQuery::default()) attr:class="button secondary small">
+        <a href=api::history::page_link(&filter, PageQuery::default()) class="button secondary small">
             "History"<span class="visually-hidden">{format!(" of {name}")}</span>
-        </A>
+        </a>
     }
 }

@@ -1,7 +1,6 @@
 use app::routes;
 use app::shop::{CartLine, Order};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::confirm::ConfirmButton;
@@ -58,15 +57,15 @@ pub fn CartPage() -> impl IntoView {
                     <p role="status">{format!("Thank you! Your order of {} is placed.", money(order.total))}</p>
                     <OrderLines order />
                     <p class="actions">
-                        <A href=receipt>"Receipt"</A>
-                        <A href=routes::ORDERS>"See your orders"</A>
+                        <a href=receipt>"Receipt"</a>
+                        <a href=routes::ORDERS>"See your orders"</a>
                     </p>
                 </section>
             }
         })}
         <SubmitResult result=checkout.result() />
         <Loaded resource=cart loading="Loading your cart…"
-            empty=|| view! { "Your cart is empty. "<A href="/shop">"Browse the shop"</A> } let:cart>
+            empty=|| view! { "Your cart is empty. "<a href="/shop">"Browse the shop"</a> } let:cart>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Cart">
                 <table class="stack" aria-label="Cart">
                     <thead><tr><th>"Product"</th><th class="num">"Price"</th><th>"Quantity"</th><th class="num">"Total"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>

@@ -5,7 +5,6 @@ use app::covid::{DailyFigures, DailyQuery};
 use app::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::line_chart::{LineChart, Series};
@@ -70,7 +69,7 @@ pub fn Covid() -> impl IntoView {
             empty=move || if ranged() {
                 Either::Left("No figures in this date range.")
             } else {
-                Either::Right(view! { "No figures loaded yet: an admin can run the covid-etl job on the "<A href="/jobs">"Jobs page"</A>"." })
+                Either::Right(view! { "No figures loaded yet: an admin can run the covid-etl job on the "<a href="/jobs">"Jobs page"</a>"." })
             }
             let:days>
             <Figures days />

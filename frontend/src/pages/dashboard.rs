@@ -3,7 +3,6 @@ use app::ledger::LedgerQuery;
 use app::reports::InventoryQuery;
 use app::routes;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::loaded::{Loaded, resource};
@@ -34,11 +33,11 @@ fn Welcome() -> impl IntoView {
     view! {
         <section class="card">
             {move || if auth.user.with(Option::is_none) {
-                view! { <p><A href="/login">"Sign in"</A>" with your account, or "<A href="/register">"sign up"</A>"."</p> }.into_any()
+                view! { <p><a href="/login">"Sign in"</a>" with your account, or "<a href="/register">"sign up"</a>"."</p> }.into_any()
             } else {
                 view! { <p>"Staff record donations and distributions; ask an admin if you need that access."</p> }.into_any()
             }}
-            <p>"Browse "<A href="/shop">"the shop"</A>", or try the public "<A href="/greeting">"birthday greeting API"</A>"."</p>
+            <p>"Browse "<a href="/shop">"the shop"</a>", or try the public "<a href="/greeting">"birthday greeting API"</a>"."</p>
         </section>
     }
 }
@@ -61,8 +60,8 @@ pub fn StockOverview() -> impl IntoView {
     });
     view! {
         <div class="actions">
-            <A href="/donations" attr:class="button">"Record a donation"</A>
-            <A href="/distributions" attr:class="button secondary">"Record a distribution"</A>
+            <a href="/donations" class="button">"Record a donation"</a>
+            <a href="/distributions" class="button secondary">"Record a distribution"</a>
         </div>
         <section aria-labelledby="stock-heading">
             <h2 id="stock-heading">"Stock on hand"</h2>

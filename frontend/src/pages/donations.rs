@@ -4,7 +4,6 @@ use app::ledger::{Donation, Kind, LedgerColumn, NewDonation};
 use app::{FieldErrors, Quantity};
 use app::{paths, routes};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
@@ -28,7 +27,7 @@ pub fn Donations() -> impl IntoView {
     let editing = RwSignal::new(None::<Donation>);
     view! {
         <PageIntro path=routes::DONATIONS />
-        <p><A href=routes::IMPORT_DONATIONS>"Import donations from a CSV file"</A></p>
+        <p><a href=routes::IMPORT_DONATIONS>"Import donations from a CSV file"</a></p>
         <div class="split">
             <section class="card" aria-labelledby="new-donation">
                 <h2 id="new-donation">

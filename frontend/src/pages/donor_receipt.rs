@@ -9,7 +9,6 @@ use app::settings::OrganisationSettings;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
@@ -72,7 +71,7 @@ pub fn DonorReceiptPage() -> impl IntoView {
         async move { api::reports::donor_receipt(&query).await }
     });
     view! {
-        <p class="no-print"><A href=app::routes::REPORTS>"← Back to the reports"</A></p>
+        <p class="no-print"><a href=app::routes::REPORTS>"← Back to the reports"</a></p>
         <article class="card receipt">
             <div class="page-head">
                 <h1>"Donation receipt: " {donor}</h1>

@@ -11,7 +11,6 @@ use app::sorting::Sort;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
@@ -243,7 +242,7 @@ fn EventRow(event: HistoryEvent) -> impl IntoView {
         <tr>
             <td class="date" data-label="When">{local_time(event.occurred_at)}</td>
             <td data-label="Who">{event.actor_name}</td>
-            <td data-label="Record"><A href=link(&record, 1)>{record_name}</A></td>
+            <td data-label="Record"><a href=link(&record, 1)>{record_name}</a></td>
             <td data-label="Change"><span class="badge">{event.action.label()}</span></td>
             <td data-label="Values">
                 <dl class="changes">{changes.into_iter().map(|change| view! { <FieldValue change /> }).collect_view()}</dl>

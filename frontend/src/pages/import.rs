@@ -5,7 +5,6 @@ use app::import::{COLUMNS, ImportPreview, ImportResult, MAX_FILE_BYTES, MAX_ROWS
 use app::number::thousands;
 use app::routes;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
@@ -161,7 +160,7 @@ pub fn ImportDonations() -> impl IntoView {
             <p class="notice notice-ok" class:empty=move || imported.get().is_none() role="status">
                 {move || imported.get().map(|count| view! {
                     {format!("Imported {count} {}. ", if count == 1 { "donation" } else { "donations" })}
-                    <A href=routes::DONATIONS>"See the donations"</A>
+                    <a href=routes::DONATIONS>"See the donations"</a>
                 })}
             </p>
             <SubmitResult result=import.result() />

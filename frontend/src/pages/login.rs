@@ -2,7 +2,6 @@ use app::accounts::{LoginRequest, RegisterRequest, User};
 use app::routes;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -58,7 +57,7 @@ pub fn Login() -> impl IntoView {
                     <SubmitResult result=sign_in.result() />
                 </form>
             </section>
-            <p>"No account yet? "<A href=move || format!("/register?next={}", js_sys::encode_uri_component(&next.get()))>"Sign up"</A></p>
+            <p>"No account yet? "<a href=move || format!("/register?next={}", js_sys::encode_uri_component(&next.get()))>"Sign up"</a></p>
         </div>
     }
 }
@@ -97,7 +96,7 @@ pub fn Register() -> impl IntoView {
                     <SubmitResult result=sign_up.result() />
                 </form>
             </section>
-            <p>"Already have an account? "<A href="/login">"Sign in"</A></p>
+            <p>"Already have an account? "<a href="/login">"Sign in"</a></p>
         </div>
     }
 }

@@ -3,7 +3,6 @@ use app::date::parse_date;
 use app::shop::{Order, OrderQuery};
 use app::{paths, routes};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::use_auth;
@@ -138,7 +137,7 @@ pub fn Orders() -> impl IntoView {
                             </div>
                             {customer}
                             <OrderLines order />
-                            <p><A href=receipt attr:aria-label=format!("Receipt for {heading}")>"Receipt"</A></p>
+                            <p><a href=receipt aria-label=format!("Receipt for {heading}")>"Receipt"</a></p>
                         </li>
                     }
                 }).collect_view()}

@@ -2,7 +2,6 @@
 
 use app::shop::Order;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -14,7 +13,7 @@ use crate::routing::{page_loaded, record_of_page};
 pub fn Receipt() -> impl IntoView {
     let order = record_of_page("order", api::shop::order);
     view! {
-        <p class="no-print"><A href=app::routes::ORDERS>"← Back to the orders"</A></p>
+        <p class="no-print"><a href=app::routes::ORDERS>"← Back to the orders"</a></p>
         <Loaded resource=order loading="Loading the receipt…" let:order>
             <ReceiptSheet order />
         </Loaded>

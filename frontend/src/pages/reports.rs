@@ -4,7 +4,6 @@ use app::routes;
 use app::stock::{KindThreshold, SetThreshold};
 use app::{FieldErrors, Quantity};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{Field, FormErrors};
@@ -254,7 +253,7 @@ fn DonorReport() -> impl IntoView {
                                     <td data-label="Last">{day(row.last_donated_on)}</td>
                                     <td data-label="Given">{totals(&row)}</td>
                                     <td data-label="Receipt">
-                                        <A href=receipt_link(&row) attr:aria-label=format!("Receipt for {}", row.donor_name)>"Receipt"</A>
+                                        <a href=receipt_link(&row) aria-label=format!("Receipt for {}", row.donor_name)>"Receipt"</a>
                                     </td>
                                 </tr>
                             }).collect_view()}

@@ -3,7 +3,6 @@ use app::routes;
 use app::shop::{Cart, Product, ProductQuery};
 use app::stock::StockState;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::auth::{sign_in_path, use_auth};
@@ -71,7 +70,7 @@ pub fn Shop() -> impl IntoView {
                         <li class="product-card">
                             <ProductImage product=product.clone() />
                             <div class="product-body">
-                                <A href=href attr:class="product-name">{product.name.clone()}</A>
+                                <a href=href class="product-name">{product.name.clone()}</a>
                                 <span class="product-price">{money(product.price)}</span>
                                 <span class="muted small" class:out-of-stock=product.stock_state == StockState::Out class:low-stock=product.stock_state == StockState::Low>{stock}</span>
                             </div>
@@ -88,7 +87,7 @@ pub fn Shop() -> impl IntoView {
 pub fn ProductPage() -> impl IntoView {
     let product = record_of_page("product", api::shop::product);
     view! {
-        <p><A href="/shop">"← Back to the shop"</A></p>
+        <p><a href="/shop">"← Back to the shop"</a></p>
         <Loaded resource=product loading="Loading…" let:product>
             <ProductDetails product />
         </Loaded>
@@ -142,7 +141,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
                         when=move || auth.allows(Role::Member)
                         fallback={
                             let sign_in = sign_in.clone();
-                            move || view! { <p><A href=sign_in.clone()>"Sign in to buy"</A></p> }
+                            move || view! { <p><a href=sign_in.clone()>"Sign in to buy"</a></p> }
                         }
                     >
                         <form class="add-to-cart" on:submit=on_submit novalidate>
