@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, Response, test } from '@playwright/test';
 import { openFromMenu, signInAsAdmin } from './helpers';
 
 /// The wasm files `page` fetches, by their names without the build's hash. The code that parts
@@ -29,6 +29,25 @@ test('a visitor fetches the public app alone, and signing in fetches the parts o
   await openFromMenu(page, 'Shop', 'Orders');
   await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeFocused();
   expect(wasm.filter((name) => name === 'split_staff')).toHaveLength(1);
+});
+
+test('the app a visitor loads first is at most 150 KB over the wire', async ({ page }) => {
+  for (const path of ['/', '/shop']) {
+    const code: Promise<[string, number]>[] = [];
+    const listener = (response: Response) => {
+      if (/\.(wasm|js|css)$/.test(new URL(response.url()).pathname)) {
+        code.push(response.request().sizes().then((sizes) => [response.headers()['content-encoding'], sizes.responseBodySize]));
+      }
+    };
+    page.on('response', listener);
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    page.off('response', listener);
+    const fetched = await Promise.all(code);
+    expect(fetched.map(([encoding]) => encoding)).toEqual(fetched.map(() => 'br'));
+    const bytes = fetched.reduce((sum, [, size]) => sum + size, 0);
+    expect(bytes, `the first load of ${path}`).toBeLessThanOrEqual(150_000);
+  }
 });
 
 test('a part that cannot be fetched says so on its page, and the rest of the app goes on', async ({ page }) => {
