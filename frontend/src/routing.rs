@@ -7,7 +7,7 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::components::loaded::resource;
+use crate::components::loaded::{Loadable, resource};
 
 /// Draws one page of the app.
 pub type DrawPage = fn() -> AnyView;
@@ -125,7 +125,7 @@ fn page_id() -> Option<i64> {
 pub fn record_of_page<T, Fut>(
     what: &'static str,
     load: impl Fn(i64) -> Fut + 'static,
-) -> LocalResource<Result<T, ApiError>>
+) -> Loadable<Result<T, ApiError>>
 where
     T: 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,

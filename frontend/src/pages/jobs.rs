@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::confirm::ConfirmButton;
-use crate::components::loaded::{LoadStatus, Loaded, resource};
+use crate::components::loaded::{LoadStatus, Loadable, Loaded, resource};
 use crate::components::notice::SubmitResult;
 use crate::components::page_intro::PageIntro;
 use crate::components::submit::Submit;
@@ -20,7 +20,7 @@ use crate::local_time;
 const POLL: Duration = Duration::from_secs(1);
 const RECENT_RUNS: u64 = 10;
 
-type JobList = LocalResource<Result<Vec<Job>, ApiError>>;
+type JobList = Loadable<Result<Vec<Job>, ApiError>>;
 
 #[component]
 pub fn Jobs() -> impl IntoView {
@@ -28,20 +28,13 @@ pub fn Jobs() -> impl IntoView {
     // Ask again while a run is going, so that its end shows without a reload.
     Effect::new(move || {
         let running = jobs
-            .map(|result| {
-                result
-                    .as_ref()
-                    .is_ok_and(|list| list.iter().any(is_running))
-            })
-            .unwrap_or(false);
+            .get()
+            .is_some_and(|result| result.is_ok_and(|list| list.iter().any(is_running)));
         if running && let Ok(handle) = set_timeout_with_handle(move || jobs.refetch(), POLL) {
             on_cleanup(move || handle.clear());
         }
     });
-    let list = Memo::new(move |_| {
-        jobs.map(|result| result.clone().unwrap_or_default())
-            .unwrap_or_default()
-    });
+    let list = Memo::new(move |_| jobs.get().and_then(Result::ok).unwrap_or_default());
     // Rows are keyed by job name and read their job from `list`, rather than rendered again inside
     // a <Transition> on every poll, so that an open history or a run's outcome stays put.
     view! {
