@@ -17,7 +17,7 @@ use app::routes;
 use crate::auth::{Auth, RequireRole, SignInWhenSessionEnds};
 use crate::header::Header;
 use crate::pages::{dashboard::Dashboard, not_found::NotFound, shop::ProductPage, shop::Shop};
-use crate::parts::{PartPage, later};
+use crate::parts::{PartPage, account, data, greeting, later, member, staff};
 use crate::routing::{DrawPage, PageChanges, Pages};
 
 /// Bumped after every write, so that lists and reports that read it load again.
@@ -84,59 +84,35 @@ pub fn App() -> impl IntoView {
 const PAGES: &[(&str, DrawPage)] = &[
     (routes::HOME, || Dashboard().into_any()),
     (routes::DONATIONS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::donations()))
+        for_role(Role::Staff, staff::donations)
     }),
     (routes::IMPORT_DONATIONS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::import_donations()))
+        for_role(Role::Staff, staff::import_donations)
     }),
     (routes::DISTRIBUTIONS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::distributions()))
+        for_role(Role::Staff, staff::distributions)
     }),
-    (routes::REPORTS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::reports()))
-    }),
+    (routes::REPORTS, || for_role(Role::Staff, staff::reports)),
     (routes::DONOR_RECEIPT, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::donor_receipt()))
+        for_role(Role::Staff, staff::donor_receipt)
     }),
-    (routes::HISTORY, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::history()))
-    }),
-    (routes::PRODUCTS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::products()))
-    }),
-    (routes::JOBS, || {
-        for_role(Role::Staff, || Box::pin(parts::staff::jobs()))
-    }),
-    (routes::USERS, || {
-        for_role(Role::Admin, || Box::pin(parts::staff::users()))
-    }),
-    (routes::SETTINGS, || {
-        for_role(Role::Admin, || Box::pin(parts::staff::settings()))
-    }),
+    (routes::HISTORY, || for_role(Role::Staff, staff::history)),
+    (routes::PRODUCTS, || for_role(Role::Staff, staff::products)),
+    (routes::JOBS, || for_role(Role::Staff, staff::jobs)),
+    (routes::USERS, || for_role(Role::Admin, staff::users)),
+    (routes::SETTINGS, || for_role(Role::Admin, staff::settings)),
     (routes::SHOP, || Shop().into_any()),
     (routes::PRODUCT, || ProductPage().into_any()),
-    (routes::CART, || {
-        for_role(Role::Member, || Box::pin(parts::member::cart()))
-    }),
-    (routes::ORDERS, || {
-        for_role(Role::Member, || Box::pin(parts::member::orders()))
-    }),
-    (routes::RECEIPT, || {
-        for_role(Role::Member, || Box::pin(parts::member::receipt()))
-    }),
+    (routes::CART, || for_role(Role::Member, member::cart)),
+    (routes::ORDERS, || for_role(Role::Member, member::orders)),
+    (routes::RECEIPT, || for_role(Role::Member, member::receipt)),
     (routes::DATA_REPORTS, || {
-        for_role(Role::Member, || Box::pin(parts::member::data_reports()))
+        for_role(Role::Member, member::data_reports)
     }),
-    (routes::COVID, || later(|| Box::pin(parts::data::covid()))),
-    (routes::GREETING, || {
-        later(|| Box::pin(parts::greeting::greeting()))
-    }),
-    (routes::LOGIN, || {
-        later(|| Box::pin(parts::account::login()))
-    }),
-    (routes::REGISTER, || {
-        later(|| Box::pin(parts::account::register()))
-    }),
+    (routes::COVID, || later(data::covid)),
+    (routes::GREETING, || later(greeting::greeting)),
+    (routes::LOGIN, || later(account::login)),
+    (routes::REGISTER, || later(account::register)),
 ];
 
 /// A page for accounts of `role` and above, in a part of the app fetched when first needed.

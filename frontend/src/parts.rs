@@ -19,21 +19,36 @@ use crate::routing::{HEADING_FRAMES, heading_arrived};
 
 /// Each function draws one page (or piece of one), and all of a part's functions go into that
 /// part's wasm. The first may also get `$preload`, which fetches the part without drawing anything.
+/// What the module offers for each is a [`PartPage`].
 macro_rules! part {
     ($part:ident $(, $preload:ident)?: $first:ident => $first_page:path $(, $name:ident => $page:path)* $(,)?) => {
         pub mod $part {
-            use leptos::prelude::*;
-            use leptos::wasm_split::{SplitLoaderError, wasm_split};
+            mod split {
+                use leptos::prelude::*;
+                use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-            #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
-            pub fn $first() -> Result<AnyView, SplitLoaderError> {
-                Ok($first_page().into_any())
+                #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
+                pub fn $first() -> Result<AnyView, SplitLoaderError> {
+                    Ok($first_page().into_any())
+                }
+
+                $(
+                    #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
+                    pub fn $name() -> Result<AnyView, SplitLoaderError> {
+                        Ok($page().into_any())
+                    }
+                )*
+            }
+
+            $(pub use split::$preload;)?
+
+            pub fn $first() -> super::PartFuture {
+                Box::pin(split::$first())
             }
 
             $(
-                #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
-                pub fn $name() -> Result<AnyView, SplitLoaderError> {
-                    Ok($page().into_any())
+                pub fn $name() -> super::PartFuture {
+                    Box::pin(split::$name())
                 }
             )*
         }
@@ -77,9 +92,11 @@ part!(greeting:
     greeting => crate::pages::greeting::Greeting,
 );
 
-/// A page or piece of one in a part of the app: it is drawn once the part has arrived. Boxed, so
-/// that what waits for it is compiled once for all of them.
-pub type PartPage = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>> + Send>>;
+/// A page or piece of one in a part of the app: it is drawn once the part has arrived.
+pub type PartPage = fn() -> PartFuture;
+
+/// The drawing of a [`PartPage`], boxed so that what waits for it is compiled once for all of them.
+pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>> + Send>>;
 
 const PAGE_UNAVAILABLE: &str =
     "This page could not be loaded. Check your connection, then reload the page.";

@@ -19,7 +19,7 @@ pub fn Dashboard() -> impl IntoView {
         <PageIntro path=routes::HOME />
         {move || {
             if auth.allows(Role::Staff) {
-                later_within(|| Box::pin(parts::staff::stock_overview())).into_any()
+                later_within(parts::staff::stock_overview).into_any()
             } else {
                 view! { <Welcome /> }.into_any()
             }
