@@ -205,9 +205,26 @@ async fn a_sync_that_changes_data_is_followed_by_a_report() {
         ])
     );
 
-    let runs = json_of(app.get("/api/jobs/data-report/runs").await, StatusCode::OK).await;
-    assert_eq!(runs[0]["trigger"], "follow-up");
-    assert_eq!(runs[0]["status"], "success");
+    let run = finished_run(&app, "data-report").await;
+    assert_eq!(run["trigger"], "follow-up");
+    assert_eq!(run["status"], "success");
+}
+
+/// Waits for the newest run of `job` to end: the report it stores is there a moment before the
+/// run is written down as done.
+async fn finished_run(app: &TestApp, job: &str) -> Value {
+    for _ in 0..200 {
+        let runs = json_of(
+            app.get(&format!("/api/jobs/{job}/runs")).await,
+            StatusCode::OK,
+        )
+        .await;
+        if runs[0]["status"] != "running" {
+            return runs[0].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the newest run of {job} did not end");
 }
 
 #[tokio::test]
