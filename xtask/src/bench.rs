@@ -3,8 +3,8 @@
 //! bare axum route (`server/examples/
 //! bare_axum.rs`) and the load generator (`server/examples/load.rs`), starts each on a fresh
 //! database, drives it, sets the greeting beside the same API in Flask ([`flask`]), runs the
-//! covid-etl job beside pandas ([`etl`]), prints one table and
-//! writes `target/bench/results.json`. `--quick` uses the debug build and short runs, so
+//! covid-etl job beside pandas ([`etl`]), records Lighthouse's performance score of the app's main
+//! pages, prints one table and writes `target/bench/results.json`. `--quick` uses the debug build and short runs, so
 //! `cargo xtask test` keeps the bench working; its figures mean nothing. `--etl` measures only
 //! the covid-etl rows, which need neither the browser app nor a running server.
 
@@ -22,7 +22,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::{
-    Running, build_spa, cargo, exec, free_port, http, lint_while_building, step, target_dir,
+    Running, build_spa, cargo, exec, free_port, http, lighthouse, lint_while_building, step,
+    target_dir, tools,
 };
 
 /// The servers' log, in [`bench_folder`].
@@ -73,12 +74,14 @@ impl Row {
     }
 
     fn target_text(&self) -> String {
-        match self.target {
+        let text = match self.target {
             Target::RatioAtLeast(least) => format!(">= {least}x"),
             Target::AtLeast(least) => format!(">= {least} {}", self.unit),
             Target::AtMost(most) => format!("< {most} {}", self.unit),
             Target::RatioAtMost(most) => format!("<= {most}x"),
-        }
+        };
+        // A figure without a unit (a layout shift) leaves no space after it.
+        text.trim_end().to_owned()
     }
 }
 
@@ -140,7 +143,11 @@ pub fn run(root: &Path, quick: bool, etl_only: bool) -> Result<()> {
         },
         etl: if quick { (2, 1) } else { (100, 3) },
     };
-    let rows = bench.measure(etl_only)?;
+    let mut rows = bench.measure(etl_only)?;
+    // The test run audits the pages itself, on its debug build.
+    if !quick && !etl_only {
+        rows.extend(page_loads(root, &binaries.join("server"))?);
+    }
     print_table(&rows, quick);
     write_results(&rows, quick)
 }
@@ -689,6 +696,40 @@ fn count_files(folder: &Path) -> usize {
     })
 }
 
+/// Lighthouse's performance score of each main page on its throttled phone, with `server`
+/// serving the demo data, and the slowest largest paint and the largest layout shift among them.
+fn page_loads(root: &Path, server: &Path) -> Result<Vec<Row>> {
+    tools::ensure_browser_test_tools(root)?;
+    let loads = lighthouse::run(root, server)?;
+    let mut rows: Vec<Row> = loads
+        .iter()
+        .map(|load| Row {
+            measure: format!("Lighthouse performance (mobile), `{}`", load.path),
+            ours: load.performance,
+            anchor: None,
+            unit: "/ 100",
+            target: Target::AtLeast(98.0),
+        })
+        .collect();
+    let worst =
+        |figure: fn(&lighthouse::PageLoad) -> f64| loads.iter().map(figure).fold(0.0, f64::max);
+    rows.push(Row {
+        measure: "largest contentful paint, the slowest of those pages".to_owned(),
+        ours: worst(|load| load.largest_paint_ms),
+        anchor: None,
+        unit: "ms",
+        target: Target::AtMost(1500.0),
+    });
+    rows.push(Row {
+        measure: "cumulative layout shift, the largest of those pages".to_owned(),
+        ours: worst(|load| load.layout_shift),
+        anchor: None,
+        unit: "",
+        target: Target::AtMost(0.02),
+    });
+    Ok(rows)
+}
+
 /// A quick run judges no target: its debug build and small sizes only keep the bench working.
 fn print_table(rows: &[Row], quick: bool) {
     if quick {
@@ -704,6 +745,7 @@ fn print_table(rows: &[Row], quick: bool) {
         let figure = |value: f64| match row.unit {
             "req/s" => format!("{value:.0}"),
             "s" => format!("{value:.2} s"),
+            "" => format!("{value:.3}"),
             _ => format!("{value:.1} {}", row.unit),
         };
         println!(

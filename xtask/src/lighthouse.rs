@@ -38,9 +38,17 @@ struct Scores {
     failed: Vec<String>,
 }
 
+/// How fast a page loaded on Lighthouse's throttled phone.
+pub struct PageLoad {
+    pub path: &'static str,
+    pub performance: f64,
+    pub largest_paint_ms: f64,
+    pub layout_shift: f64,
+}
+
 /// Runs Lighthouse on every page with `server` (a built server binary) serving `dist/`, and fails
-/// when a page falls short of the bar.
-pub fn run(root: &Path, server: &Path) -> Result<()> {
+/// when a page falls short of the bar; returns how fast each page loaded.
+pub fn run(root: &Path, server: &Path) -> Result<Vec<PageLoad>> {
     step("Lighthouse on the main pages (mobile)");
     let scratch = std::env::temp_dir().join(format!("hub-lighthouse-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
@@ -49,7 +57,7 @@ pub fn run(root: &Path, server: &Path) -> Result<()> {
     outcome
 }
 
-fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<()> {
+fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<Vec<PageLoad>> {
     let database = format!("sqlite://{}?mode=rwc", scratch.join("hub.db").display());
     exec(
         Command::new(server)
@@ -116,7 +124,8 @@ fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<()> {
         "page", "perf", "a11y", "bp", "seo", "LCP", "CLS"
     );
     let mut shortfalls = Vec::new();
-    for (path, signed_in, report) in &audits {
+    let mut loads = Vec::new();
+    for &(path, signed_in, ref report) in &audits {
         let scores = read_scores(report)?;
         println!(
             "    {path:<14} {:>5.0} {:>5.0} {:>5.0} {:>5.0} {:>6.0}ms {:>6.3}",
@@ -137,6 +146,12 @@ fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<()> {
                 scores.failed.join("; ")
             ));
         }
+        loads.push(PageLoad {
+            path,
+            performance: scores.performance,
+            largest_paint_ms: scores.largest_paint_ms,
+            layout_shift: scores.layout_shift,
+        });
     }
     println!("    full reports in {}", reports.display());
     if !shortfalls.is_empty() {
@@ -145,7 +160,7 @@ fn run_in(root: &Path, server: &Path, scratch: &Path) -> Result<()> {
             shortfalls.join("\n")
         );
     }
-    Ok(())
+    Ok(loads)
 }
 
 fn read_scores(report: &Path) -> Result<Scores> {

@@ -64,7 +64,7 @@ fn main() -> Result<()> {
                 }
             };
             tools::ensure_browser_test_tools(&root)?;
-            lighthouse::run(&root, &server)
+            lighthouse::run(&root, &server).map(drop)
         }
         "python-tools" => python_tools(),
         "iac" => iac::check(&root),
