@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::components::loaded::{Loadable, resource};
+use crate::components::page_intro::current_pattern;
 
 /// Draws one page of the app.
 pub type DrawPage = fn() -> AnyView;
@@ -110,9 +111,8 @@ pub fn focus_heading() {
 /// The page's `{id}`, if the current address has one that is a number. A page is drawn again
 /// for a new address, so it reads this once.
 fn page_id() -> Option<i64> {
-    let path = use_location().pathname.get_untracked();
-    let pattern = app::routes::page(&path)?.path;
-    app::routes::params(pattern, &path)?
+    let pattern = current_pattern()?;
+    app::routes::params(pattern, &use_location().pathname.get_untracked())?
         .into_iter()
         .find(|(name, _)| *name == "id")?
         .1
